@@ -1,0 +1,335 @@
+"""Runback's data: the profile, check-ins, clearances, session logs and shoes.
+
+Every model validates on construction and is strict about what it accepts, so a value that
+reaches the store or the plan engine is always one that protocol.md allows.  Error messages
+name the field and what is allowed (see :func:`describe_validation_error`).
+
+Distances are stored in kilometres; the profile's unit is only for display and input.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
+
+KM_PER_MILE = 1.609344
+
+Units = Literal["km", "mi"]
+"""The unit a profile shows distances in."""
+
+RedFlagKey = Literal["numbness_below_knee", "leg_weakness", "bladder_bowel", "night_pain"]
+"""Red-flag questions asked at every check-in (protocol.md section 2)."""
+
+HistoryKey = Literal["cancer_history", "osteoporosis", "long_term_steroids"]
+"""History questions asked at onboarding (protocol.md section 2)."""
+
+CrossActivity = Literal["pool_run", "cycle_easy"]
+"""Cross-training kinds (protocol.md section 4)."""
+
+RED_FLAG_KEYS: tuple[RedFlagKey, ...] = (
+    "numbness_below_knee",
+    "leg_weakness",
+    "bladder_bowel",
+    "night_pain",
+)
+RED_FLAG_QUESTIONS: dict[RedFlagKey, str] = {
+    "numbness_below_knee": "Numbness or tingling spreading below the knee?",
+    "leg_weakness": "Leg weakness — trouble walking on heels or toes?",
+    "bladder_bowel": "Any loss of bladder or bowel control?",
+    "night_pain": "Back pain that woke you from sleep?",
+}
+URGENT_RED_FLAGS: frozenset[str] = frozenset({"bladder_bowel"})
+
+HISTORY_KEYS: tuple[HistoryKey, ...] = ("cancer_history", "osteoporosis", "long_term_steroids")
+HISTORY_QUESTIONS: dict[HistoryKey, str] = {
+    "cancer_history": "History of cancer?",
+    "osteoporosis": "Osteoporosis?",
+    "long_term_steroids": "Long-term steroid use?",
+}
+
+CROSS_ACTIVITIES: tuple[CrossActivity, ...] = ("pool_run", "cycle_easy")
+
+MIN_DATE = date(1970, 1, 1)
+"""Earliest date Runback accepts anywhere."""
+MAX_DATE = date(2200, 12, 31)
+"""Latest date Runback accepts anywhere."""
+
+MAX_SESSION_KM = 250.0
+"""Longest distance one session may log (a long ultra)."""
+MAX_SHOE_START_KM = 5000.0
+"""Largest starting distance for a pair of shoes."""
+MAX_WEEKLY_KM = 1000.0
+"""Largest weekly volume a profile may hold as a starting point."""
+MAX_MINUTES = 24 * 60
+"""Longest session in minutes."""
+MAX_NOTE_CHARS = 2000
+"""Longest free-text note."""
+MAX_NAME_CHARS = 60
+"""Longest shoe name."""
+
+
+def _check_date(value: date) -> date:
+    """Refuse dates outside the range Runback can sensibly hold."""
+    if not MIN_DATE <= value <= MAX_DATE:
+        raise ValueError(f"must be between {MIN_DATE.isoformat()} and {MAX_DATE.isoformat()}")
+    return value
+
+
+def _finite_distance(limit: float) -> Any:
+    """A validator for a finite distance in km from 0 up to *limit*."""
+
+    def check(value: float) -> float:
+        if not math.isfinite(value):
+            raise ValueError("must be a finite number")
+        if value < 0:
+            raise ValueError("must be 0 or more")
+        if value > limit:
+            raise ValueError(f"must be at most {limit:g} km")
+        return value
+
+    return AfterValidator(check)
+
+
+def _clean_text(value: str) -> str:
+    """Refuse control characters other than newline and tab in free text."""
+    for ch in value:
+        if (ord(ch) < 32 and ch not in "\n\t") or ord(ch) == 127:
+            raise ValueError("must not contain control characters")
+    return value
+
+
+RunbackDate = Annotated[date, AfterValidator(_check_date)]
+Pain = Annotated[int, Field(ge=0, le=10, strict=True)]
+"""A whole number on the 0–10 pain scale."""
+SessionKm = Annotated[float, _finite_distance(MAX_SESSION_KM)]
+ShoeStartKm = Annotated[float, _finite_distance(MAX_SHOE_START_KM)]
+WeeklyKm = Annotated[float, _finite_distance(MAX_WEEKLY_KM)]
+Note = Annotated[str, Field(max_length=MAX_NOTE_CHARS), AfterValidator(_clean_text)]
+Minutes = Annotated[float, Field(gt=0, le=MAX_MINUTES, allow_inf_nan=False)]
+
+
+def new_id() -> str:
+    """A fresh unique id for a stored record."""
+    return uuid.uuid4().hex
+
+
+class RunbackModel(BaseModel):
+    """Base for all stored models: unknown fields are refused, values are checked on assignment."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        validate_assignment=True,
+        frozen=False,
+        defer_build=True,
+        str_strip_whitespace=False,
+    )
+
+
+def _unique(values: list[str]) -> list[str]:
+    """Drop repeated keys, keeping the first occurrence's order."""
+    return list(dict.fromkeys(values))
+
+
+class Profile(RunbackModel):
+    """The runner's settings and standing answers."""
+
+    start_date: RunbackDate
+    """Program day 1 (protocol.md section 1)."""
+    units: Units = "km"
+    """Unit for showing and entering distances."""
+    history: list[HistoryKey] = Field(default_factory=list)
+    """History answers that raise fracture risk (protocol.md section 2)."""
+    accepted_disclaimer: bool = False
+    """The user acknowledged that Runback is not medical advice."""
+    starting_weekly_km: WeeklyKm | None = None
+    """Starting weekly distance for the first build week when phase 2 logged none (section 6)."""
+
+    @field_validator("history")
+    @classmethod
+    def _dedupe_history(cls, value: list[str]) -> list[str]:
+        return _unique(value)
+
+
+class CheckIn(RunbackModel):
+    """One morning check-in; there is at most one per date."""
+
+    date: RunbackDate
+    """The calendar date the check-in is for."""
+    pain: Pain
+    """Pain now, 0–10."""
+    stiffness: Pain | None = None
+    """Stiffness now, 0–10, if answered."""
+    red_flags: list[RedFlagKey] = Field(default_factory=list)
+    """Red-flag questions answered yes."""
+    walked_30_pain_free: bool = False
+    """Gate: can walk 30 minutes without pain."""
+    single_leg_bridge_ok: bool = False
+    """Gate: single-leg bridges without discomfort."""
+    pain_meds_for_daily_life: bool = False
+    """Gate (negated): needs pain medication for daily activities."""
+    note: Note = ""
+    """Free text."""
+
+    @field_validator("red_flags")
+    @classmethod
+    def _dedupe_flags(cls, value: list[str]) -> list[str]:
+        return _unique(value)
+
+
+class Clearance(RunbackModel):
+    """A professional's clearance to continue after a red flag (protocol.md section 2)."""
+
+    date: RunbackDate
+    """The date the user was assessed and cleared."""
+    note: Note = ""
+    """Optional note, e.g. who cleared them."""
+
+
+class SessionBase(RunbackModel):
+    """Fields every logged session has."""
+
+    id: str = Field(
+        default_factory=new_id, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$"
+    )
+    """Unique id of the log."""
+    date: RunbackDate
+    """The date the session was done."""
+
+
+class RunWalkLog(SessionBase):
+    """A run-walk interval session of phase 2 (protocol.md section 5)."""
+
+    kind: Literal["run_walk"] = "run_walk"
+    stage: int = Field(ge=1, le=3, strict=True)
+    """Run-walk stage 1–3."""
+    completed: bool
+    """All repeats were finished."""
+    repeats_done: int = Field(ge=0, le=10, strict=True)
+    """Repeats finished (equals the stage's repeats when completed)."""
+    pain_during: Pain
+    """Highest pain during the session."""
+    pain_after: Pain
+    """Pain after the session."""
+    distance_km: SessionKm | None = None
+    """Distance covered, if known."""
+    shoe: str | None = Field(default=None, max_length=MAX_NAME_CHARS)
+    """Name of the shoe worn."""
+
+
+class RunLog(SessionBase):
+    """A continuous run of the build phase (protocol.md section 6)."""
+
+    kind: Literal["run"] = "run"
+    distance_km: SessionKm
+    """Distance run."""
+    minutes: Minutes | None = None
+    """Time taken, if known."""
+    pain_during: Pain
+    """Highest pain during the run."""
+    pain_after: Pain
+    """Pain after the run."""
+    shoe: str | None = Field(default=None, max_length=MAX_NAME_CHARS)
+    """Name of the shoe worn."""
+
+
+class RoutineLog(SessionBase):
+    """A finished exercise routine (exercises.md routines)."""
+
+    kind: Literal["routine"] = "routine"
+    routine_id: str = Field(min_length=1, max_length=40, pattern=r"^[a-z0-9_]+$")
+    """Routine id from exercises.md (checked against the library by the caller)."""
+    pain_during: Pain | None = None
+    """Highest pain logged during the routine, if any."""
+    pain_after: Pain | None = None
+    """Pain after the routine, if given."""
+    completed: bool = True
+    """False when the routine was ended early."""
+    duration_s: float | None = Field(default=None, ge=0, le=MAX_MINUTES * 60, allow_inf_nan=False)
+    """Time taken, if timed."""
+    skipped: list[str] = Field(default_factory=list, max_length=200)
+    """Segments that were skipped, by label."""
+
+
+class CrossLog(SessionBase):
+    """A cross-training session (protocol.md section 4)."""
+
+    kind: Literal["cross"] = "cross"
+    activity: CrossActivity
+    """Pool running or easy stationary cycling."""
+    minutes: Minutes
+    """Duration."""
+
+
+SessionLog = Annotated[
+    RunWalkLog | RunLog | RoutineLog | CrossLog,
+    Field(discriminator="kind"),
+]
+"""Any logged session."""
+
+
+class Shoe(RunbackModel):
+    """A pair of running shoes (protocol.md section 7)."""
+
+    name: str = Field(min_length=1, max_length=MAX_NAME_CHARS)
+    """The pair's name, unique (case-insensitive) among the user's shoes."""
+    start_distance_km: ShoeStartKm = 0.0
+    """Distance already on the shoes when added."""
+    added: RunbackDate | None = None
+    """When the pair was added."""
+
+    @field_validator("name")
+    @classmethod
+    def _name_is_text(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("must not be empty")
+        return _clean_text(value)
+
+
+class History(RunbackModel):
+    """Everything the plan engine reads: a snapshot of the stored records."""
+
+    checkins: list[CheckIn] = Field(default_factory=list)
+    clearances: list[Clearance] = Field(default_factory=list)
+    sessions: list[SessionLog] = Field(default_factory=list)
+    shoes: list[Shoe] = Field(default_factory=list)
+
+
+def to_km(distance: float, units: Units) -> float:
+    """A distance in *units* converted to kilometres."""
+    return distance * KM_PER_MILE if units == "mi" else distance
+
+
+def from_km(distance_km: float, units: Units) -> float:
+    """A distance in kilometres converted to *units*."""
+    return distance_km / KM_PER_MILE if units == "mi" else distance_km
+
+
+def describe_validation_error(error: ValidationError, names: dict[str, str] | None = None) -> str:
+    """One line per problem: the field (renamed through *names*) and what is allowed."""
+    lines = []
+    for problem in error.errors(include_url=False):
+        loc = [str(part) for part in problem["loc"]]
+        field = ".".join(loc) if loc else "value"
+        if names and loc and loc[0] in names:
+            field = names[loc[0]]
+        message = problem["msg"]
+        if message.startswith("Value error, "):
+            message = message[len("Value error, ") :]
+        if problem["type"] == "literal_error":
+            message = message.replace("Input should be", "must be one of")
+        elif problem["type"] == "extra_forbidden":
+            message = "is not a known field"
+        lines.append(f"{field}: {message}")
+    return "\n".join(lines)

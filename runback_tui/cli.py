@@ -1,0 +1,538 @@
+"""The command line of interface.md: argument parsing and the subcommands.
+
+Nothing here imports textual: only ``runback`` with no subcommand (or ``demo``/``serve``)
+loads the UI, so the CLI starts fast.  Exit codes: 0 done; 2 bad usage or invalid value
+(stderr names the option and the allowed values); 3 a data-file problem; 1 anything else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import math
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+
+from runback_tui.domain import models as m
+
+if TYPE_CHECKING:
+    from runback_tui.domain.clock import Clock
+    from runback_tui.storage.store import Store
+
+NO_PROFILE = "no profile yet: run `runback init` or open `runback`"
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_DATA = 0, 1, 2, 3
+
+
+class UsageError(Exception):
+    """Bad usage or an invalid value; exit 2 with this message."""
+
+
+# -- argument types: each names what is allowed ---------------------------------------------
+
+
+def parse_date(text: str) -> date:
+    """A YYYY-MM-DD calendar date within Runback's range."""
+    try:
+        if len(text) != 10:
+            raise ValueError
+        value = date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be a real date written YYYY-MM-DD (got {text!r})"
+        ) from None
+    if not m.MIN_DATE <= value <= m.MAX_DATE:
+        raise argparse.ArgumentTypeError(
+            f"must be between {m.MIN_DATE.isoformat()} and {m.MAX_DATE.isoformat()} (got {text})"
+        )
+    return value
+
+
+def _whole_number(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type for a whole number from *low* to *high*."""
+
+    def parse(text: str) -> int:
+        stripped = text.strip()
+        ok = stripped.isascii() and stripped.isdigit() and len(stripped) <= 6
+        if not ok or not low <= int(stripped) <= high:
+            raise argparse.ArgumentTypeError(
+                f"must be a whole number from {low} to {high} (got {text!r})"
+            )
+        return int(stripped)
+
+    parse.__name__ = "whole number"
+    return parse
+
+
+pain_type = _whole_number(0, 10)
+stage_type = _whole_number(1, 3)
+repeats_type = _whole_number(0, 10)
+weeks_type = _whole_number(1, 520)
+
+
+def _positive_number(what: str, allow_zero: bool, limit: float) -> Callable[[str], float]:
+    """An argparse type for a finite decimal number from 0 (or above 0) up to *limit*."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text.strip())
+        except ValueError:
+            value = math.nan
+        low_ok = value >= 0 if allow_zero else value > 0
+        if not math.isfinite(value) or not low_ok or value > limit:
+            bound = "0 or more" if allow_zero else "more than 0"
+            raise argparse.ArgumentTypeError(
+                f"must be a {what}, {bound} and at most {limit:g} (got {text!r})"
+            )
+        return value
+
+    parse.__name__ = what
+    return parse
+
+
+distance_type = _positive_number("distance", True, m.MAX_SHOE_START_KM)
+minutes_type = _positive_number("number of minutes", False, m.MAX_MINUTES)
+
+
+def _text(limit: int, what: str) -> Callable[[str], str]:
+    """An argparse type for free text up to *limit* characters without control characters."""
+
+    def parse(text: str) -> str:
+        if len(text) > limit:
+            raise argparse.ArgumentTypeError(
+                f"must be at most {limit} characters (got {len(text)})"
+            )
+        if any((ord(ch) < 32 and ch not in "\n\t") or ord(ch) == 127 for ch in text):
+            raise argparse.ArgumentTypeError("must not contain control characters")
+        if any(0xD800 <= ord(ch) <= 0xDFFF for ch in text):
+            raise argparse.ArgumentTypeError("must be valid text (it holds broken characters)")
+        return text
+
+    parse.__name__ = what
+    return parse
+
+
+note_type = _text(m.MAX_NOTE_CHARS, "note")
+name_type = _text(m.MAX_NAME_CHARS, "name")
+
+
+# -- parser --------------------------------------------------------------------------------
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors exit 2 with the usage line and the problem."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _add_data(parser: argparse.ArgumentParser, top: bool) -> None:
+    """--data, accepted before or after the subcommand."""
+    parser.add_argument(
+        "--data",
+        metavar="PATH",
+        default=None if top else argparse.SUPPRESS,
+        help="data file (default: $RUNBACK_DATA or runback.json in the user data folder)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line of interface.md."""
+    parser = _Parser(
+        prog="runback",
+        description="A terminal coach for runners coming back from lower back pain. "
+        "With no command it opens the app. Not medical advice.",
+    )
+    _add_data(parser, top=True)
+    parser.add_argument(
+        "--speed",
+        type=_positive_number("speed factor", False, 1000.0),
+        default=1.0,
+        metavar="F",
+        help="scale session clocks (1 = real time; for demos and tests)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        _add_data(p, top=False)
+        return p
+
+    p = command("init", "create the profile without the onboarding screen")
+    p.add_argument("--start-date", type=parse_date, required=True, metavar="D",
+                   help="program day 1, YYYY-MM-DD")  # fmt: skip
+    p.add_argument("--units", choices=["km", "mi"], required=True, help="distance unit")
+    p.add_argument("--history", nargs="+", action="extend", choices=m.HISTORY_KEYS,
+                   default=[], metavar="KEY",
+                   help="history answered yes: " + ", ".join(m.HISTORY_KEYS))  # fmt: skip
+    p.add_argument("--accept-disclaimer", action="store_true",
+                   help="acknowledge that Runback is not medical advice")  # fmt: skip
+
+    p = command("checkin", "record (or replace) a date's check-in")
+    p.add_argument("--pain", type=pain_type, required=True, metavar="N", help="pain now, 0-10")
+    p.add_argument("--date", type=parse_date, metavar="D", help="YYYY-MM-DD (default today)")
+    p.add_argument("--stiffness", type=pain_type, metavar="N", help="stiffness now, 0-10")
+    p.add_argument("--red-flag", nargs="+", action="extend", choices=m.RED_FLAG_KEYS,
+                   default=[], metavar="KEY",
+                   help="red flags answered yes: " + ", ".join(m.RED_FLAG_KEYS))  # fmt: skip
+    p.add_argument("--walked-30-pain-free", action="store_true",
+                   help="gate: walked 30 minutes without pain")  # fmt: skip
+    p.add_argument("--single-leg-bridge-ok", action="store_true",
+                   help="gate: single-leg bridges without discomfort")  # fmt: skip
+    p.add_argument("--pain-meds", action="store_true",
+                   help="needed pain medication for daily activities")  # fmt: skip
+    p.add_argument("--note", type=note_type, default="", metavar="TEXT")
+
+    p = command("clear", "record a professional's clearance after a red flag")
+    p.add_argument("--date", type=parse_date, metavar="D", help="YYYY-MM-DD (default today)")
+    p.add_argument("--note", type=note_type, default="", metavar="TEXT")
+
+    p = command("today", "the day's plan")
+    p.add_argument("--date", type=parse_date, metavar="D", help="YYYY-MM-DD (default today)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+
+    log = command("log", "log a session")
+    log_sub = log.add_subparsers(dest="log_kind", metavar="KIND", parser_class=_Parser)
+    log_sub.required = True
+
+    def log_command(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = log_sub.add_parser(name, help=help_text, description=help_text)
+        _add_data(p, top=False)
+        p.add_argument("--date", type=parse_date, metavar="D", help="YYYY-MM-DD (default today)")
+        return p
+
+    p = log_command("run-walk", "log a run-walk session (K = repeats finished)")
+    p.add_argument("--stage", type=stage_type, required=True, metavar="N", help="stage 1-3")
+    done = p.add_mutually_exclusive_group(required=True)
+    done.add_argument("--completed", action="store_true", help="all repeats finished")
+    done.add_argument("--stopped-after", type=repeats_type, metavar="K",
+                      help="stopped early after K repeats")  # fmt: skip
+    p.add_argument("--pain-during", type=pain_type, required=True, metavar="N")
+    p.add_argument("--pain-after", type=pain_type, required=True, metavar="N")
+    p.add_argument("--distance", type=distance_type, metavar="X", help="in the profile's unit")
+    p.add_argument("--shoe", type=name_type, metavar="NAME")
+
+    p = log_command("run", "log a continuous run")
+    p.add_argument("--distance", type=distance_type, required=True, metavar="X",
+                   help="in the profile's unit")  # fmt: skip
+    p.add_argument("--pain-during", type=pain_type, required=True, metavar="N")
+    p.add_argument("--pain-after", type=pain_type, required=True, metavar="N")
+    p.add_argument("--minutes", type=minutes_type, metavar="M")
+    p.add_argument("--shoe", type=name_type, metavar="NAME")
+
+    p = log_command("routine", "log a finished routine (ids in exercises.md)")
+    p.add_argument("routine_id", metavar="ROUTINE_ID", help="e.g. daily_core, post_run")
+    p.add_argument("--pain-after", type=pain_type, metavar="N")
+
+    p = log_command("cross", "log cross-training")
+    p.add_argument("activity", choices=m.CROSS_ACTIVITIES, help="pool_run or cycle_easy")
+    p.add_argument("--minutes", type=minutes_type, required=True, metavar="M")
+
+    shoe = command("shoe", "add or list shoes")
+    shoe_sub = shoe.add_subparsers(dest="shoe_command", metavar="ACTION", parser_class=_Parser)
+    shoe_sub.required = True
+    p = shoe_sub.add_parser("add", help="add a pair", description="add a pair of shoes")
+    _add_data(p, top=False)
+    p.add_argument("name", type=name_type, metavar="NAME")
+    p.add_argument("--start-distance", type=distance_type, default=0.0, metavar="X",
+                   help="distance already on them, in the profile's unit")  # fmt: skip
+    p = shoe_sub.add_parser("list", help="list shoes", description="list shoes and their wear")
+    _add_data(p, top=False)
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+
+    p = command("export", "everything, for backup or a spreadsheet")
+    p.add_argument("--format", choices=["json", "csv"], default="json")
+    p.add_argument("--out", metavar="PATH",
+                   help="file for json (default: standard output); folder for csv")  # fmt: skip
+    return parser
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+class Context:
+    """What a subcommand needs: the store, the clock and the output streams."""
+
+    def __init__(self, store: Store, clock: Clock, out: TextIO, err: TextIO) -> None:
+        self.store = store
+        self.clock = clock
+        self.out = out
+        self.err = err
+
+    def say(self, text: str = "") -> None:
+        """Print a line to standard output."""
+        print(text, file=self.out)
+
+    def profile(self) -> m.Profile:
+        """The profile, or a usage error saying how to create one."""
+        profile = self.store.profile()
+        if profile is None:
+            raise UsageError(NO_PROFILE)
+        return profile
+
+    def log_date(self, value: date | None, profile: m.Profile) -> date:
+        """The --date of a record: default today, never in the future nor before day 1."""
+        today = self.clock.today()
+        day = value or today
+        if day > today:
+            raise UsageError(
+                f"--date: {day.isoformat()} is in the future; "
+                f"records can be dated today ({today.isoformat()}) or earlier"
+            )
+        if day < profile.start_date:
+            raise UsageError(
+                f"--date: {day.isoformat()} is before your program's start date "
+                f"{profile.start_date.isoformat()}; use that date or later"
+            )
+        return day
+
+
+def _build(factory: Callable[..., Any], names: dict[str, str], **fields: Any) -> Any:
+    """Build a model, turning a validation error into a usage error naming the option."""
+    from pydantic import ValidationError
+
+    try:
+        return factory(**fields)
+    except ValidationError as error:
+        raise UsageError(m.describe_validation_error(error, names)) from None
+
+
+def _format_km(km: float, units: m.Units) -> str:
+    """A distance in the profile's unit with its unit."""
+    return f"{m.from_km(km, units):.1f} {units}"
+
+
+# -- subcommands --------------------------------------------------------------------------
+
+
+def cmd_init(ctx: Context, args: argparse.Namespace) -> int:
+    """Create the profile."""
+    if ctx.store.profile() is not None:
+        raise UsageError(
+            f"a profile already exists in {ctx.store.path}; nothing was changed "
+            "(edit it in the app's profile screen, or use another file with --data)"
+        )
+    names = {"start_date": "--start-date", "units": "--units", "history": "--history"}
+    profile = _build(
+        m.Profile,
+        names,
+        start_date=args.start_date,
+        units=args.units,
+        history=args.history,
+        accepted_disclaimer=args.accept_disclaimer,
+    )
+    ctx.store.save_profile(profile)
+    ctx.say(f"Profile created in {ctx.store.path}: day 1 is {profile.start_date.isoformat()}.")
+    if not profile.accepted_disclaimer:
+        ctx.say("Runback is not medical advice; the app will ask you to acknowledge this.")
+    return EXIT_OK
+
+
+def cmd_checkin(ctx: Context, args: argparse.Namespace) -> int:
+    """Record or replace a check-in."""
+    profile = ctx.profile()
+    day = ctx.log_date(args.date, profile)
+    names = {"pain": "--pain", "stiffness": "--stiffness", "red_flags": "--red-flag"}
+    checkin = _build(
+        m.CheckIn,
+        names,
+        date=day,
+        pain=args.pain,
+        stiffness=args.stiffness,
+        red_flags=args.red_flag,
+        walked_30_pain_free=args.walked_30_pain_free,
+        single_leg_bridge_ok=args.single_leg_bridge_ok,
+        pain_meds_for_daily_life=args.pain_meds,
+        note=args.note,
+    )
+    replaced = ctx.store.save_checkin(checkin)
+    verb = "replaced the earlier one" if replaced else "saved"
+    ctx.say(f"Check-in for {day.isoformat()} {verb}: pain {checkin.pain}/10.")
+    if "bladder_bowel" in checkin.red_flags:
+        ctx.say("RED FLAG: loss of bladder or bowel control. Seek emergency care now.")
+    elif checkin.red_flags:
+        ctx.say(
+            "RED FLAG: stop running and see a healthcare provider. Record their clearance "
+            "with `runback clear` before you run again."
+        )
+    return EXIT_OK
+
+
+def cmd_clear(ctx: Context, args: argparse.Namespace) -> int:
+    """Record a clearance."""
+    profile = ctx.profile()
+    day = ctx.log_date(args.date, profile)
+    clearance = _build(m.Clearance, {"note": "--note"}, date=day, note=args.note)
+    ctx.store.add_clearance(clearance)
+    ctx.say(f"Clearance recorded for {day.isoformat()}. The program resumes where it was.")
+    return EXIT_OK
+
+
+def cmd_shoe_add(ctx: Context, args: argparse.Namespace) -> int:
+    """Add a pair of shoes."""
+    profile = ctx.profile()
+    start_km = m.to_km(args.start_distance, profile.units)
+    names = {"name": "NAME", "start_distance_km": "--start-distance"}
+    shoe = _build(
+        m.Shoe, names, name=args.name, start_distance_km=start_km, added=ctx.clock.today()
+    )
+    ctx.store.add_shoe(shoe)
+    ctx.say(f"Added shoes {shoe.name!r} at {_format_km(start_km, profile.units)}.")
+    return EXIT_OK
+
+
+def shoe_rows(profile: m.Profile, history: m.History) -> list[dict[str, Any]]:
+    """Each pair with its total distance and wear status."""
+    from runback_tui.domain import load
+
+    totals = load.shoe_totals_km(history.shoes, history.sessions)
+    rows = []
+    for shoe in history.shoes:
+        total = totals.get(shoe.name, shoe.start_distance_km)
+        rows.append(
+            {
+                "name": shoe.name,
+                "distance": round(m.from_km(total, profile.units), 1),
+                "distance_km": round(total, 2),
+                "units": profile.units,
+                "status": load.shoe_status(total),
+            }
+        )
+    return rows
+
+
+def cmd_shoe_list(ctx: Context, args: argparse.Namespace) -> int:
+    """List shoes and their wear."""
+    profile = ctx.profile()
+    rows = shoe_rows(profile, ctx.store.history())
+    if args.json:
+        ctx.say(json.dumps(rows, ensure_ascii=False))
+        return EXIT_OK
+    if not rows:
+        ctx.say("No shoes yet. Add a pair with `runback shoe add NAME`.")
+    labels = {"ok": "ok", "replace_soon": "look for a replacement", "replace_now": "replace now"}
+    for row in rows:
+        ctx.say(f"{row['name']}: {row['distance']:.1f} {row['units']} ({labels[row['status']]})")
+    return EXIT_OK
+
+
+def _csv_text(rows: list[dict[str, Any]]) -> str:
+    """Rows as CSV text; lists are joined with ';'."""
+    fields: list[str] = []
+    for row in rows:
+        for key in row:
+            if key not in fields:
+                fields.append(key)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(
+            {k: ";".join(map(str, v)) if isinstance(v, list) else v for k, v in row.items()}
+        )
+    return buffer.getvalue()
+
+
+def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
+    """Export everything as JSON or CSV."""
+    from runback_tui.storage import durable
+
+    ctx.profile()
+    data = ctx.store.export()
+    if args.format == "json":
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        if args.out is None:
+            ctx.out.write(text)
+            return EXIT_OK
+        target = Path(args.out)
+        if target.is_dir():
+            raise UsageError(f"--out: {target} is a folder; give a file path for JSON")
+        with durable.translate_write_errors(target):
+            durable.atomic_write_bytes(target, text.encode("utf-8"))
+        ctx.say(f"Exported to {target}")
+        return EXIT_OK
+    folder = Path(args.out or f"runback-export-{ctx.clock.today().isoformat()}")
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"--out: {folder} is a file; CSV export writes one file per list")
+    with durable.translate_write_errors(folder):
+        durable.make_private_dirs(folder)
+        tables = {
+            "profile": [data["profile"]] if data["profile"] else [],
+            "checkins": data["checkins"],
+            "clearances": data["clearances"],
+            "sessions": data["sessions"],
+            "shoes": data["shoes"],
+        }
+        for name, rows in tables.items():
+            durable.atomic_write_bytes(folder / f"{name}.csv", _csv_text(rows).encode("utf-8"))
+    ctx.say(f"Exported {len(tables)} CSV files to {folder}")
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[Context, argparse.Namespace], int]] = {
+    "init": cmd_init,
+    "checkin": cmd_checkin,
+    "clear": cmd_clear,
+    "export": cmd_export,
+}
+
+
+def dispatch(ctx: Context, args: argparse.Namespace) -> int:
+    """Run the chosen subcommand."""
+    if args.command == "shoe":
+        return cmd_shoe_add(ctx, args) if args.shoe_command == "add" else cmd_shoe_list(ctx, args)
+    return COMMANDS[args.command](ctx, args)
+
+
+def run(
+    argv: Sequence[str] | None = None,
+    *,
+    clock: Clock | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    environ: dict[str, str] | None = None,
+) -> int:
+    """Parse *argv* and run it; returns the exit code (never raises for user errors)."""
+    from runback_tui.storage.durable import StoreError
+    from runback_tui.storage.store import Store, resolve_data_path
+
+    out = out or sys.stdout
+    err = err or sys.stderr
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:
+        return int(stop.code or 0)
+    if clock is None:
+        from runback_tui.domain.clock import SystemClock
+
+        clock = SystemClock()
+    path = resolve_data_path(args.data, environ)
+    if args.command is None:
+        from runback_tui.app import run_tui
+
+        return run_tui(path, speed=args.speed)
+    prog = " ".join(
+        ["runback", args.command]
+        + [
+            part
+            for part in (getattr(args, "log_kind", None), getattr(args, "shoe_command", None))
+            if part
+        ]
+    )
+    try:
+        store = Store(path)
+        return dispatch(Context(store, clock, out, err), args)
+    except UsageError as error:
+        print(f"{prog}: error: {error}", file=err)
+        return EXIT_USAGE
+    except StoreError as error:
+        print(f"{prog}: error: {error}", file=err)
+        return error.exit_code
+    except BrokenPipeError:
+        return EXIT_ERROR

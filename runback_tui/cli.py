@@ -474,7 +474,177 @@ def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+ACTIVITY_LABELS = {
+    "run_walk": "Run-walk intervals",
+    "run": "Continuous run",
+    "pool_run": "Pool running, chest-deep water, 20-30 min",
+    "cycle_easy": "Stationary cycling, minimal resistance, 15-20 min",
+    "ice": "Ice 15-20 min every 2-3 waking hours (thin towel, never bare skin)",
+    "rest": "Full rest day: gentle walking and stretching only",
+}
+
+
+def activity_label(activity: str) -> str:
+    """A human name for an activity id of the plan."""
+    from runback_tui.domain.exercises import ROUTINES
+
+    if activity in ROUTINES:
+        return ROUTINES[activity].name
+    return ACTIVITY_LABELS.get(activity, activity)
+
+
+def cmd_today(ctx: Context, args: argparse.Namespace) -> int:
+    """Print the day's plan, for people or (``--json``) for scripts."""
+    from runback_tui.domain.protocol import explain_phase, plan_for
+
+    profile = ctx.profile()
+    plan = plan_for(profile, ctx.store.history(), args.date or ctx.clock.today())
+    if args.json:
+        ctx.say(json.dumps(plan.to_json(), ensure_ascii=False))
+        return EXIT_OK
+    ctx.say(f"{plan.date.strftime('%A')} {plan.date.isoformat()} - program day {plan.day}")
+    ctx.say(explain_phase(plan))
+    ctx.say(f"Running allowed today: {'yes' if plan.running_allowed else 'no'}")
+    ctx.say("")
+    ctx.say("Today's plan:")
+    for number, activity in enumerate(plan.activities, start=1):
+        label = activity_label(activity)
+        if activity == "run_walk" and plan.stage is not None:
+            stage = plan.stage
+            label = (
+                f"Run-walk stage {stage.number}: {stage.repeats} x ({stage.run_s // 60} min run, "
+                f"{stage.walk_s // 60} min walk), {stage.total_s // 60} min"
+            )
+        ctx.say(f"  {number}. {label}")
+    if plan.build is not None:
+        week = plan.build
+        volume = (
+            _format_km(week.planned_volume_km, profile.units)
+            if week.planned_volume_km is not None
+            else "no basis yet: keep runs short and easy"
+        )
+        kind = "deload week" if week.deload else "build week"
+        ctx.say(f"Build week {week.week} ({kind}): planned volume {volume}")
+    if plan.warnings:
+        ctx.say("")
+        ctx.say("Warnings and advisories:")
+        for warning in plan.warnings:
+            ctx.say(f"  ! {warning.message} [{warning.code}]")
+    if plan.reasons:
+        ctx.say("")
+        ctx.say("Why:")
+        for reason in plan.reasons:
+            ctx.say(f"  - {reason}")
+    ctx.say("")
+    if plan.checked_in:
+        ctx.say("Check-in: done.")
+    else:
+        ctx.say("Check-in: not yet - `runback checkin --pain N` or open `runback`.")
+    ctx.say("Not medical advice: see a professional if pain persists or a red flag appears.")
+    return EXIT_OK
+
+
+def _shoe_for(ctx: Context, requested: str | None, history: m.History) -> str | None:
+    """The shoe to log: the one named (it must exist), else the last one used, else none."""
+    names = {shoe.name.casefold(): shoe.name for shoe in history.shoes}
+    if requested is not None:
+        found = names.get(requested.strip().casefold())
+        if found is None:
+            known = ", ".join(sorted(names.values())) or "none yet"
+            raise UsageError(
+                f"--shoe: no shoes named {requested!r} (known: {known}); "
+                "add them with `runback shoe add NAME`"
+            )
+        return found
+    used = [
+        s
+        for s in history.sessions
+        if isinstance(s, m.RunLog | m.RunWalkLog) and s.shoe and s.shoe.casefold() in names
+    ]
+    if used:
+        last = max(used, key=lambda s: (s.date, s.id))
+        assert last.shoe is not None
+        return names[last.shoe.casefold()]
+    return history.shoes[-1].name if len(history.shoes) == 1 else None
+
+
+def _say_flare(ctx: Context, pain: int | None) -> None:
+    """Print the flare advice when *pain* reaches the flare threshold."""
+    if pain is not None and pain >= 4:
+        ctx.say(
+            f"Pain {pain}/10 is a flare: the next 48 hours are acute care - ice, gentle "
+            "walking, no running and no strength work. See `runback today`."
+        )
+
+
+def cmd_log(ctx: Context, args: argparse.Namespace) -> int:
+    """Log a run-walk, run, routine or cross-training session."""
+    from runback_tui.domain.exercises import ROUTINES
+
+    profile = ctx.profile()
+    day = ctx.log_date(args.date, profile)
+    history = ctx.store.history()
+    kind = args.log_kind
+    if kind == "routine":
+        if args.routine_id not in ROUTINES:
+            raise UsageError(
+                f"ROUTINE_ID: unknown routine {args.routine_id!r}; allowed: {', '.join(ROUTINES)}"
+            )
+        session: Any = _build(
+            m.RoutineLog, {"pain_after": "--pain-after"},
+            date=day, routine_id=args.routine_id, pain_after=args.pain_after,
+        )  # fmt: skip
+        ctx.store.add_session(session)
+        ctx.say(f"Logged {ROUTINES[args.routine_id].name} on {day.isoformat()}.")
+        _say_flare(ctx, args.pain_after)
+        return EXIT_OK
+    if kind == "cross":
+        session = _build(
+            m.CrossLog, {"minutes": "--minutes"},
+            date=day, activity=args.activity, minutes=args.minutes,
+        )  # fmt: skip
+        ctx.store.add_session(session)
+        ctx.say(f"Logged {activity_label(args.activity)}: {args.minutes:g} min.")
+        return EXIT_OK
+    names = {"distance_km": "--distance", "shoe": "--shoe", "minutes": "--minutes"}
+    distance_km = None if args.distance is None else m.to_km(args.distance, profile.units)
+    shoe = _shoe_for(ctx, args.shoe, history)
+    if kind == "run":
+        session = _build(
+            m.RunLog, names, date=day, distance_km=distance_km, minutes=args.minutes,
+            pain_during=args.pain_during, pain_after=args.pain_after, shoe=shoe,
+        )  # fmt: skip
+        ctx.store.add_session(session)
+        where = f" in {shoe}" if shoe else ""
+        ctx.say(f"Logged a {_format_km(session.distance_km, profile.units)} run{where}.")
+        _say_flare(ctx, max(args.pain_during, args.pain_after))
+        return EXIT_OK
+    from runback_tui.domain.protocol import STAGES, decide_next_stage
+
+    repeats = STAGES[args.stage].repeats
+    if args.stopped_after is not None and args.stopped_after >= repeats:
+        raise UsageError(
+            f"--stopped-after: stage {args.stage} has {repeats} repeats, so K must be "
+            f"0 to {repeats - 1}; use --completed when all {repeats} were done"
+        )
+    completed = bool(args.completed)
+    session = _build(
+        m.RunWalkLog, names, date=day, stage=args.stage, completed=completed,
+        repeats_done=repeats if completed else args.stopped_after,
+        pain_during=args.pain_during, pain_after=args.pain_after,
+        distance_km=distance_km, shoe=shoe,
+    )  # fmt: skip
+    ctx.store.add_session(session)
+    done = "completed" if completed else f"stopped after {args.stopped_after} of {repeats}"
+    ctx.say(f"Logged run-walk stage {args.stage}, {done}" + (f", in {shoe}." if shoe else "."))
+    decision = decide_next_stage(profile, ctx.store.history(), session)
+    ctx.say(f"Next time: {decision.reason}")
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[Context, argparse.Namespace], int]] = {
+    "today": cmd_today,
+    "log": cmd_log,
     "init": cmd_init,
     "checkin": cmd_checkin,
     "clear": cmd_clear,

@@ -1,0 +1,1269 @@
+"""The plan engine: ``plan_for(profile, history, date) -> DayPlan``, a pure function.
+
+Every rule of ``protocol.md`` is implemented here and names its section in a comment.  The
+engine replays the history once, in date order, from the first record to the asked date; it
+reads no clock, does no I/O and keeps no state between calls, so the same profile, history and
+date always give the same plan.  Records dated after the asked date are ignored, and nothing
+depends on the order of the lists in :class:`History`: check-ins are merged per date, sessions
+are sorted on a total key, and sums use ``math.fsum``.
+
+Choices where protocol.md leaves room (each is the safer reading):
+
+- **Two check-ins for one date** (should not happen): merged — highest pain and stiffness,
+  the union of red flags, a gate holds only if every check-in that day says so, and pain
+  medication counts if any says so.
+- **Red flag and clearance on the same date**: a clearance dated on or after the red flag clears
+  it, so that date is not paused.  Each pause (from the first uncleared red flag to its
+  clearance) lowers the run-walk stage once, however many red flags it holds.  The emergency
+  wording (``red_flag_urgent``) stays until the clearance.  A red flag during the build phase
+  also makes the week of the clearance a deload week (protocol.md only asks for a stage lower).
+- **Paused and acute days**: sessions logged on them never move the stage up; one with pain
+  ≥ 4 still starts a flare.  While paused only ``rest`` is offered (no run-walk, strength or
+  exercise routine); acute days offer ``relief`` then ``ice``.  ``build`` is null on paused
+  and acute days (interface.md: null outside the build phase); ``program_phase`` keeps the
+  phase underneath.
+- **Flare triggers** include routine logs with pain ≥ 4 (any "logged session").  Overlapping
+  48-hour windows form one flare episode, which lowers the stage once.  In the build phase the
+  week the runner returns in (trigger day + 2) becomes a deload week.
+- **Phase 1 gates** count only a check-in dated program day 8 or later, with no red flag on it;
+  the latest check-in must also fall on a day that is neither acute nor paused (judged over
+  the whole day, so a flare logged later that day fails the gates and they are asked again on
+  the next check-in).  A day with no check-in yet on or after day 8 lists every gate as
+  missing.  Before day 1 the plan is phase 1 with a note that the program has not started.
+  Cross-training alternates by program day: pool running on odd days, easy cycling on even
+  days (either counts).
+- **Run-walk stage after a session** is judged against ``min(planned stage, logged stage)``:
+  a pain-free completed session moves one stage up from that, a repeat stays there, a flare
+  starts from there.  Several run-walk sessions on one date are judged together by the worst
+  of them, so a date moves the stage up at most once.
+- **Exit to build** needs a completed stage-3 session with pain during and after below 2 at a
+  planned stage of 3, on a day that is neither acute nor paused, and it must be the latest
+  run-walk date: a later repeat (pain 2–3, stopped early), flare, pause or missed-week
+  step-back cancels it until the next such session.  The build starts on the later of program
+  day 22 and the day after that session (so the day of the session itself stays a run-walk
+  day); a flare or red flag on that very day postpones it.
+- **No run-walk the day after a run-walk** also applies after a continuous run (``RunLog``),
+  and carries into the build phase: a run is suggested only when the day before had no run or
+  run-walk (alternate-day running).
+- **Missed week** (phase 2): after 7 full days without a run or run-walk (counted from the
+  last session, the end of a flare's 48 hours or a clearance, whichever is latest), the stage
+  goes one lower, and once more for every further 7 days (minimum stage 1).  A flare or pause
+  already lowers the stage, so the gap it covers is not counted again.
+- **Rest-day rule** (all phases): strength/core sessions are every routine except ``pre_run``,
+  ``post_run``, ``desk_mobility`` and ``relief`` (warm-up, stretching, mobility, flare relief);
+  unknown routine ids count as strength/core.  Sessions ended early count.  Because any 7 days
+  in a row then hold a rest day, every Monday–Sunday week has at least one (protocol.md §6).
+- **Build weeks**: build week 1 is the Monday–Sunday week holding the first build day; the
+  "last phase-2 week" is the calendar week before it.  With no distance logged there, the
+  profile's ``starting_weekly_km`` is the first week's planned volume as entered (not
+  × 1.10); without it the planned volume is unknown (``None``).  Planned volumes are rounded
+  down to 10 m.  A deload week plans 0.75 × the previous week's *actual* volume, so it is
+  always within the 10% cap.  A week after a week with no logged distance (a missed week) has
+  no basis for the 10% rule: its planned volume is ``None`` and the runner is told to keep runs
+  short and easy.
+- **10% warning**: a build week whose logged distance exceeds 1.10 × the previous week's actual
+  volume (its cap) warns, on every day of that week and of the following week.  Going over a
+  deload target but not over the cap does not warn, so a week turned into a deload after the
+  fact (a flare) never warns for runs logged before it.
+- **Strength in build**: ``posterior_chain`` is suggested while fewer than 3 were logged this
+  week, never on two days in a row; ``core_stability`` every non-rest day.
+- **Stretching** on non-running days (phase-2 off days, rest days, and as wanted in phase 1)
+  is the ``desk_mobility`` routine; ``post_run`` is only offered after a run.
+- **Stage fields**: ``stage`` is the session due today (null when none is due);
+  ``current_stage`` is the stage at the start of the day (phase 2 only), ``next_stage`` the
+  stage once today's logs count.
+- **running_allowed** is true exactly when today's activities hold ``run_walk`` or ``run``
+  (false on rest days, the day after a run-walk, while paused or acute, and in phase 1).
+- **Stage 1's length**: protocol.md's table says "20 min" total for 10 × (1 min run + 2 min
+  walk), which is 30 min; the engine uses the run, walk and repeats columns (as interface.md's
+  example does), so ``Stage.total_s`` is 1800 s for stage 1.
+- **Shoes** are compared with 300 mi and 500 mi exactly (482.8 km and 804.7 km); a pair added
+  after the asked date is ignored.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any, Literal
+
+from runback_tui.domain import load
+from runback_tui.domain.models import (
+    URGENT_RED_FLAGS,
+    CheckIn,
+    CrossLog,
+    History,
+    Profile,
+    RoutineLog,
+    RunLog,
+    RunWalkLog,
+    Shoe,
+    Units,
+)
+
+Phase = Literal["paused", "acute", "movement", "run_walk", "build"]
+"""The phase a day's plan shows (interface.md ``runback today --json``)."""
+ProgramPhase = Literal["movement", "run_walk", "build"]
+"""The program phase underneath a pause or a flare."""
+WarningCode = Literal[
+    "red_flag",
+    "red_flag_urgent",
+    "history_advisory",
+    "persistent_pain",
+    "flare",
+    "gate_missing",
+    "ten_percent_rule",
+    "shoe_replace_soon",
+    "shoe_replace_now",
+]
+"""Codes of the warnings and advisories a plan can carry."""
+StageOutcome = Literal["progress", "repeat", "step_back", "flare", "build"]
+"""What a run-walk session means for the next session."""
+GateKey = Literal["walked_30_pain_free", "single_leg_bridge_ok", "no_pain_meds"]
+"""The phase-1 gates a check-in answers."""
+
+FLARE_PAIN = 4
+"""Pain at or above this starts a flare (protocol.md §3)."""
+PROGRESS_PAIN_BELOW = 2
+"""Pain during and after must be below this to progress a stage (protocol.md §5)."""
+PERSISTENT_PAIN = 3
+"""Pain at or above this on every one of the last check-ins is persistent (protocol.md §2)."""
+PERSISTENT_CHECKINS = 14
+"""How many check-ins the persistent-pain advisory looks at (protocol.md §2)."""
+GATES_FROM_DAY = 8
+"""First program day the phase-1 gates are checked (protocol.md §4)."""
+BUILD_FROM_DAY = 22
+"""First program day the build phase may start (protocol.md §5)."""
+REST_AFTER_DAYS = 6
+"""A day after this many training days in a row is a full rest day (protocol.md §5)."""
+MISSED_WEEK_DAYS = 7
+"""Full days without running after which the run-walk stage steps back (app rule)."""
+STRENGTH_PER_WEEK = 3
+"""Most posterior-chain sessions suggested per build week (protocol.md §6: 2–3)."""
+TOP_STAGE = 3
+"""The highest run-walk stage."""
+
+NON_TRAINING_ROUTINES = frozenset({"pre_run", "post_run", "desk_mobility", "relief"})
+"""Routines that are warm-up, stretching, mobility or flare relief, not strength/core work."""
+
+GATE_KEYS: tuple[GateKey, ...] = ("walked_30_pain_free", "single_leg_bridge_ok", "no_pain_meds")
+GATE_TEXT: dict[GateKey, str] = {
+    "walked_30_pain_free": "walking 30 minutes without pain",
+    "single_leg_bridge_ok": "single-leg bridges without discomfort",
+    "no_pain_meds": "no pain medication needed for daily activities",
+}
+"""How each gate reads in a message."""
+
+_RED_FLAG_TEXT: dict[str, str] = {
+    "numbness_below_knee": "numbness or tingling below the knee",
+    "leg_weakness": "leg weakness",
+    "bladder_bowel": "loss of bladder or bowel control",
+    "night_pain": "back pain that woke you from sleep",
+}
+
+_HISTORY_TEXT: dict[str, str] = {
+    "cancer_history": "a history of cancer",
+    "osteoporosis": "osteoporosis",
+    "long_term_steroids": "long-term steroid use",
+}
+
+_WARNING_ORDER: tuple[WarningCode, ...] = (
+    "red_flag_urgent",
+    "red_flag",
+    "flare",
+    "persistent_pain",
+    "history_advisory",
+    "gate_missing",
+    "ten_percent_rule",
+    "shoe_replace_now",
+    "shoe_replace_soon",
+)
+
+_ONE_DAY = timedelta(days=1)
+_Date = date
+"""``date`` under a name the ``DayPlan.date`` field does not shadow."""
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A run-walk stage (protocol.md §5 table)."""
+
+    number: int
+    """Stage 1–3."""
+    run_s: int
+    """Seconds of running per repeat."""
+    walk_s: int
+    """Seconds of walking per repeat."""
+    repeats: int
+    """How many run+walk repeats."""
+
+    @property
+    def total_s(self) -> int:
+        """The session's interval time in seconds (warm-up and stretches not counted)."""
+        return (self.run_s + self.walk_s) * self.repeats
+
+    def to_json(self) -> dict[str, int]:
+        """The stage as interface.md's ``stage`` object."""
+        return {
+            "number": self.number,
+            "run_s": self.run_s,
+            "walk_s": self.walk_s,
+            "repeats": self.repeats,
+        }
+
+
+STAGES: dict[int, Stage] = {
+    1: Stage(number=1, run_s=60, walk_s=120, repeats=10),
+    2: Stage(number=2, run_s=120, walk_s=60, repeats=8),
+    3: Stage(number=3, run_s=180, walk_s=60, repeats=6),
+}
+"""The run-walk stages of protocol.md §5."""
+
+
+@dataclass(frozen=True)
+class BuildWeek:
+    """The build-phase week a date falls in (protocol.md §6)."""
+
+    week: int
+    """Build week number N, 1 for the week holding the first build day."""
+    week_start: date
+    """The week's Monday."""
+    planned_volume_km: float | None
+    """Planned distance for the week in km; None when there is no basis for one."""
+    cap_km: float | None
+    """The 10% cap (1.10 × the previous week's actual km); None when there is no basis."""
+    deload: bool
+    """True for every 4th build week and for a week after a flare."""
+    previous_week_km: float
+    """Distance logged in the previous Monday–Sunday week."""
+    actual_km_so_far: float
+    """Distance logged this week up to and including the plan's date."""
+
+    def to_json(self) -> dict[str, Any]:
+        """The week as interface.md's ``build`` object."""
+        return {
+            "week": self.week,
+            "planned_volume_km": self.planned_volume_km,
+            "deload": self.deload,
+        }
+
+
+@dataclass(frozen=True)
+class PlanWarning:
+    """A warning or advisory in force on a date."""
+
+    code: WarningCode
+    """One of the codes in interface.md."""
+    message: str
+    """Plain-language text naming the reason and what to do."""
+
+    def to_json(self) -> dict[str, str]:
+        """The warning as interface.md's ``warnings[]`` object."""
+        return {"code": self.code, "message": self.message}
+
+
+Warning = PlanWarning
+"""Alias: the name the interface notes use."""
+
+
+@dataclass(frozen=True)
+class DayPlan:
+    """Everything the engine says about one date (protocol.md §8)."""
+
+    date: date
+    """The date planned."""
+    day: int
+    """Program day: 1 on the profile's start date, 0 or less before it."""
+    phase: Phase
+    """What the day shows: paused, acute, or the program phase."""
+    program_phase: ProgramPhase
+    """The program phase underneath a pause or flare."""
+    running_allowed: bool
+    """True exactly when a run-walk or run is on today's plan."""
+    stage: Stage | None
+    """The run-walk session due today, else None."""
+    current_stage: int | None
+    """The run-walk stage the runner is at today (phase 2 only), even without a session due."""
+    next_stage: int | None
+    """The stage of the next run-walk session once today's logs count (phase 2 only)."""
+    activities: tuple[str, ...]
+    """Routine ids and activities in the order to do them."""
+    build: BuildWeek | None
+    """The build week, only when the day's phase is build."""
+    warnings: tuple[PlanWarning, ...]
+    """Every warning and advisory in force, most urgent first."""
+    gates_missing: tuple[GateKey, ...]
+    """Phase-1 gates not met on the latest check-in (program day 8 on, phase 1 only)."""
+    acute_until: _Date | None
+    """Last day of the 48-hour acute window when the date is acute."""
+    paused_since: _Date | None
+    """Date of the first uncleared red flag when the date is paused."""
+    rest_day: bool
+    """True when today is a full rest day (6 training days in a row before it)."""
+    checked_in: bool
+    """A check-in exists for the date."""
+    reasons: tuple[str, ...]
+    """Short explanations of why the plan is what it is."""
+
+    def to_json(self) -> dict[str, Any]:
+        """Exactly the ``runback today --json`` object of interface.md."""
+        return {
+            "date": self.date.isoformat(),
+            "day": self.day,
+            "phase": self.phase,
+            "running_allowed": self.running_allowed,
+            "stage": self.stage.to_json() if self.stage is not None else None,
+            "activities": list(self.activities),
+            "build": self.build.to_json() if self.build is not None else None,
+            "warnings": [w.to_json() for w in self.warnings],
+        }
+
+    def warning_codes(self) -> tuple[WarningCode, ...]:
+        """The codes of the plan's warnings, in order."""
+        return tuple(w.code for w in self.warnings)
+
+
+@dataclass(frozen=True)
+class StageDecision:
+    """What a finished run-walk session means for the next one (protocol.md §5)."""
+
+    outcome: StageOutcome
+    """progress, repeat, step_back, flare, or build (phase 3 is next)."""
+    stage_done: int
+    """The stage of the session judged."""
+    next_stage: int | None
+    """Stage of the next run-walk session; None outside phase 2."""
+    reason: str
+    """One line explaining the decision."""
+    build_from: date | None = None
+    """First build day when the outcome is build."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Facts: the history, filtered to the date and put in a canonical order.
+
+
+@dataclass(frozen=True)
+class _DayCheckIn:
+    """All check-ins of one date merged the safer way."""
+
+    date: date
+    pain: int
+    red_flags: frozenset[str]
+    walked_30_pain_free: bool
+    single_leg_bridge_ok: bool
+    pain_meds_for_daily_life: bool
+
+    def gates_missing(self) -> tuple[GateKey, ...]:
+        """The gates this check-in does not meet, in protocol order."""
+        missing: list[GateKey] = []
+        if not self.walked_30_pain_free:
+            missing.append("walked_30_pain_free")
+        if not self.single_leg_bridge_ok:
+            missing.append("single_leg_bridge_ok")
+        if self.pain_meds_for_daily_life:
+            missing.append("no_pain_meds")
+        return tuple(missing)
+
+
+def _merge_checkins(checkins: Iterable[CheckIn]) -> dict[date, _DayCheckIn]:
+    """One merged check-in per date: highest pain, all red flags, gates only if all agree."""
+    by_date: dict[date, list[CheckIn]] = defaultdict(list)
+    for checkin in checkins:
+        by_date[checkin.date].append(checkin)
+    merged: dict[date, _DayCheckIn] = {}
+    for day in sorted(by_date):
+        group = by_date[day]
+        merged[day] = _DayCheckIn(
+            date=day,
+            pain=max(c.pain for c in group),
+            red_flags=frozenset(flag for c in group for flag in c.red_flags),
+            walked_30_pain_free=all(c.walked_30_pain_free for c in group),
+            single_leg_bridge_ok=all(c.single_leg_bridge_ok for c in group),
+            pain_meds_for_daily_life=any(c.pain_meds_for_daily_life for c in group),
+        )
+    return merged
+
+
+Session = RunWalkLog | RunLog | RoutineLog | CrossLog
+
+
+def _session_key(session: Session) -> tuple[date, str, str, str]:
+    """A total, deterministic order for sessions: date, kind, id, then full content."""
+    return (session.date, session.kind, session.id, session.model_dump_json())
+
+
+def _session_pain(session: Session) -> int:
+    """The highest pain a session logged, -1 when it logged none."""
+    if isinstance(session, RunWalkLog | RunLog):
+        return max(session.pain_during, session.pain_after)
+    if isinstance(session, RoutineLog):
+        values = [p for p in (session.pain_during, session.pain_after) if p is not None]
+        return max(values, default=-1)
+    return -1
+
+
+def _is_training(session: Session) -> bool:
+    """True for sessions the rest-day rule counts: run-walk, run, cross-training, strength/core."""
+    if isinstance(session, RoutineLog):
+        return session.routine_id not in NON_TRAINING_ROUTINES
+    return True
+
+
+def _is_running(session: Session) -> bool:
+    """True for a run-walk or a continuous run."""
+    return isinstance(session, RunWalkLog | RunLog)
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """The history up to the plan's date, merged and indexed."""
+
+    checkins: dict[date, _DayCheckIn]
+    clearances: frozenset[date]
+    sessions_by_date: dict[date, tuple[Session, ...]]
+    sessions: tuple[Session, ...]
+    flare_triggers: frozenset[date]
+    training_dates: frozenset[date]
+    running_dates: frozenset[date]
+    strength_dates: frozenset[date]
+    weekly_km: dict[date, float]
+    shoes: tuple[Shoe, ...]
+
+    @classmethod
+    def collect(cls, history: History, on: date) -> _Facts:
+        """Filter *history* to records dated on or before *on* and index it."""
+        checkins = _merge_checkins(c for c in history.checkins if c.date <= on)
+        sessions = tuple(sorted((s for s in history.sessions if s.date <= on), key=_session_key))
+        by_date: dict[date, list[Session]] = defaultdict(list)
+        for session in sessions:
+            by_date[session.date].append(session)
+        # protocol.md §3 Flare: a check-in with pain ≥ 4 or any logged session with pain ≥ 4.
+        triggers = {d for d, c in checkins.items() if c.pain >= FLARE_PAIN}
+        triggers |= {s.date for s in sessions if _session_pain(s) >= FLARE_PAIN}
+        shoes = sorted(
+            (s for s in history.shoes if s.added is None or s.added <= on),
+            key=lambda s: (s.name.casefold(), s.name, s.start_distance_km, s.added or on),
+        )
+        return cls(
+            checkins=checkins,
+            clearances=frozenset(c.date for c in history.clearances if c.date <= on),
+            sessions_by_date={d: tuple(v) for d, v in by_date.items()},
+            sessions=sessions,
+            flare_triggers=frozenset(triggers),
+            training_dates=frozenset(s.date for s in sessions if _is_training(s)),
+            running_dates=frozenset(s.date for s in sessions if _is_running(s)),
+            strength_dates=frozenset(
+                s.date
+                for s in sessions
+                if isinstance(s, RoutineLog) and s.routine_id == "posterior_chain"
+            ),
+            weekly_km=load.weekly_volume_km(sessions),
+            shoes=tuple(shoes),
+        )
+
+    def acute(self, day: date) -> bool:
+        """True when *day* is in a flare's 48 hours: the trigger day or the day after."""
+        # protocol.md §3 Flare: acute on the trigger day and the next day.
+        return day in self.flare_triggers or (day - _ONE_DAY) in self.flare_triggers
+
+    def week_km(self, monday: date) -> float:
+        """Distance logged in the week starting *monday*."""
+        return self.weekly_km.get(monday, 0.0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Replay: one chronological pass over the event dates.
+
+
+@dataclass
+class _DayDecision:
+    """The stage decision of the run-walk sessions of one date."""
+
+    outcome: StageOutcome
+    planned: int
+    next_stage: int
+    reason: str
+    build_from: date | None = None
+
+
+@dataclass
+class _Replay:
+    """The program state, advanced date by date through the history."""
+
+    profile: Profile
+    facts: _Facts
+    phase: ProgramPhase = "movement"
+    stage: int = 1
+    stage_reason: str = "Stage 1 first: every return to running starts at stage 1."
+    build_start: date | None = None
+    ready_for_build: bool = False
+    pending_build: date | None = None
+    pause_open: date | None = None
+    pause_flags: set[str] = field(default_factory=set)
+    gap_anchor: date | None = None
+    next_gap_step: date | None = None
+    deload_weeks: set[date] = field(default_factory=set)
+    decisions: dict[date, _DayDecision] = field(default_factory=dict)
+    stage_at_start: int = 1
+
+    @property
+    def start(self) -> date:
+        """Program day 1."""
+        return self.profile.start_date
+
+    def program_day(self, day: date) -> int:
+        """Program day number of *day* (protocol.md §1)."""
+        return (day - self.start).days + 1
+
+    def run(self, until: date) -> None:
+        """Advance through every event dated on or before *until*, then to *until* itself."""
+        facts = self.facts
+        event_dates = sorted(
+            set(facts.checkins) | set(facts.clearances) | set(facts.sessions_by_date)
+        )
+        processed_until = False
+        for day in event_dates:
+            if day > until:
+                break
+            self._process(day)
+            processed_until = day == until
+        if not processed_until:
+            self._advance(until, inclusive=True)
+            self.stage_at_start = self.stage
+
+    # -- scheduled events between event dates ----------------------------------------------
+
+    def _advance(self, limit: date, inclusive: bool) -> None:
+        """Apply missed-week step-backs and the build start dated before (or on) *limit*."""
+        while self.phase == "run_walk":
+            candidates: list[tuple[date, int]] = []
+            if self.next_gap_step is not None and self.pause_open is None:
+                candidates.append((self.next_gap_step, 0))
+            if self.pending_build is not None and self.ready_for_build:
+                candidates.append((self.pending_build, 1))
+            if not candidates:
+                return
+            when, kind = min(candidates)
+            if when > limit or (when == limit and not inclusive):
+                return
+            if kind == 0:
+                self._missed_week_step(when)
+            else:
+                self._start_build(when)
+
+    def _missed_week_step(self, when: date) -> None:
+        """A week without running in phase 2: one stage lower (app rule, documented above)."""
+        if self.stage > 1:
+            self.stage -= 1
+            self.stage_reason = (
+                f"Stage {self.stage} now: no run-walk for {MISSED_WEEK_DAYS} days or more, "
+                "so the stage steps back one."
+            )
+        self.ready_for_build = False
+        self.pending_build = None
+        # Keep stepping back for every further week; at stage 1 there is nothing left to lower.
+        self.next_gap_step = when + timedelta(days=MISSED_WEEK_DAYS) if self.stage > 1 else None
+
+    def _start_build(self, when: date) -> None:
+        """protocol.md §5 Exit to phase 3: the build phase starts on *when*."""
+        self.phase = "build"
+        self.build_start = when
+        self.pending_build = None
+        self.next_gap_step = None
+
+    def _set_gap_anchor(self, day: date) -> None:
+        """Restart the missed-week count from *day* (phase 2 only)."""
+        if self.gap_anchor is None or day > self.gap_anchor:
+            self.gap_anchor = day
+        if self.phase == "run_walk" and self.stage > 1:
+            self.next_gap_step = self.gap_anchor + timedelta(days=MISSED_WEEK_DAYS + 1)
+        else:
+            self.next_gap_step = None
+
+    # -- one event date ----------------------------------------------------------------------
+
+    def _process(self, day: date) -> None:
+        """Apply every record of *day* in the protocol's order."""
+        facts = self.facts
+        self._advance(day, inclusive=False)
+        checkin = facts.checkins.get(day)
+
+        # protocol.md §2 Red flags: any red flag pauses until a clearance dated on/after it.
+        pause_started = False
+        if checkin is not None and checkin.red_flags:
+            if self.pause_open is None:
+                self.pause_open = day
+                self.pause_flags = set()
+                pause_started = True
+            self.pause_flags |= checkin.red_flags
+        cleared_today = False
+        if day in facts.clearances and self.pause_open is not None:
+            self.pause_open = None
+            cleared_today = True
+        paused = self.pause_open is not None
+
+        # protocol.md §3 Flare: acute on the trigger day and the next; overlapping windows are
+        # one episode.
+        acute = facts.acute(day)
+        flare_started = day in facts.flare_triggers and not facts.acute(day - _ONE_DAY)
+        episode_starts = pause_started or flare_started
+
+        # Scheduled events dated today: an episode starting today replaces a missed-week step,
+        # and a flare or red flag today postpones the build start (app rule).
+        if episode_starts:
+            self.next_gap_step = None
+        if self.pending_build == day and (acute or paused or pause_started):
+            self.ready_for_build = False
+            self.pending_build = None
+        self._advance(day, inclusive=True)
+
+        # protocol.md §4 Gates: from day 8, on the check-in, all gates, not acute, not paused.
+        if (
+            self.phase == "movement"
+            and checkin is not None
+            and self.program_day(day) >= GATES_FROM_DAY
+            and not checkin.gates_missing()
+            and not checkin.red_flags
+            and not acute
+            and not paused
+        ):
+            self.phase = "run_walk"
+            self.stage = 1
+            self.stage_reason = "Stage 1 first: the gates to phase 2 were met on your check-in."
+
+        # protocol.md §2: after a clearance the run-walk resumes one stage lower (min 1); the
+        # step is taken when the pause starts, so a same-day clearance resumes lower at once.
+        if pause_started:
+            self.ready_for_build = False
+            self.pending_build = None
+            if self.phase == "run_walk":
+                self.stage = max(1, self.stage - 1)
+                self.stage_reason = (
+                    f"Stage {self.stage} next: after a red flag and a clearance the run-walk "
+                    "resumes one stage lower."
+                )
+        self.stage_at_start = self.stage
+
+        # protocol.md §5 Progression, judged on the day's run-walk sessions.
+        day_sessions = facts.sessions_by_date.get(day, ())
+        if self.phase == "run_walk":
+            run_walks = [s for s in day_sessions if isinstance(s, RunWalkLog)]
+            if run_walks:
+                self._judge(day, run_walks, eligible=not acute and not paused)
+            if any(_is_running(s) for s in day_sessions):
+                self._set_gap_anchor(day)
+
+        # protocol.md §3: after the 48 hours the run-walk resumes one stage lower (min 1).
+        if flare_started:
+            self.ready_for_build = False
+            self.pending_build = None
+            if self.phase == "run_walk":
+                self.stage = max(1, self.stage - 1)
+                self.stage_reason = (
+                    f"Stage {self.stage} next: after a flare the run-walk resumes one stage lower."
+                )
+                decision = self.decisions.get(day)
+                if decision is not None:
+                    decision.outcome = "flare"
+                    decision.next_stage = self.stage
+                    decision.build_from = None
+                    decision.reason = (
+                        f"Flare: pain reached {FLARE_PAIN} or more, so 48 hours of acute care "
+                        f"come first; then stage {self.stage}."
+                    )
+        if day in facts.flare_triggers:
+            if self.phase == "build":
+                self.deload_weeks.add(load.week_start(day + 2 * _ONE_DAY))
+            self._set_gap_anchor(day + _ONE_DAY)
+        if pause_started and self.phase == "build":
+            self.deload_weeks.add(load.week_start(day))
+        if cleared_today:
+            if self.phase == "build":
+                self.deload_weeks.add(load.week_start(day))
+            self._set_gap_anchor(day)
+
+    def _judge(self, day: date, run_walks: Sequence[RunWalkLog], eligible: bool) -> None:
+        """protocol.md §5 Progression: decide the next stage from one date's run-walk sessions."""
+        planned = self.stage
+        base = min(planned, min(s.stage for s in run_walks))
+        worst_pain = max(max(s.pain_during, s.pain_after) for s in run_walks)
+        all_completed = all(s.completed for s in run_walks)
+        build_from: date | None = None
+        if worst_pain >= FLARE_PAIN:
+            # protocol.md §5: pain during or after ≥ 4 → flare (§3); the episode lowers it.
+            outcome: StageOutcome = "flare"
+            next_stage = base
+            reason = f"Flare: pain reached {worst_pain}, so 48 hours of acute care come first."
+        elif not eligible:
+            outcome = "repeat"
+            next_stage = planned
+            reason = (
+                f"Stage {planned} stays: a session on a paused or acute day does not move "
+                "the stage."
+            )
+        elif not all_completed:
+            # protocol.md §5: stopped early for any reason → repeat the stage (app rule).
+            outcome = "repeat"
+            next_stage = base
+            reason = f"Stage {base} again: the session was stopped early."
+        elif worst_pain >= PROGRESS_PAIN_BELOW:
+            # protocol.md §5: pain during or after of 2 or 3 → repeat the stage (app rule).
+            outcome = "repeat"
+            next_stage = base
+            reason = (
+                f"Stage {base} again: pain reached {worst_pain} "
+                "(progress needs pain below 2 during and after)."
+            )
+        elif base < TOP_STAGE:
+            # protocol.md §5 Progression: never more than one stage per session.
+            outcome = "progress"
+            next_stage = base + 1
+            reason = (
+                f"Stage {next_stage} next: your stage {base} session was completed with pain "
+                "below 2 during and after."
+            )
+        else:
+            # protocol.md §5 Exit to phase 3: from day 22, after a pain-free stage-3 session.
+            next_stage = TOP_STAGE
+            self.ready_for_build = True
+            day22 = self.start + timedelta(days=BUILD_FROM_DAY - 1)
+            if self.pending_build is None:
+                self.pending_build = max(day + _ONE_DAY, day22)
+            build_from = self.pending_build
+            outcome = "build"
+            if build_from > day + _ONE_DAY:
+                reason = (
+                    "Stage 3 completed with pain below 2: stage 3 repeats until program day "
+                    f"{BUILD_FROM_DAY} ({build_from.isoformat()}), then the build phase starts."
+                )
+            else:
+                reason = (
+                    "Stage 3 completed with pain below 2: the build phase (continuous running) "
+                    f"starts {build_from.isoformat()}."
+                )
+        if outcome != "build":
+            # Only a pain-free stage-3 session as the latest run-walk leads to the build phase.
+            self.ready_for_build = False
+            self.pending_build = None
+        self.stage = next_stage
+        self.stage_reason = reason
+        self.decisions[day] = _DayDecision(
+            outcome=outcome,
+            planned=planned,
+            next_stage=next_stage,
+            reason=reason,
+            build_from=build_from,
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Composing the day's plan.
+
+
+def _fmt(km: float, units: Units, decimals: int = 1) -> str:
+    """A distance in the profile's unit."""
+    return load.format_distance(km, units, decimals)
+
+
+def _build_week(profile: Profile, facts: _Facts, replay: _Replay, on: date) -> BuildWeek | None:
+    """protocol.md §6 Build: the build week holding *on*, with its cap and planned volume."""
+    if replay.build_start is None:
+        return None
+    first_monday = load.week_start(replay.build_start)
+    monday = load.week_start(on)
+    number = (monday - first_monday).days // 7 + 1
+    return _week_plan(profile, facts, replay, number, monday, on)
+
+
+def _week_plan(
+    profile: Profile, facts: _Facts, replay: _Replay, number: int, monday: date, on: date
+) -> BuildWeek:
+    """The plan of build week *number* starting *monday*, with km logged up to *on*."""
+    previous_km = facts.week_km(monday - timedelta(days=7))
+    # protocol.md §6 Deload: every 4th build week; §3: the week after a flare.
+    deload = load.is_scheduled_deload(number) or monday in replay.deload_weeks
+    cap: float | None
+    planned: float | None
+    if previous_km > 0:
+        # protocol.md §6 10% rule: at most 1.10 × the previous completed week's actual volume.
+        cap = load.ten_percent_cap(previous_km)
+        planned = load.deload_volume_km(previous_km) if deload else cap
+    elif number == 1 and profile.starting_weekly_km:
+        # protocol.md §6: no distance in the last phase-2 week → the entered starting distance.
+        cap = load.floor_km(profile.starting_weekly_km)
+        planned = load.deload_volume_km(cap) if deload else cap
+    else:
+        cap = None
+        planned = None
+    actual = math.fsum(
+        [
+            load.session_distance_km(s)
+            for d in _dates(monday, min(on, monday + timedelta(days=6)))
+            for s in facts.sessions_by_date.get(d, ())
+        ]
+    )
+    return BuildWeek(
+        week=number,
+        week_start=monday,
+        planned_volume_km=planned,
+        cap_km=cap,
+        deload=deload,
+        previous_week_km=previous_km,
+        actual_km_so_far=actual,
+    )
+
+
+def _dates(first: date, last: date) -> list[date]:
+    """Every date from *first* to *last* inclusive."""
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def _rest_day(facts: _Facts, on: date) -> bool:
+    """protocol.md §5 Rest day: each of the previous 6 dates had a training session."""
+    return all(
+        (on - timedelta(days=k)) in facts.training_dates for k in range(1, REST_AFTER_DAYS + 1)
+    )
+
+
+def _persistent_pain(facts: _Facts, on: date) -> bool:
+    """protocol.md §2 Persistent pain: pain ≥ 3 on each of the last 14 check-ins."""
+    recent = sorted(facts.checkins)[-PERSISTENT_CHECKINS:]
+    return len(recent) == PERSISTENT_CHECKINS and all(
+        facts.checkins[d].pain >= PERSISTENT_PAIN for d in recent
+    )
+
+
+def _latest_checkin(facts: _Facts) -> _DayCheckIn | None:
+    """The latest merged check-in (facts hold only those on or before the plan's date)."""
+    if not facts.checkins:
+        return None
+    return facts.checkins[max(facts.checkins)]
+
+
+def _gates_missing(replay: _Replay, facts: _Facts, on: date) -> tuple[GateKey, ...]:
+    """protocol.md §4 Gates: which gates the latest check-in (day 8 on) does not meet."""
+    if replay.phase != "movement" or replay.program_day(on) < GATES_FROM_DAY:
+        return ()
+    latest = _latest_checkin(facts)
+    if latest is None or replay.program_day(latest.date) < GATES_FROM_DAY:
+        return GATE_KEYS
+    return latest.gates_missing()
+
+
+def _red_flag_warnings(flags: Iterable[str], since: date) -> list[PlanWarning]:
+    """protocol.md §2 Red flags: stop running; bladder/bowel → emergency care now."""
+    flags = set(flags)
+    warnings: list[PlanWarning] = []
+    urgent = sorted(flags & URGENT_RED_FLAGS)
+    other = sorted(flags - URGENT_RED_FLAGS)
+    if urgent:
+        warnings.append(
+            PlanWarning(
+                "red_flag_urgent",
+                "Loss of bladder or bowel control is a medical emergency: seek emergency care "
+                "immediately (call your local emergency number or go to an emergency "
+                "department). Runback is paused until you record a professional's clearance.",
+            )
+        )
+    if other:
+        named = ", ".join(_RED_FLAG_TEXT.get(f, f) for f in other)
+        warnings.append(
+            PlanWarning(
+                "red_flag",
+                f"Red flag reported since {since.isoformat()} ({named}): stop running and "
+                "consult a healthcare provider. The plan stays paused until you record that a "
+                "professional has assessed you and cleared you to continue.",
+            )
+        )
+    return warnings
+
+
+def _flare_warning(trigger: date, until: date) -> PlanWarning:
+    """protocol.md §3 Flare: the 48-hour acute plan."""
+    return PlanWarning(
+        "flare",
+        f"Flare (pain 4 or more on {trigger.isoformat()}): acute care until the end of "
+        f"{until.isoformat()}. Ice 15–20 minutes every 2–3 waking hours, wrapped in a thin towel, "
+        "never on bare skin (heat instead if it is stiffness without inflammation); a compression "
+        "wrap (4–6 in elastic bandage) by day, off at night; rest on your back with knees bent "
+        "90° over pillows or on your side with a pillow between the knees, and avoid sleeping on "
+        "your stomach (or put a pillow under your hips); gentle walking only — no running, no "
+        "strength work.",
+    )
+
+
+def _ten_percent_warnings(
+    week: BuildWeek, previous: BuildWeek | None, units: Units
+) -> list[PlanWarning]:
+    """protocol.md §6 10% rule: a logged week over its cap warns, naming by how much."""
+    warnings: list[PlanWarning] = []
+    for label, item in (("This week", week), ("Last week", previous)):
+        if item is None or item.cap_km is None:
+            continue
+        actual = item.actual_km_so_far
+        over = actual - item.cap_km
+        if over > 0.005:
+            percent = f" ({over / item.cap_km * 100:.0f}% over)" if item.cap_km > 0 else ""
+            warnings.append(
+                PlanWarning(
+                    "ten_percent_rule",
+                    f"{label} (build week {item.week}) you logged {_fmt(actual, units)}, "
+                    f"{_fmt(over, units, 2)} over its cap of {_fmt(item.cap_km, units)}"
+                    f"{percent}: the 10% rule allows at most 1.10 × the previous week's "
+                    f"{_fmt(item.previous_week_km, units)}. Ease off to let your back adapt.",
+                )
+            )
+    return warnings
+
+
+def _shoe_warnings(facts: _Facts, units: Units) -> list[PlanWarning]:
+    """protocol.md §7 Shoes: replace soon at 300 mi (483 km), replace now at 500 mi (805 km)."""
+    totals = load.shoe_totals_km(facts.shoes, facts.sessions)
+    warnings: list[PlanWarning] = []
+    for name in sorted(totals, key=lambda n: (n.casefold(), n)):
+        total = totals[name]
+        status = load.shoe_status(total)
+        if status == "replace_now":
+            warnings.append(
+                PlanWarning(
+                    "shoe_replace_now",
+                    f"Shoes “{name}” have {_fmt(total, units, 0)} (500 mi / 805 km or more): "
+                    f"replace them now. {load.SHOE_ADVICE}",
+                )
+            )
+        elif status == "replace_soon":
+            warnings.append(
+                PlanWarning(
+                    "shoe_replace_soon",
+                    f"Shoes “{name}” have {_fmt(total, units, 0)} (300 mi / 483 km or more): "
+                    f"start looking for a replacement. {load.SHOE_ADVICE}",
+                )
+            )
+    return warnings
+
+
+def _history_warning(profile: Profile) -> PlanWarning | None:
+    """protocol.md §2 History advisory: a standing advisory, never a block."""
+    if not profile.history:
+        return None
+    named = ", ".join(_HISTORY_TEXT.get(k, k) for k in profile.history)
+    return PlanWarning(
+        "history_advisory",
+        f"You reported {named}: these raise fracture risk, so back pain that persists should "
+        "be assessed by a professional. This does not stop your plan.",
+    )
+
+
+def _build_activities(
+    facts: _Facts, week: BuildWeek, on: date, ran_yesterday: bool
+) -> tuple[list[str], list[str]]:
+    """protocol.md §6 Build: the day's activities and their reasons."""
+    reasons: list[str] = []
+    monday = week.week_start
+    logged_before_today = math.fsum(
+        [
+            load.session_distance_km(s)
+            for d in _dates(monday, on - _ONE_DAY)
+            for s in facts.sessions_by_date.get(d, ())
+        ]
+    )
+    volume_left = week.planned_volume_km is None or (
+        logged_before_today + 0.005 < week.planned_volume_km
+    )
+    run_today = volume_left and not ran_yesterday
+    if ran_yesterday:
+        reasons.append("No run today: you ran yesterday, and runs go on alternate days.")
+    elif not volume_left:
+        reasons.append("No run today: this week's planned volume is done.")
+    strength_done = sum(1 for d in _dates(monday, on - _ONE_DAY) if d in facts.strength_dates)
+    strength_yesterday = (on - _ONE_DAY) in facts.strength_dates
+    strength_today = strength_done < STRENGTH_PER_WEEK and not strength_yesterday
+    activities: list[str] = []
+    if run_today:
+        activities += ["pre_run", "run", "post_run"]
+    if strength_today:
+        activities.append("posterior_chain")
+        reasons.append(
+            f"Posterior-chain strength: {strength_done} of 2–3 this week so far "
+            "(never two days in a row)."
+        )
+    activities.append("core_stability")
+    return activities, reasons
+
+
+def plan_for(profile: Profile, history: History, on: date) -> DayPlan:
+    """The plan for *on*, computed from the profile and the history alone (protocol.md §8)."""
+    facts = _Facts.collect(history, on)
+    replay = _Replay(profile=profile, facts=facts)
+    replay.run(on)
+    return _compose(profile, facts, replay, on)
+
+
+def _compose(profile: Profile, facts: _Facts, replay: _Replay, on: date) -> DayPlan:
+    """Turn the replayed state at *on* into the day's plan."""
+    units = profile.units
+    day = replay.program_day(on)
+    paused = replay.pause_open is not None
+    acute = facts.acute(on)
+    program_phase = replay.phase
+    phase: Phase = "paused" if paused else "acute" if acute else program_phase
+    reasons: list[str] = []
+    warnings: list[PlanWarning] = []
+
+    # protocol.md §2 Red flags (pause) and §3 Flare (acute).
+    acute_until: date | None = None
+    if paused and replay.pause_open is not None:
+        warnings += _red_flag_warnings(replay.pause_flags, replay.pause_open)
+        reasons.append(
+            f"Paused: a red flag was reported on {replay.pause_open.isoformat()} and no clearance "
+            "has been recorded since."
+        )
+    if acute:
+        trigger = on if on in facts.flare_triggers else on - _ONE_DAY
+        acute_until = trigger + _ONE_DAY
+        warnings.append(_flare_warning(trigger, acute_until))
+        if not paused:
+            reasons.append(
+                f"Acute care until {acute_until.isoformat()}: pain of 4 or more was logged on "
+                f"{trigger.isoformat()}."
+            )
+
+    # protocol.md §2 Persistent pain advisory and history advisory.
+    if _persistent_pain(facts, on):
+        warnings.append(
+            PlanWarning(
+                "persistent_pain",
+                f"Pain has been {PERSISTENT_PAIN} or more on each of your last "
+                f"{PERSISTENT_CHECKINS} check-ins. Pain that does not improve with rest should be "
+                "assessed by a healthcare professional.",
+            )
+        )
+    history_warning = _history_warning(profile)
+    if history_warning is not None:
+        warnings.append(history_warning)
+
+    # protocol.md §4 Gates: say which gate is missing.
+    gates_missing = _gates_missing(replay, facts, on)
+    if phase == "movement" and gates_missing:
+        latest = _latest_checkin(facts)
+        unchecked = latest is None or replay.program_day(latest.date) < GATES_FROM_DAY
+        for gate in gates_missing:
+            if unchecked:
+                text = (
+                    f"Gate to phase 2 not checked yet ({GATE_TEXT[gate]}): check in to answer it."
+                )
+            else:
+                text = f"Gate to phase 2 not met on your latest check-in: {GATE_TEXT[gate]}."
+            warnings.append(PlanWarning("gate_missing", text))
+
+    # protocol.md §5 Rest day and scheduling.
+    rest_day = phase not in ("paused", "acute") and _rest_day(facts, on)
+    ran_yesterday = (on - _ONE_DAY) in facts.running_dates
+
+    build: BuildWeek | None = None
+    week = _build_week(profile, facts, replay, on) if program_phase == "build" else None
+    if week is not None:
+        previous = (
+            _week_plan(
+                profile,
+                facts,
+                replay,
+                week.week - 1,
+                week.week_start - timedelta(days=7),
+                on,
+            )
+            if week.week > 1
+            else None
+        )
+        # protocol.md §6 10% rule warning.
+        warnings += _ten_percent_warnings(week, previous, units)
+
+    activities: list[str]
+    stage: Stage | None = None
+    if phase == "paused":
+        # protocol.md §2: no run-walk, no strength work.
+        activities = ["rest"]
+    elif phase == "acute":
+        # protocol.md §3 Acute plan: ice, relief positions, gentle walking.
+        activities = ["relief", "ice"]
+    elif rest_day:
+        # protocol.md §5 Rest day: gentle walking and stretching only.
+        activities = ["rest", "desk_mobility"]
+        reasons.append(
+            f"Full rest day: you trained on each of the last {REST_AFTER_DAYS} days "
+            "(gentle walking and stretching only)."
+        )
+    elif phase == "movement":
+        # protocol.md §4 Phase 1: daily core, one cross-training session, mobility as wanted.
+        cross = "pool_run" if day % 2 == 1 else "cycle_easy"
+        activities = ["daily_core", cross, "desk_mobility"]
+        if day <= 0:
+            reasons.append(
+                f"Your program starts on {profile.start_date.isoformat()} (day 1); until then, "
+                "pain-free movement."
+            )
+        elif day < GATES_FROM_DAY:
+            reasons.append(
+                f"Phase 1, day {day} of 7: pain-free movement, the 10-minute core routine and "
+                "easy cross-training."
+            )
+        else:
+            named = ", ".join(GATE_TEXT[g] for g in gates_missing) or (
+                "a check-in with every gate on a day that is neither acute nor paused"
+            )
+            reasons.append(f"Phase 1 continues until the gates are met: missing {named}.")
+    elif phase == "run_walk":
+        if ran_yesterday:
+            # protocol.md §5 Scheduling: no run-walk the day after a run-walk session.
+            activities = ["daily_core", "desk_mobility"]
+            reasons.append(
+                "No run-walk today: you ran yesterday. Core routine and stretching instead."
+            )
+        else:
+            stage = STAGES[replay.stage_at_start]
+            activities = ["pre_run", "run_walk", "post_run", "daily_core"]
+            reasons.append(f"Run-walk stage {stage.number} today.")
+        reasons.append(replay.stage_reason)
+    else:
+        assert week is not None
+        activities, build_reasons = _build_activities(facts, week, on, ran_yesterday)
+        planned = (
+            _fmt(week.planned_volume_km, units) if week.planned_volume_km is not None else None
+        )
+        if planned is None and week.week == 1:
+            reasons.append(
+                "Build week 1: no distance was logged last week and no starting weekly "
+                "distance is set, so keep runs short and easy and set a starting distance."
+            )
+        elif planned is None:
+            reasons.append(
+                f"Build week {week.week}: no distance was logged last week, so the 10% rule has "
+                "no basis; keep runs short and easy this week."
+            )
+        else:
+            kind = "deload week" if week.deload else "week"
+            reasons.append(
+                f"Build {kind} {week.week}: {planned} planned, "
+                f"{_fmt(week.actual_km_so_far, units)} logged so far."
+            )
+        reasons += build_reasons
+
+    if phase == "build":
+        build = week
+    running_allowed = "run_walk" in activities or "run" in activities
+    in_phase2 = program_phase == "run_walk"
+    order = {code: i for i, code in enumerate(_WARNING_ORDER)}
+    warnings += _shoe_warnings(facts, units)
+    warnings.sort(key=lambda w: order[w.code])  # stable: keeps shoe and gate order
+    return DayPlan(
+        date=on,
+        day=day,
+        phase=phase,
+        program_phase=program_phase,
+        running_allowed=running_allowed,
+        stage=stage,
+        current_stage=replay.stage_at_start if in_phase2 else None,
+        next_stage=replay.stage if in_phase2 else None,
+        activities=tuple(activities),
+        build=build,
+        warnings=tuple(warnings),
+        gates_missing=gates_missing,
+        acute_until=acute_until,
+        paused_since=replay.pause_open if paused else None,
+        rest_day=rest_day,
+        checked_in=on in facts.checkins,
+        reasons=tuple(reasons),
+    )
+
+
+def decide_next_stage(profile: Profile, history: History, session: RunWalkLog) -> StageDecision:
+    """What *session* (added to *history* if missing) means for the next run-walk session."""
+    sessions = list(history.sessions)
+    if not any(isinstance(s, RunWalkLog) and s.id == session.id for s in sessions):
+        sessions.append(session)
+    full = History(
+        checkins=list(history.checkins),
+        clearances=list(history.clearances),
+        sessions=sessions,
+        shoes=list(history.shoes),
+    )
+    facts = _Facts.collect(full, session.date)
+    replay = _Replay(profile=profile, facts=facts)
+    replay.run(session.date)
+    decision = replay.decisions.get(session.date)
+    pain = max(session.pain_during, session.pain_after)
+    if decision is None:
+        if pain >= FLARE_PAIN:
+            return StageDecision(
+                "flare",
+                session.stage,
+                replay.stage if replay.phase == "run_walk" else None,
+                f"Flare: pain reached {pain}, so 48 hours of acute care come first.",
+            )
+        where = "phase 2 has not started yet" if replay.phase == "movement" else "you are in build"
+        return StageDecision(
+            "repeat",
+            session.stage,
+            None,
+            f"This session does not change a stage: {where}.",
+        )
+    next_stage = decision.next_stage
+    outcome: StageOutcome
+    if decision.outcome in ("flare", "build"):
+        outcome = decision.outcome
+    elif next_stage > session.stage:
+        outcome = "progress"
+    elif next_stage == session.stage:
+        outcome = "repeat"
+    else:
+        outcome = "step_back"
+    return StageDecision(
+        outcome=outcome,
+        stage_done=session.stage,
+        next_stage=next_stage,
+        reason=decision.reason,
+        build_from=decision.build_from,
+    )
+
+
+_PHASE_TEXT: dict[Phase, str] = {
+    "paused": (
+        "Paused: a red flag was reported. Stop running and see a healthcare provider; once a "
+        "professional has assessed you and cleared you, record the clearance to resume."
+    ),
+    "acute": (
+        "Acute care (the 48-hour protocol) after a flare: ice, a compression wrap, resting "
+        "positions and gentle walking; no running and no strength work."
+    ),
+    "movement": (
+        "Phase 1 — pain-free movement: the 10-minute core routine every day and easy "
+        "cross-training, until the gates to run-walk are met (checked from day 8)."
+    ),
+    "run_walk": (
+        "Phase 2 — run-walk intervals: stage 1 to 3, one stage up after a session completed "
+        "with pain below 2, never on two days in a row."
+    ),
+    "build": (
+        "Phase 3 — build: continuous running, each week at most 10% more than the last, "
+        "every 4th week a deload, strength 2–3 times a week and core every day."
+    ),
+}
+
+
+def explain_phase(plan: DayPlan) -> str:
+    """A short paragraph explaining the plan's phase and today's main reason."""
+    text = _PHASE_TEXT[plan.phase]
+    if plan.rest_day:
+        text += " Today is a full rest day."
+    elif plan.stage is not None:
+        minutes = plan.stage.total_s // 60
+        text += (
+            f" Today: stage {plan.stage.number}, {plan.stage.repeats} × "
+            f"({plan.stage.run_s // 60} min run, {plan.stage.walk_s // 60} min walk), "
+            f"{minutes} minutes."
+        )
+    return text

@@ -7,11 +7,17 @@ from typing import ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 
 from runback_tui.domain.clock import Clock, SystemClock
+from runback_tui.domain.models import Profile
 from runback_tui.paths import stylesheet
+from runback_tui.screens.commands import RunbackCommands
 from runback_tui.storage.durable import StoreError
 from runback_tui.storage.store import Store
+
+NEEDS_PROFILE = frozenset({"checkin", "home", "profile", "stop_screen"})
+"""Actions that only make sense once onboarding has written a profile."""
 
 
 class RunbackApp(App[None]):
@@ -20,27 +26,125 @@ class RunbackApp(App[None]):
     TITLE = "Runback"
     SUB_TITLE = "back to running, without the back pain"
     CSS_PATH = [stylesheet("app.tcss")]
+    COMMANDS = App.COMMANDS | {RunbackCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "checkin", "Check-in", id="checkin"),
+        Binding("h", "home", "Home", id="home"),
+        Binding("question_mark", "help", "Help", key_display="?", id="help"),
+        Binding("escape", "back", "Back", id="back"),
         Binding("q", "quit", "Quit", id="quit"),
     ]
 
-    def __init__(self, store: Store, clock: Clock) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        *,
+        blink_cursor: bool = True,
+        animations: bool = True,
+    ) -> None:
         super().__init__()
         self.store = store
         """The data file, the only way screens reach it."""
         self.clock = clock
         """Injected time: tests pass a FakeClock."""
+        self.blink_cursor = blink_cursor
+        """Whether text cursors blink (off for snapshots and screenshots)."""
+        if not animations:
+            self.animation_level = "none"
 
     def on_mount(self) -> None:
-        """Open the home screen."""
+        """Open onboarding without a profile, else the home screen."""
+        from runback_tui.screens.home import HomeScreen
+        from runback_tui.screens.onboarding import OnboardingScreen
+
+        self.push_screen(HomeScreen() if self.current_profile() else OnboardingScreen())
+
+    def current_profile(self) -> Profile | None:
+        """The stored profile, None before onboarding or when the file cannot be read."""
+        try:
+            return self.store.profile()
+        except StoreError:
+            return None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide what cannot be done yet: screens need a profile; back needs somewhere to go."""
+        if action in NEEDS_PROFILE and self.current_profile() is None:
+            return False
+        if action == "home":
+            from runback_tui.screens.home import HomeScreen
+
+            return not isinstance(self.screen, HomeScreen)
+        if action == "checkin":
+            from runback_tui.screens.checkin import CheckInScreen
+
+            return not isinstance(self.screen, CheckInScreen)
+        if action == "help":
+            from runback_tui.screens.help import HelpScreen
+
+            return not isinstance(self.screen, HelpScreen)
+        if action == "back":
+            return len(self.screen_stack) > 2
+        return True
+
+    def action_home(self) -> None:
+        """Go back to the home screen."""
         from runback_tui.screens.home import HomeScreen
 
-        self.push_screen(HomeScreen())
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
+
+    def _open(self, screen: Screen[None]) -> None:
+        """Show *screen* on top of home, replacing any other screen above home."""
+        self.action_home()
+        self.push_screen(screen)
+
+    def action_checkin(self) -> None:
+        """Open today's check-in."""
+        from runback_tui.screens.checkin import CheckInScreen
+
+        if not isinstance(self.screen, CheckInScreen):
+            self._open(CheckInScreen())
+
+    def action_profile(self) -> None:
+        """Open the profile."""
+        from runback_tui.screens.profile import ProfileScreen
+
+        if not isinstance(self.screen, ProfileScreen):
+            self._open(ProfileScreen())
+
+    def action_stop_screen(self) -> None:
+        """Open the red-flag stop screen (and its clearance)."""
+        from runback_tui.screens.stop import StopScreen
+
+        if not isinstance(self.screen, StopScreen):
+            self._open(StopScreen())
+
+    def action_help(self) -> None:
+        """Open the help screen."""
+        from runback_tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    async def action_back(self) -> None:
+        """Close the current screen (never home or onboarding)."""
+        if len(self.screen_stack) > 2:
+            await self.pop_screen()
 
 
-def make_app(store: Store, clock: Clock | None = None, *, speed: float = 1.0) -> RunbackApp:
+def make_app(
+    store: Store,
+    clock: Clock | None = None,
+    *,
+    speed: float = 1.0,
+    blink_cursor: bool = True,
+    animations: bool = True,
+) -> RunbackApp:
     """Build the app around a store and a clock."""
-    return RunbackApp(store, clock or SystemClock(speed))
+    return RunbackApp(
+        store, clock or SystemClock(speed), blink_cursor=blink_cursor, animations=animations
+    )
 
 
 def run_tui(path: Path, *, speed: float = 1.0) -> int:

@@ -24,12 +24,17 @@ CHECK_APP = textwrap.dedent(
     from runback_tui.storage.store import Store
 
     async def main() -> None:
-        app = make_app(Store(Path("data.json")), FakeClock())
+        from datetime import date
+        from runback_tui.domain.models import Profile
+
+        store = Store(Path("data.json"))
+        store.save_profile(Profile(start_date=date(2026, 11, 1), accepted_disclaimer=True))
+        app = make_app(store, FakeClock())
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
-            body = app.screen.query_one("#home-body")
-            # styles/home.tcss sets `padding: 1 2` on #home-body
-            assert tuple(body.styles.padding) == (1, 2, 1, 2), body.styles.padding
+            body = app.screen.query_one("#home-scroll")
+            # styles/home.tcss sets `padding: 0 1` on #home-scroll
+            assert tuple(body.styles.padding) == (0, 1, 0, 1), body.styles.padding
             print("styles applied from", runback_tui.paths.styles_dir())
 
     asyncio.run(main())

@@ -1,0 +1,286 @@
+"""The morning check-in: pain, stiffness, red flags, the phase-1 gates, medication and a note."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from pydantic import ValidationError
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Static
+
+from runback_tui.domain.models import (
+    RED_FLAG_KEYS,
+    RED_FLAG_QUESTIONS,
+    CheckIn,
+    History,
+    RedFlagKey,
+    describe_validation_error,
+)
+from runback_tui.domain.protocol import GATES_FROM_DAY, plan_for
+from runback_tui.paths import stylesheet
+from runback_tui.screens.forms import (
+    StoreWriteDone,
+    StoreWriteFailed,
+    apply_cursor_setting,
+    failure_text,
+    focus_first,
+    note_problem,
+)
+from runback_tui.storage.durable import StoreError
+from runback_tui.storage.store import Store
+from runback_tui.widgets.choice import YesNo
+from runback_tui.widgets.pain_scale import PainScale
+
+if TYPE_CHECKING:
+    from runback_tui.app import RunbackApp
+
+FIELD_NAMES = {
+    "pain": "Pain",
+    "stiffness": "Stiffness",
+    "note": "Note",
+    "red_flags": "Red flags",
+}
+"""How the model's fields read in a message."""
+
+QUESTION_WIDTH = 50
+"""Questions are padded to this width so the answers line up."""
+
+
+class CheckInScreen(Screen[None]):
+    """Today's check-in; saving replaces an earlier one of the same day."""
+
+    CSS_PATH = [stylesheet("checkin.tcss")]
+    AUTO_FOCUS = ""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", id="checkin-save"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._existing: CheckIn | None = None
+        self._show_gates = True
+        self._saving = False
+
+    @property
+    def runback(self) -> RunbackApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    def _load(self) -> None:
+        """Today's saved check-in, and whether the phase-1 gate questions apply."""
+        app = self.runback
+        today = app.clock.today()
+        try:
+            snapshot = app.store.snapshot()
+        except StoreError:
+            return
+        self._existing = next((c for c in snapshot.history.checkins if c.date == today), None)
+        if snapshot.profile is None:
+            return
+        # Judge the gates without today's own answers, so editing them cannot hide them.
+        history = snapshot.history
+        earlier = History.model_construct(
+            checkins=[c for c in history.checkins if c.date != today],
+            clearances=history.clearances,
+            sessions=history.sessions,
+            shoes=history.shoes,
+        )
+        plan = plan_for(snapshot.profile, earlier, today)
+        self._show_gates = plan.program_phase == "movement" and plan.day >= GATES_FROM_DAY
+
+    def compose(self) -> ComposeResult:
+        self._load()
+        existing = self._existing
+        today = self.runback.clock.today()
+        yield Header()
+        with VerticalScroll(id="form"):
+            yield Static(
+                f"Morning check-in · {today.strftime('%A %d %B %Y')}", classes="form-title"
+            )
+            if existing is not None:
+                yield Static(
+                    "Editing today's check-in: saving replaces it (the earlier answers are kept "
+                    "in the file's history).",
+                    classes="hint",
+                )
+            yield PainScale("Pain now", value=existing.pain if existing else None, id="pain")
+            yield Static("", id="pain-error", classes="field-error")
+            yield PainScale(
+                "Stiffness",
+                value=existing.stiffness if existing else None,
+                optional=True,
+                id="stiffness",
+            )
+            yield Static(
+                "Red flags — answer Yes if it is true now (y / n, or space)", classes="section"
+            )
+            for key in RED_FLAG_KEYS:
+                yield YesNo(
+                    RED_FLAG_QUESTIONS[key],
+                    value=bool(existing and key in existing.red_flags),
+                    prompt_width=QUESTION_WIDTH,
+                    id=f"rf-{key}",
+                    classes="red-flag",
+                )
+            if self._show_gates:
+                yield Static("Gates to phase 2 (run-walk)", classes="section")
+                yield YesNo(
+                    "Can you walk 30 minutes without pain?",
+                    value=bool(existing and existing.walked_30_pain_free),
+                    prompt_width=QUESTION_WIDTH,
+                    id="gate-walked",
+                )
+                yield YesNo(
+                    "Single-leg bridges without discomfort?",
+                    value=bool(existing and existing.single_leg_bridge_ok),
+                    prompt_width=QUESTION_WIDTH,
+                    id="gate-bridge",
+                )
+            yield Static("Daily life", classes="section")
+            yield YesNo(
+                "Do you need pain medication for daily activities?",
+                value=bool(existing and existing.pain_meds_for_daily_life),
+                prompt_width=QUESTION_WIDTH,
+                id="meds",
+            )
+            yield Static("Note (optional)", classes="section")
+            yield Input(
+                existing.note if existing else "",
+                placeholder="e.g. slept badly, long drive yesterday",
+                id="note",
+            )
+            yield Static("", id="note-error", classes="field-error")
+            yield Static("", id="form-message", classes="form-message")
+            with Horizontal(classes="buttons"):
+                yield Button("Save  ctrl+s", id="save", variant="primary")
+                yield Button("Cancel  esc", id="cancel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Apply the cursor setting and show any problems with pre-filled values."""
+        apply_cursor_setting(self)
+        focus_first(self, "#pain")
+        self._validate()
+
+    # -- validation ------------------------------------------------------------------------
+
+    def _validate(self) -> list[str]:
+        """Check every field, show problems under them, and return them."""
+        problems: list[str] = []
+        pain = self.query_one("#pain", PainScale)
+        pain_error = self.query_one("#pain-error", Static)
+        if pain.value is None:
+            problems.append("✗ Pain: not set — press 0–9 (→ for 10).")
+            pain_error.update("Required: press 0–9, or ←/→ to step (up to 10).")
+        else:
+            pain_error.update("")
+        pain_error.display = pain.value is None
+        note = self.query_one("#note", Input).value
+        note_message = note_problem(note)
+        note_error = self.query_one("#note-error", Static)
+        note_error.update(note_message or "")
+        note_error.display = note_message is not None
+        self.query_one("#note", Input).set_class(note_message is not None, "-invalid")
+        if note_message:
+            problems.append(note_message)
+        return problems
+
+    @on(PainScale.Changed)
+    @on(Input.Changed, "#note")
+    def _revalidate(self) -> None:
+        """Live validation as the user types or sets a scale."""
+        if self.is_mounted:
+            self._validate()
+            self.query_one("#form-message", Static).update("")
+
+    def _build(self) -> CheckIn:
+        """The check-in the form describes (ValidationError if it cannot be one)."""
+        existing = self._existing
+        red_flags: list[RedFlagKey] = [
+            key for key in RED_FLAG_KEYS if self.query_one(f"#rf-{key}", YesNo).value
+        ]
+        if self._show_gates:
+            walked = bool(self.query_one("#gate-walked", YesNo).value)
+            bridge = bool(self.query_one("#gate-bridge", YesNo).value)
+        else:
+            walked = bool(existing and existing.walked_30_pain_free)
+            bridge = bool(existing and existing.single_leg_bridge_ok)
+        return CheckIn.model_validate(
+            {
+                "date": self.runback.clock.today(),
+                "pain": self.query_one("#pain", PainScale).value,
+                "stiffness": self.query_one("#stiffness", PainScale).value,
+                "red_flags": red_flags,
+                "walked_30_pain_free": walked,
+                "single_leg_bridge_ok": bridge,
+                "pain_meds_for_daily_life": bool(self.query_one("#meds", YesNo).value),
+                "note": self.query_one("#note", Input).value,
+            }
+        )
+
+    # -- saving ----------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        """Validate, then store the check-in off the event loop."""
+        if self._saving:
+            return
+        message = self.query_one("#form-message", Static)
+        problems = self._validate()
+        if problems:
+            message.update("Not saved — fix this first:\n" + "\n".join(problems))
+            self.notify("Not saved: " + problems[0], severity="error", markup=False)
+            return
+        try:
+            checkin = self._build()
+        except ValidationError as error:
+            text = describe_validation_error(error, FIELD_NAMES)
+            message.update("Not saved — fix this first:\n" + text)
+            self.notify("Not saved: " + text, severity="error", markup=False)
+            return
+        self._saving = True
+        message.update("Saving…")
+        self._write(self.runback.store, checkin)
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        """The Save button does what ctrl+s does."""
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        """Leave without saving."""
+        self.app.pop_screen()
+
+    @work(thread=True, exclusive=True, group="store-write")
+    def _write(self, store: Store, checkin: CheckIn) -> None:
+        """Save in a thread; report back with a message, never touching widgets."""
+        try:
+            replaced = store.save_checkin(checkin)
+        except StoreError as error:
+            self.post_message(StoreWriteFailed(str(error)))
+            return
+        self.post_message(StoreWriteDone((checkin, replaced)))
+
+    def on_store_write_failed(self, message: StoreWriteFailed) -> None:
+        """Say what went wrong and keep the answers for a retry."""
+        self._saving = False
+        self.query_one("#form-message", Static).update(failure_text(message.problem))
+        self.notify(message.problem, title="Check-in not saved", severity="error", markup=False)
+
+    def on_store_write_done(self, message: StoreWriteDone) -> None:
+        """Go home, or to the stop screen when a red flag was reported."""
+        checkin, replaced = message.result
+        self._saving = False
+        verb = "replaced" if replaced else "saved"
+        if checkin.red_flags:
+            from runback_tui.screens.stop import StopScreen
+
+            self.app.switch_screen(StopScreen())
+            self.notify(f"Check-in {verb}. A red flag pauses your plan.", severity="warning")
+        else:
+            self.app.pop_screen()
+            self.notify(f"Check-in {verb}: pain {checkin.pain}/10.")

@@ -1,0 +1,76 @@
+"""Command-palette entries for every Runback screen and the theme."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+if TYPE_CHECKING:
+    from runback_tui.app import RunbackApp
+
+
+class RunbackCommands(Provider):
+    """Open any screen that makes sense now, or switch the theme."""
+
+    def _entries(self) -> list[tuple[str, str, Callable[[], Any]]]:
+        """(name, help, command) for what can be opened from here."""
+        from runback_tui.screens.today import is_paused
+
+        app: RunbackApp = self.app  # type: ignore[assignment]
+        run = app.run_action
+        entries: list[tuple[str, str, Callable[[], Any]]] = []
+        if app.current_profile() is not None:
+            entries += [
+                (
+                    "Home: today's plan",
+                    "Program day, phase, plan, warnings (h)",
+                    partial(run, "home"),
+                ),
+                (
+                    "Check-in",
+                    "Today's pain, stiffness and red-flag questions (c)",
+                    partial(run, "checkin"),
+                ),
+                (
+                    "Profile",
+                    "Units, start date, history answers, build start",
+                    partial(run, "profile"),
+                ),
+            ]
+            if is_paused(app):
+                entries.append(
+                    (
+                        "Red-flag stop and clearance",
+                        "What to do now, and record a professional's clearance",
+                        partial(run, "stop_screen"),
+                    )
+                )
+        entries += [
+            (
+                "Help",
+                "Keys, the protocol in brief, when to see a professional (?)",
+                partial(run, "help"),
+            ),
+            (
+                "Toggle light/dark theme",
+                "Switch between the light and the dark theme",
+                partial(run, "toggle_dark"),
+            ),
+        ]
+        return entries
+
+    async def discover(self) -> Hits:
+        """Every entry, before anything is typed."""
+        for name, help_text, command in self._entries():
+            yield DiscoveryHit(name, command, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        """Entries matching what was typed."""
+        matcher = self.matcher(query)
+        for name, help_text, command in self._entries():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), command, text=name, help=help_text)

@@ -1,0 +1,65 @@
+"""What the form screens share: store-write messages, field errors and the cursor switch."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from pydantic import TypeAdapter, ValidationError
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Input
+
+from runback_tui.domain.models import Note, describe_validation_error
+
+if TYPE_CHECKING:
+    from runback_tui.app import RunbackApp
+
+_NOTE = TypeAdapter(Note)
+
+
+class StoreWriteFailed(Message):
+    """A store write in a worker failed; the form keeps what the user entered."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__()
+        self.problem = problem
+        """The store's message: what went wrong and what to do."""
+
+
+class StoreWriteDone(Message):
+    """A store write in a worker finished."""
+
+    def __init__(self, result: Any = None) -> None:
+        super().__init__()
+        self.result = result
+        """Whatever the write returned (e.g. True when a check-in was replaced)."""
+
+
+def note_problem(text: str, label: str = "Note") -> str | None:
+    """Why *text* cannot be stored as a note, or None when it can."""
+    try:
+        _NOTE.validate_python(text)
+    except ValidationError as error:
+        detail = describe_validation_error(error).split(": ", 1)[-1]
+        return f"✗ {label}: {detail} (now {len(text)} characters)."
+    return None
+
+
+def apply_cursor_setting(screen: Screen[Any]) -> None:
+    """Make every text input follow the app's cursor-blink switch."""
+    app: RunbackApp = screen.app  # type: ignore[assignment]
+    for field in screen.query(Input):
+        field.cursor_blink = app.blink_cursor
+
+
+def focus_first(screen: Screen[Any], selector: str) -> None:
+    """Focus the form's first field without scrolling the title out of view."""
+    for widget in screen.query(selector):
+        if widget.focusable:
+            screen.set_focus(widget, scroll_visible=False)
+            return
+
+
+def failure_text(problem: str) -> str:
+    """The message shown on a form when saving failed."""
+    return f"✗ Not saved: {problem}\nYour answers are still here: press ctrl+s to try again."

@@ -1,0 +1,329 @@
+"""The profile form: units, start date, history answers; onboarding builds on it."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from pydantic import ValidationError
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Static
+
+from runback_tui.domain.models import (
+    HISTORY_KEYS,
+    HISTORY_QUESTIONS,
+    MAX_WEEKLY_KM,
+    HistoryKey,
+    Profile,
+    Shoe,
+    Units,
+    describe_validation_error,
+    from_km,
+    to_km,
+)
+from runback_tui.paths import stylesheet
+from runback_tui.screens.forms import (
+    StoreWriteDone,
+    StoreWriteFailed,
+    apply_cursor_setting,
+    failure_text,
+    focus_first,
+)
+from runback_tui.storage.durable import StoreError
+from runback_tui.storage.store import Store
+from runback_tui.widgets.choice import Choice, YesNo
+
+if TYPE_CHECKING:
+    from runback_tui.app import RunbackApp
+
+HISTORY_WHY = (
+    "Why we ask: each of these raises the risk of a fracture in the spine, so back pain that "
+    "persists should be assessed by a healthcare professional. A Yes never blocks your plan; "
+    "home shows a standing advisory."
+)
+"""The reason given with the history questions (protocol.md §2)."""
+
+PROFILE_FIELDS = {
+    "start_date": "Start date",
+    "units": "Units",
+    "history": "History",
+    "starting_weekly_km": "Starting weekly distance",
+    "name": "Shoe name",
+    "start_distance_km": "Distance already on the shoes",
+}
+"""How the model's fields read in a message."""
+
+
+def parse_distance(raw: str, units: Units, limit_km: float, label: str) -> tuple[float | None, str]:
+    """A typed distance in *units* as km (None when empty), and a problem ('' when fine)."""
+    text = raw.strip()
+    if not text:
+        return None, ""
+    try:
+        value = float(text)
+    except ValueError:
+        return None, f"✗ {label}: type a number, e.g. 12.5."
+    if not math.isfinite(value) or value < 0:
+        return None, f"✗ {label}: must be a number of 0 or more."
+    km = to_km(value, units)
+    if km > limit_km + 1e-9:
+        return None, f"✗ {label}: at most {from_km(limit_km, units):.0f} {units}."
+    return km, ""
+
+
+def parse_start_date(raw: str) -> tuple[date | None, str]:
+    """The typed start date, and a problem ('' when fine)."""
+    try:
+        value = date.fromisoformat(raw.strip())
+    except ValueError:
+        return None, "✗ Start date: use YYYY-MM-DD, e.g. 2026-11-21."
+    try:
+        Profile(start_date=value)
+    except ValidationError as error:
+        return None, "✗ " + describe_validation_error(error, PROFILE_FIELDS)
+    return value, ""
+
+
+class ProfileFormScreen(Screen[None]):
+    """Shared form: units, start date and the history questions, with live validation."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", id="profile-save"),
+    ]
+    AUTO_FOCUS = ""
+    TITLE_TEXT = "Profile"
+    SAVE_LABEL = "Save  ctrl+s"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._saving = False
+
+    @property
+    def runback(self) -> RunbackApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    def initial_profile(self) -> Profile | None:
+        """The profile to pre-fill the form with."""
+        return self.runback.current_profile()
+
+    def compose(self) -> ComposeResult:
+        profile = self.initial_profile()
+        units: Units = profile.units if profile else "km"
+        start = profile.start_date if profile else self.runback.clock.today()
+        yield Header()
+        with VerticalScroll(id="form"):
+            yield Static(self.TITLE_TEXT, classes="form-title")
+            yield from self.compose_intro()
+            yield Choice(
+                "Show distances in", [("km", "km"), ("mi", "mi (miles)")], value=units, id="units"
+            )
+            yield Static("Program start date (day 1), YYYY-MM-DD", classes="section")
+            yield Input(start.isoformat(), id="start-date")
+            yield Static("", id="start-date-error", classes="field-error")
+            yield Static("Health history", classes="section")
+            yield Static(HISTORY_WHY, classes="hint")
+            for key in HISTORY_KEYS:
+                yield YesNo(
+                    HISTORY_QUESTIONS[key],
+                    value=bool(profile and key in profile.history),
+                    prompt_width=24,
+                    id=f"hist-{key}",
+                )
+            yield from self.compose_extra(profile, units)
+            yield Static("", id="form-message", classes="form-message")
+            with Horizontal(classes="buttons"):
+                yield Button(self.SAVE_LABEL, id="save", variant="primary")
+                yield from self.compose_cancel()
+        yield Footer()
+
+    def compose_intro(self) -> ComposeResult:
+        """Text above the form."""
+        yield from ()
+
+    def compose_extra(self, profile: Profile | None, units: Units) -> ComposeResult:
+        """Fields after the history questions."""
+        yield from ()
+
+    def compose_cancel(self) -> ComposeResult:
+        """The cancel button, where leaving is possible."""
+        yield Button("Cancel  esc", id="cancel")
+
+    def on_mount(self) -> None:
+        """Apply the cursor setting, name the unit and check the pre-filled values."""
+        apply_cursor_setting(self)
+        focus_first(self, "#units")
+        self.show_units()
+        self._validate()
+
+    @property
+    def units(self) -> Units:
+        """The units chosen on the form."""
+        value: Units = self.query_one("#units", Choice).value
+        return value
+
+    def _show_error(self, field_id: str, problem: str) -> None:
+        """Show (or clear) the message under a field."""
+        error = self.query_one(f"#{field_id}-error", Static)
+        error.update(problem)
+        error.display = bool(problem)
+        self.query_one(f"#{field_id}").set_class(bool(problem), "-invalid")
+
+    def _validate(self) -> list[str]:
+        """Check every field, show problems under them, and return them."""
+        _, problem = parse_start_date(self.query_one("#start-date", Input).value)
+        self._show_error("start-date", problem)
+        return [problem, *self.validate_extra()] if problem else self.validate_extra()
+
+    def validate_extra(self) -> list[str]:
+        """Check the subclass's own fields."""
+        return []
+
+    @on(Input.Changed)
+    @on(Choice.Changed)
+    def _revalidate(self) -> None:
+        """Live validation as the user types or chooses."""
+        if self.is_mounted:
+            self._validate()
+            self.query_one("#form-message", Static).update("")
+            self.show_units()
+
+    def show_units(self) -> None:
+        """Update labels that name the chosen unit."""
+
+    def build_profile(self) -> Profile:
+        """The profile the form describes (ValidationError if it cannot be one)."""
+        history: list[HistoryKey] = [
+            key for key in HISTORY_KEYS if self.query_one(f"#hist-{key}", YesNo).value
+        ]
+        start, _ = parse_start_date(self.query_one("#start-date", Input).value)
+        return Profile.model_validate(
+            {
+                "start_date": start,
+                "units": self.units,
+                "history": history,
+                **self.profile_extra(),
+            }
+        )
+
+    def profile_extra(self) -> dict[str, Any]:
+        """Profile fields the subclass adds."""
+        return {}
+
+    def build_shoe(self) -> Shoe | None:
+        """A first pair of shoes to add with the profile, if any."""
+        return None
+
+    def action_save(self) -> None:
+        """Validate, then store the profile off the event loop."""
+        if self._saving:
+            return
+        message = self.query_one("#form-message", Static)
+        problems = self._validate()
+        if problems:
+            message.update("Not saved — fix this first:\n" + "\n".join(problems))
+            self.notify("Not saved: " + problems[0], severity="error", markup=False)
+            return
+        try:
+            profile = self.build_profile()
+            shoe = self.build_shoe()
+        except ValidationError as error:
+            text = describe_validation_error(error, PROFILE_FIELDS)
+            message.update("Not saved — fix this first:\n" + text)
+            self.notify("Not saved: " + text, severity="error", markup=False)
+            return
+        self._saving = True
+        message.update("Saving…")
+        self._write(self.runback.store, profile, shoe)
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        """The Save button does what ctrl+s does."""
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        """Leave without saving."""
+        self.app.pop_screen()
+
+    @work(thread=True, exclusive=True, group="store-write")
+    def _write(self, store: Store, profile: Profile, shoe: Shoe | None) -> None:
+        """Save in a thread; report back with a message, never touching widgets."""
+        try:
+            store.save_profile(profile)
+            if shoe is not None:
+                store.add_shoe(shoe)
+        except StoreError as error:
+            self.post_message(StoreWriteFailed(str(error)))
+            return
+        self.post_message(StoreWriteDone(profile))
+
+    def on_store_write_failed(self, message: StoreWriteFailed) -> None:
+        """Say what went wrong and keep the answers for a retry."""
+        self._saving = False
+        self.query_one("#form-message", Static).update(failure_text(message.problem))
+        self.notify(message.problem, title="Not saved", severity="error", markup=False)
+
+    def on_store_write_done(self, message: StoreWriteDone) -> None:
+        """Hand over to the screen's own follow-up."""
+        self._saving = False
+        self.after_save()
+
+    def after_save(self) -> None:
+        """Back to home."""
+        self.app.pop_screen()
+        self.notify("Profile saved.")
+
+
+class ProfileScreen(ProfileFormScreen):
+    """Change the profile later: units, start date, history, the build phase's starting distance."""
+
+    CSS_PATH = [stylesheet("profile.tcss")]
+
+    def compose_extra(self, profile: Profile | None, units: Units) -> ComposeResult:
+        """The starting weekly distance for the build phase."""
+        weekly = profile.starting_weekly_km if profile else None
+        yield Static("", id="weekly-label", classes="section")
+        yield Static(
+            "Used for the first build week only when no distance was logged in the last "
+            "run-walk week. Leave empty if you log your run-walk distances.",
+            classes="hint",
+        )
+        yield Input(
+            f"{from_km(weekly, units):g}" if weekly is not None else "",
+            placeholder="empty = not set",
+            id="weekly",
+        )
+        yield Static("", id="weekly-error", classes="field-error")
+        yield Static(
+            "Not medical advice: acknowledged." if profile and profile.accepted_disclaimer else "",
+            classes="hint",
+        )
+
+    def show_units(self) -> None:
+        """Name the unit in the weekly distance's label."""
+        self.query_one("#weekly-label", Static).update(
+            f"Starting weekly distance for the build phase, in {self.units} (optional)"
+        )
+
+    def validate_extra(self) -> list[str]:
+        """Check the weekly distance."""
+        raw = self.query_one("#weekly", Input).value
+        _, problem = parse_distance(raw, self.units, MAX_WEEKLY_KM, "Starting weekly distance")
+        self._show_error("weekly", problem)
+        return [problem] if problem else []
+
+    def profile_extra(self) -> dict[str, Any]:
+        """Keep the disclaimer and add the weekly distance."""
+        current = self.initial_profile()
+        raw = self.query_one("#weekly", Input).value
+        weekly, _ = parse_distance(raw, self.units, MAX_WEEKLY_KM, "Starting weekly distance")
+        return {
+            "accepted_disclaimer": bool(current and current.accepted_disclaimer),
+            "starting_weekly_km": weekly,
+        }

@@ -1,0 +1,139 @@
+"""What every screen needs to say about today: the plan, and how its parts read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from runback_tui.domain.exercises import ROUTINES, estimated_minutes_text
+from runback_tui.domain.models import History, Profile
+from runback_tui.domain.protocol import DayPlan, PlanWarning, plan_for
+from runback_tui.storage.durable import StoreError
+
+if TYPE_CHECKING:
+    from runback_tui.app import RunbackApp
+
+ICE_GUIDANCE = "Ice 15–20 min every 2–3 waking hours, wrapped in a thin towel — never on bare skin."
+"""The acute-day ice rule (protocol.md §3)."""
+
+NOT_MEDICAL_ADVICE = (
+    "Runback is not medical advice and gives no diagnosis. Press ? for when to see a professional."
+)
+"""The note every advice screen links to (protocol.md)."""
+
+ACTIVITY_LABELS: dict[str, str] = {
+    "run_walk": "Run-walk intervals",
+    "run": "Easy continuous run",
+    "pool_run": "Pool running in chest-deep water, 20–30 min",
+    "cycle_easy": "Stationary cycling at minimal resistance, 15–20 min",
+    "ice": "Ice, 15–20 min every 2–3 waking hours",
+    "rest": "Rest: gentle walking and stretching only",
+}
+"""Labels for the plan's activities that are not routines."""
+
+WARNING_MARKERS: dict[str, str] = {
+    "red_flag_urgent": "STOP · EMERGENCY",
+    "red_flag": "STOP",
+    "flare": "⚠ FLARE",
+    "persistent_pain": "⚠ SEE A PROFESSIONAL",
+    "history_advisory": "ℹ ADVISORY",
+    "gate_missing": "○ GATE",
+    "ten_percent_rule": "⚠ 10% RULE",
+    "shoe_replace_now": "⚠ SHOES",
+    "shoe_replace_soon": "ℹ SHOES",
+}
+"""A word marker per warning code, so meaning never rests on colour alone."""
+
+WAKING_UNTIL_HOUR = 22
+"""No ice reminders are suggested after this hour."""
+
+
+@dataclass(frozen=True)
+class Today:
+    """The profile, the history and the plan for the app clock's date."""
+
+    date: date
+    """The app clock's date."""
+    profile: Profile
+    """The stored profile."""
+    history: History
+    """Everything stored."""
+    plan: DayPlan
+    """The engine's plan for the date."""
+
+
+def load_today(app: RunbackApp) -> Today | None:
+    """Today's plan from the store, None without a profile; StoreError when the file is bad."""
+    snapshot = app.store.snapshot()
+    if snapshot.profile is None:
+        return None
+    on = app.clock.today()
+    plan = plan_for(snapshot.profile, snapshot.history, on)
+    return Today(on, snapshot.profile, snapshot.history, plan)
+
+
+def try_load_today(app: RunbackApp) -> tuple[Today | None, str | None]:
+    """Like load_today, but a store problem comes back as a message instead of an error."""
+    try:
+        return load_today(app), None
+    except StoreError as error:
+        return None, str(error)
+
+
+def activity_label(activity: str, plan: DayPlan) -> str:
+    """How one of the plan's activities reads in a list."""
+    if activity == "run_walk" and plan.stage is not None:
+        stage = plan.stage
+        return (
+            f"Run-walk stage {stage.number}: {stage.repeats} × ({stage.run_s // 60} min run, "
+            f"{stage.walk_s // 60} min walk) — {stage.total_s // 60} min"
+        )
+    if activity == "rest" and plan.phase == "paused":
+        return "Rest — no running, no run-walk, no strength work while paused"
+    if activity in ROUTINES:
+        try:
+            length = f" ({estimated_minutes_text(activity)})"
+        except (KeyError, ValueError):
+            length = ""
+        return f"{ROUTINES[activity].name}{length}"
+    return ACTIVITY_LABELS.get(activity, activity.replace("_", " ").capitalize())
+
+
+def phase_title(plan: DayPlan) -> str:
+    """The phase in a few words, e.g. 'Phase 2 · run-walk intervals (stage 1)'."""
+    if plan.phase == "paused":
+        return "PAUSED · red flag — no running until a professional clears you"
+    if plan.phase == "acute":
+        until = plan.acute_until.isoformat() if plan.acute_until else "tomorrow"
+        return f"ACUTE CARE · 48-hour protocol until the end of {until}"
+    if plan.phase == "movement":
+        return "Phase 1 · pain-free movement"
+    if plan.phase == "run_walk":
+        stage = plan.current_stage
+        return "Phase 2 · run-walk intervals" + (f" (stage {stage} of 3)" if stage else "")
+    build = plan.build
+    if build is None:
+        return "Phase 3 · build"
+    return f"Phase 3 · build, week {build.week}" + (" (deload week)" if build.deload else "")
+
+
+def warning_line(warning: PlanWarning) -> tuple[str, str]:
+    """A warning's word marker and its message."""
+    return WARNING_MARKERS.get(warning.code, "⚠"), warning.message
+
+
+def next_ice_times(now: datetime, count: int = 3) -> list[str]:
+    """Suggested ice times for the rest of the waking day: now, then every 2½ hours."""
+    times: list[str] = []
+    moment = now
+    while len(times) < count and moment.hour < WAKING_UNTIL_HOUR and moment.date() == now.date():
+        times.append(moment.strftime("%H:%M"))
+        moment += timedelta(minutes=150)
+    return times
+
+
+def is_paused(app: RunbackApp) -> bool:
+    """True when a red flag pauses today's plan."""
+    today, _ = try_load_today(app)
+    return today is not None and today.plan.phase == "paused"

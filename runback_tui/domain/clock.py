@@ -23,12 +23,22 @@ class Clock(Protocol):
         ...
 
 
+TZ_RECHECK_S = 60.0
+"""How often the wall clock re-reads the system time zone (a laptop that changed zones)."""
+
+
 class SystemClock:
-    """The real clocks, optionally running sessions faster (``--speed``)."""
+    """The real clocks, optionally running sessions faster (``--speed``).
+
+    Timers use ``monotonic()`` only, so NTP steps, DST and time-zone changes never move a
+    countdown; ``now()``/``today()`` follow the wall clock and re-read the time zone once a
+    minute, so a check-in at 00:30 after a zone change lands on the right local date.
+    """
 
     def __init__(self, speed: float = 1.0) -> None:
         self.speed = speed
         self._origin = time.monotonic()
+        self._tz_checked = self._origin
 
     def monotonic(self) -> float:
         """Monotonic seconds, scaled by the speed factor."""
@@ -36,6 +46,11 @@ class SystemClock:
 
     def now(self) -> datetime:
         """Local wall-clock time."""
+        real = time.monotonic()
+        if real - self._tz_checked >= TZ_RECHECK_S:
+            self._tz_checked = real
+            if hasattr(time, "tzset"):
+                time.tzset()
         return datetime.now()
 
     def today(self) -> date:

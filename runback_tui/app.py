@@ -16,7 +16,7 @@ from runback_tui.screens.commands import RunbackCommands
 from runback_tui.storage.durable import StoreError
 from runback_tui.storage.store import Store
 
-NEEDS_PROFILE = frozenset({"checkin", "home", "profile", "stop_screen"})
+NEEDS_PROFILE = frozenset({"checkin", "dashboard", "home", "profile", "stop_screen"})
 """Actions that only make sense once onboarding has written a profile."""
 
 
@@ -29,6 +29,7 @@ class RunbackApp(App[None]):
     COMMANDS = App.COMMANDS | {RunbackCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "checkin", "Check-in", id="checkin"),
+        Binding("d", "dashboard", "Dashboard", id="dashboard"),
         Binding("h", "home", "Home", id="home"),
         Binding("question_mark", "help", "Help", key_display="?", id="help"),
         Binding("escape", "back", "Back", id="back"),
@@ -79,6 +80,10 @@ class RunbackApp(App[None]):
             from runback_tui.screens.checkin import CheckInScreen
 
             return not isinstance(self.screen, CheckInScreen)
+        if action == "dashboard":
+            from runback_tui.screens.dashboard import DashboardScreen
+
+            return not isinstance(self.screen, DashboardScreen)
         if action == "help":
             from runback_tui.screens.help import HelpScreen
 
@@ -105,6 +110,13 @@ class RunbackApp(App[None]):
 
         if not isinstance(self.screen, CheckInScreen):
             self._open(CheckInScreen())
+
+    def action_dashboard(self) -> None:
+        """Open the progress dashboard."""
+        from runback_tui.screens.dashboard import DashboardScreen
+
+        if not isinstance(self.screen, DashboardScreen):
+            self._open(DashboardScreen())
 
     def action_profile(self) -> None:
         """Open the profile."""

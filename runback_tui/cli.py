@@ -249,6 +249,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["json", "csv"], default="json")
     p.add_argument("--out", metavar="PATH",
                    help="file for json (default: standard output); folder for csv")  # fmt: skip
+
+    p = command("report", "a clinician-ready summary (Markdown; HTML when PATH ends in .html)")
+    p.add_argument("--weeks", type=weeks_type, default=12, metavar="N",
+                   help="weeks to cover, ending today, 1-520 (default 12)")  # fmt: skip
+    p.add_argument("--out", metavar="PATH",
+                   help="file to write (default: standard output); HTML when it ends in "
+                   ".html, else Markdown; written with mode 0600")  # fmt: skip
+
+    p = command("serve", "the app in a browser (textual-serve), on this machine only")
+    p.add_argument("--host", default="127.0.0.1", metavar="H",
+                   help="loopback address to bind (default 127.0.0.1); other addresses are "
+                   "refused: use an SSH tunnel")  # fmt: skip
+    p.add_argument("--port", type=_whole_number(1, 65535), default=8000, metavar="P",
+                   help="port, 1-65535 (default 8000)")  # fmt: skip
+
+    p = sub.add_parser(
+        "demo",
+        help="the app on a throwaway copy seeded with ten weeks of realistic history",
+        description="Open the app on a temporary data file seeded with ten weeks of realistic, "
+        "made-up history ending today (phase 1 to build, a flare, a red flag with its "
+        "clearance, two pairs of shoes). Nothing is saved: the temporary file is deleted on "
+        "exit, and --data / RUNBACK_DATA are ignored, so your own data is never read or "
+        "touched.",
+    )
+    p.add_argument("--data", metavar="PATH", default=argparse.SUPPRESS,
+                   help="ignored: the demo never uses your data file")  # fmt: skip
+    p.add_argument("--speed", type=_positive_number("speed factor", False, 1000.0),
+                   default=argparse.SUPPRESS, metavar="F",
+                   help="scale session clocks (1 = real time)")  # fmt: skip
     return parser
 
 
@@ -474,6 +503,54 @@ def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
+    """Write the clinician report to standard output or --out (Markdown, or HTML for .html)."""
+    from runback_tui.domain.report import report_html, report_markdown
+    from runback_tui.storage import durable
+
+    profile = ctx.profile()
+    history = ctx.store.history()
+    today = ctx.clock.today()
+    target = Path(args.out) if args.out is not None else None
+    as_html = target is not None and target.suffix.lower() in (".html", ".htm")
+    render = report_html if as_html else report_markdown
+    text = render(profile, history, today, args.weeks)
+    if target is None:
+        ctx.out.write(text)
+        return EXIT_OK
+    if target.is_dir():
+        raise UsageError(f"--out: {target} is a folder; give a file path such as report.html")
+    if not target.parent.is_dir():
+        raise UsageError(f"--out: the folder {target.parent} does not exist")
+    with durable.translate_write_errors(target):
+        durable.atomic_write_bytes(target, text.encode("utf-8"))
+    kind = "HTML" if as_html else "Markdown"
+    ctx.say(f"{kind} report for the last {args.weeks} weeks written to {target}")
+    return EXIT_OK
+
+
+def cmd_serve(ctx: Context, args: argparse.Namespace) -> int:
+    """Serve the TUI to a browser on a loopback address (each tab is its own process)."""
+    from runback_tui.serve import TUNNEL_RECIPE, is_loopback, serve
+
+    if not is_loopback(args.host):
+        raise UsageError(
+            f"--host: {args.host!r} is not a loopback address (allowed: 127.0.0.1, ::1, "
+            f"localhost).\n{TUNNEL_RECIPE}"
+        )
+    ctx.store.snapshot()  # refuse a corrupt or newer file before serving it
+    ctx.say(f"Runback on http://{args.host}:{args.port} (this machine only); ctrl+c stops.")
+    serve(ctx.store.path, args.host, args.port, args.speed)
+    return EXIT_OK
+
+
+def cmd_demo(clock: Clock | None, speed: float, err: TextIO) -> int:
+    """Open the TUI on a temporary copy seeded with ten weeks of history; nothing is kept."""
+    from runback_tui.demo import run_demo
+
+    return run_demo(clock=clock, speed=speed, err=err)
+
+
 ACTIVITY_LABELS = {
     "run_walk": "Run-walk intervals",
     "run": "Continuous run",
@@ -649,6 +726,8 @@ COMMANDS: dict[str, Callable[[Context, argparse.Namespace], int]] = {
     "checkin": cmd_checkin,
     "clear": cmd_clear,
     "export": cmd_export,
+    "report": cmd_report,
+    "serve": cmd_serve,
 }
 
 
@@ -678,6 +757,9 @@ def run(
         args = parser.parse_args(argv)
     except SystemExit as stop:
         return int(stop.code or 0)
+    if args.command == "demo":
+        # The user's --data and RUNBACK_DATA are ignored: the demo never resolves them.
+        return cmd_demo(clock, args.speed, err)
     if clock is None:
         from runback_tui.domain.clock import SystemClock
 

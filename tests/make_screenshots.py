@@ -15,6 +15,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from runback_tui.app import make_app
+from runback_tui.demo import seed_demo
 from runback_tui.domain.clock import FakeClock
 from runback_tui.storage.store import Store
 from tests.ui.fixtures import (
@@ -27,6 +28,12 @@ from tests.ui.fixtures import (
     seed_run_walk,
     seed_urgent,
 )
+
+
+def seed_demo_history(store: Store) -> None:
+    """Ten weeks of the demo's history, ending on the frozen date."""
+    seed_demo(store, NOW.date())
+
 
 OUT = Path(__file__).resolve().parents[1] / "screenshots"
 """Where the SVGs go."""
@@ -48,6 +55,14 @@ SHOTS: tuple[tuple[str, Seed, Keys, tuple[int, int]], ...] = (
     ("clearance", seed_paused, ("s", "a"), (80, 24)),
     ("profile", seed_build, ("p",), (80, 24)),
     ("help", seed_run_walk, ("question_mark",), (80, 24)),
+    ("dashboard-where", seed_demo_history, ("d",), (80, 24)),
+    ("dashboard-pain", seed_demo_history, ("d", "2"), (80, 24)),
+    ("dashboard-adherence", seed_demo_history, ("d", "3"), (80, 24)),
+    ("dashboard-load", seed_demo_history, ("d", "4"), (80, 24)),
+    ("dashboard-shoes", seed_demo_history, ("d", "5"), (80, 24)),
+    ("dashboard-events", seed_demo_history, ("d", "6"), (80, 24)),
+    ("dashboard-wide", seed_demo_history, ("d",), (120, 40)),
+    ("dashboard-empty", seed_movement, ("d",), (80, 24)),
 )
 """(file name, data, keys to press, terminal size) for every screenshot."""
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -333,3 +333,126 @@ def describe_validation_error(error: ValidationError, names: dict[str, str] | No
             message = "is not a known field"
         lines.append(f"{field}: {message}")
     return "\n".join(lines)
+
+
+# -- Session settings, the active (resumable) session and ice: added for the session screens.
+
+NotifyStyle = Literal["osc9", "osc777"]
+"""How a desktop notification travels: OSC 9 (iTerm2, WezTerm, foot) or OSC 777 (kitty, foot)."""
+
+MIN_ICE_MINUTES = 15
+"""Shortest ice block (protocol.md §3: 15–20 min)."""
+MAX_ICE_MINUTES = 20
+"""Longest ice block."""
+ICE_NEXT_FROM_H = 2.0
+"""The next ice is due from this many hours after one ends (protocol.md §3: every 2–3 h)."""
+ICE_NEXT_BY_H = 3.0
+"""…and at the latest this many hours after."""
+
+
+class Settings(RunbackModel):
+    """How session cues are given and how reps are counted; one document in the file."""
+
+    visual_cues: bool = True
+    """Flash a word banner on every cue (colour and words, so it works with NO_COLOR)."""
+    bell: bool = True
+    """Ring the terminal bell on every cue."""
+    notifications: bool = False
+    """Send a desktop notification (an OSC escape sequence) on segment changes and the end."""
+    notify_style: NotifyStyle = "osc9"
+    """Which escape sequence carries the notification."""
+    countdown_cues: bool = True
+    """Give the 3-2-1 before a hold, rest or interval ends."""
+    halfway_cues: bool = True
+    """Give the halfway cue on long holds, intervals and timed blocks."""
+    tempo_reps: bool = False
+    """Count reps for the runner at 2 s up, 2 s down, instead of `enter` for each rep."""
+    ice_minutes: int = Field(default=MIN_ICE_MINUTES, ge=MIN_ICE_MINUTES, le=MAX_ICE_MINUTES)
+    """The ice timer's default length."""
+
+
+class PauseSpan(RunbackModel):
+    """One pause of an active session, in wall-clock time."""
+
+    start: datetime
+    """When the pause began (local wall clock)."""
+    end: datetime | None = None
+    """When the session went on again; None while still paused."""
+
+
+class PainTap(RunbackModel):
+    """A pain rating logged during a session."""
+
+    at: datetime
+    """When it was logged (local wall clock)."""
+    elapsed_s: float = Field(ge=0, le=MAX_MINUTES * 60, allow_inf_nan=False)
+    """Seconds into the session's timeline."""
+    pain: Pain
+    """The rating, 0–10."""
+
+
+class ActiveSession(RunbackModel):
+    """A run session under way, saved so it survives a dropped connection or a kill.
+
+    The position by the wall clock is ``(now − started_at − paused time) × speed + shift_s``:
+    ``shift_s`` absorbs skips, backs and any drift between the session clock and the wall
+    clock, and is refreshed at every save.
+    """
+
+    kind: Literal["run_walk", "run"]
+    """A run-walk interval session, or a continuous run."""
+    stage: int | None = Field(default=None, ge=1, le=3, strict=True)
+    """The run-walk stage (run-walk only)."""
+    minutes: Minutes | None = None
+    """The planned length of a continuous run (run only)."""
+    date: RunbackDate
+    """The date the session counts for."""
+    started_at: datetime
+    """Wall-clock start."""
+    pauses: list[PauseSpan] = Field(default_factory=list, max_length=10_000)
+    """Every pause, oldest first; the last may still be open."""
+    pains: list[PainTap] = Field(default_factory=list, max_length=10_000)
+    """Pain logged during the session."""
+    skipped: list[str] = Field(default_factory=list, max_length=200)
+    """Segments skipped, by label."""
+    shift_s: float = Field(default=0.0, allow_inf_nan=False)
+    """Seconds to add to the wall-clock running time (skips, backs, clock drift)."""
+    speed: float = Field(default=1.0, gt=0, le=1000, allow_inf_nan=False)
+    """Session seconds per wall second (``--speed``)."""
+    saved_at: datetime
+    """When this record was written."""
+    elapsed_at_save_s: float = Field(ge=0, le=MAX_MINUTES * 60 * 10, allow_inf_nan=False)
+    """Where the session stood when this record was written."""
+
+    def paused_seconds(self, now: datetime) -> float:
+        """Wall seconds spent paused up to *now* (an open pause counts up to *now*)."""
+        total = 0.0
+        for span in self.pauses:
+            end = span.end or now
+            total += max(0.0, (min(end, now) - span.start).total_seconds())
+        return total
+
+    @property
+    def paused(self) -> bool:
+        """True when the session was paused when saved."""
+        return bool(self.pauses) and self.pauses[-1].end is None
+
+    def elapsed_at(self, now: datetime) -> float:
+        """Where the session would be at *now* by the wall clock (never before the last save)."""
+        running = (now - self.started_at).total_seconds() - self.paused_seconds(now)
+        return max(self.elapsed_at_save_s, running * self.speed + self.shift_s)
+
+
+class IceLog(RunbackModel):
+    """One ice block on an acute day (protocol.md §3)."""
+
+    started_at: datetime
+    """When the ice went on."""
+    minutes: float = Field(gt=0, le=MAX_ICE_MINUTES + 10, allow_inf_nan=False)
+    """How long it stayed on."""
+    completed: bool = True
+    """False when the timer was stopped early."""
+    next_due_from: datetime
+    """The next ice is due from this time (2 h after this one ended)…"""
+    next_due_by: datetime
+    """…and by this time (3 h after)."""

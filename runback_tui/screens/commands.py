@@ -35,6 +35,11 @@ class RunbackCommands(Provider):
                     partial(run, "checkin"),
                 ),
                 (
+                    "Dashboard",
+                    "Pain trend, adherence, weekly load, shoes and events (d)",
+                    partial(run, "dashboard"),
+                ),
+                (
                     "Profile",
                     "Units, start date, history answers, build start",
                     partial(run, "profile"),

@@ -14,6 +14,7 @@ from runback_tui.paths import stylesheet
 KEYS: tuple[tuple[str, str], ...] = (
     ("c", "today's check-in"),
     ("h", "home: today's plan"),
+    ("d", "dashboard: pain trend, adherence, load, shoes, events"),
     ("?", "this help"),
     ("ctrl+p", "command palette: every screen, the theme"),
     ("escape", "back"),

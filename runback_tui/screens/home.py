@@ -30,7 +30,7 @@ from runback_tui.storage.durable import StoreError
 if TYPE_CHECKING:
     from runback_tui.app import RunbackApp
 
-POLL_SECONDS = 2.0
+POLL_SECONDS = 1.0
 """How often home checks whether another process changed the data file."""
 
 
@@ -87,12 +87,15 @@ class HomeScreen(Screen[None]):
 
     def _poll_file(self) -> None:
         """Re-read when another process (the CLI, a second terminal) wrote the file."""
-        try:
-            version = self.runback.store.data_version()
-        except StoreError:  # shown by the refresh below
-            version = None
-        if version != self._seen_version:
+        if self._current_version() != self._seen_version:
             self.refresh_from_store()
+
+    def _current_version(self) -> object:
+        """The file's version and today's date: a new day re-plans too (open past midnight)."""
+        try:
+            return (self.runback.store.data_version(), self.runback.clock.today())
+        except StoreError:  # shown by the refresh
+            return None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offer the stop screen only while the plan is paused."""
@@ -110,10 +113,7 @@ class HomeScreen(Screen[None]):
 
     def refresh_from_store(self) -> None:
         """Show today's plan."""
-        try:
-            self._seen_version = self.runback.store.data_version()
-        except StoreError:  # the load below reports the problem
-            self._seen_version = None
+        self._seen_version = self._current_version()
         today, problem = try_load_today(self.runback)
         if today is None:
             self._show_problem(problem or "No profile yet: restart Runback to set one up.")

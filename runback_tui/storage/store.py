@@ -10,10 +10,10 @@ snapshot is cached per file version (inode, size, mtime), so repeated reads cost
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -22,11 +22,16 @@ from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 
 from runback_tui.domain.models import (
+    ICE_NEXT_BY_H,
+    ICE_NEXT_FROM_H,
+    ActiveSession,
     CheckIn,
     Clearance,
     History,
+    IceLog,
     Profile,
     SessionLog,
+    Settings,
     Shoe,
     describe_validation_error,
 )
@@ -53,6 +58,9 @@ CHECKIN_EDITS_TABLE = "checkin_edits"
 CLEARANCES_TABLE = "clearances"
 SESSIONS_TABLE = "sessions"
 SHOES_TABLE = "shoes"
+SETTINGS_TABLE = "settings"
+ACTIVE_SESSION_TABLE = "active_session"
+ICE_TABLE = "ice"
 KNOWN_TABLES = frozenset(
     {
         META_TABLE,
@@ -62,6 +70,9 @@ KNOWN_TABLES = frozenset(
         CLEARANCES_TABLE,
         SESSIONS_TABLE,
         SHOES_TABLE,
+        SETTINGS_TABLE,
+        ACTIVE_SESSION_TABLE,
+        ICE_TABLE,
     }
 )
 
@@ -111,6 +122,12 @@ class Snapshot:
     """Replaced check-ins, oldest first."""
     schema_version: int
     """The file's schema version."""
+    settings: Settings = field(default_factory=Settings)
+    """Session cue settings (defaults until saved)."""
+    active_session: ActiveSession | None = None
+    """A run session under way, saved so it can be resumed."""
+    ice: tuple[IceLog, ...] = ()
+    """Ice blocks, oldest first."""
 
 
 class _TablesStorage(Storage):
@@ -197,13 +214,34 @@ def decode_snapshot(tables: Tables, version: int) -> Snapshot:
     shoes = [
         _validate(SHOES_TABLE, i, Shoe.model_validate, d) for i, d in _docs(tables, SHOES_TABLE)
     ]
+    settings_docs = [
+        _validate(SETTINGS_TABLE, i, Settings.model_validate, d)
+        for i, d in _docs(tables, SETTINGS_TABLE)
+    ]
+    active_docs = [
+        _validate(ACTIVE_SESSION_TABLE, i, ActiveSession.model_validate, d)
+        for i, d in _docs(tables, ACTIVE_SESSION_TABLE)
+    ]
+    if len(settings_docs) > 1:
+        raise ValueError("it holds more than one settings document")
+    if len(active_docs) > 1:
+        raise ValueError("it holds more than one active session")
+    ice = [_validate(ICE_TABLE, i, IceLog.model_validate, d) for i, d in _docs(tables, ICE_TABLE)]
     _refuse_duplicates("check-in date", [c.date.isoformat() for c in checkins])
     _refuse_duplicates("session id", [s.id for s in sessions])
     _refuse_duplicates("shoe name", [s.name.casefold() for s in shoes])
     history = History.model_construct(
         checkins=checkins, clearances=clearances, sessions=sessions, shoes=shoes
     )
-    return Snapshot(profiles[0] if profiles else None, history, tuple(edits), version)
+    return Snapshot(
+        profiles[0] if profiles else None,
+        history,
+        tuple(edits),
+        version,
+        settings_docs[0] if settings_docs else Settings(),
+        active_docs[0] if active_docs else None,
+        tuple(ice),
+    )
 
 
 def _refuse_duplicates(what: str, values: list[str]) -> None:
@@ -433,6 +471,105 @@ class Store:
             if shoe.name.casefold() in taken:
                 raise ConflictError(f"a shoe named {shoe.name!r} already exists")
             table.insert(_dump(shoe))
+
+    def import_records(
+        self,
+        *,
+        profile: Profile | None = None,
+        checkins: Sequence[CheckIn] = (),
+        clearances: Sequence[Clearance] = (),
+        sessions: Sequence[Any] = (),
+        shoes: Sequence[Shoe] = (),
+    ) -> None:
+        """Add many records in ONE transaction (demo data, imports); ConflictError on a clash.
+
+        A check-in date, session id or shoe name (case-insensitive) already stored or repeated
+        in the batch is refused and nothing is written.  *profile*, when given, replaces the
+        stored one.
+        """
+        checked = [_SESSION_ADAPTER.validate_python(s) for s in sessions]
+        with self._transaction() as db:
+            taken_days = {str(d.get("date")) for d in db.table(CHECKINS_TABLE).all()}
+            taken_ids = {str(d.get("id")) for d in db.table(SESSIONS_TABLE).all()}
+            taken_names = {str(d.get("name", "")).casefold() for d in db.table(SHOES_TABLE).all()}
+            for what, taken, keys in (
+                ("check-in date", taken_days, [c.date.isoformat() for c in checkins]),
+                ("session id", taken_ids, [s.id for s in checked]),
+                ("shoe name", taken_names, [s.name.casefold() for s in shoes]),
+            ):
+                for key in keys:
+                    if key in taken:
+                        raise ConflictError(f"the {what} {key!r} is already stored")
+                    taken.add(key)
+            if profile is not None:
+                db.table(PROFILE_TABLE).truncate()
+                db.table(PROFILE_TABLE).insert(_dump(profile))
+            db.table(CHECKINS_TABLE).insert_multiple(_dump(c) for c in checkins)
+            db.table(CLEARANCES_TABLE).insert_multiple(_dump(c) for c in clearances)
+            db.table(SESSIONS_TABLE).insert_multiple(_dump(s) for s in checked)
+            db.table(SHOES_TABLE).insert_multiple(_dump(s) for s in shoes)
+
+    # -- session settings, the active session and ice ---------------------------------------
+
+    def settings(self) -> Settings:
+        """The session cue settings (defaults until saved)."""
+        return self.snapshot().settings
+
+    def save_settings(self, settings: Settings) -> None:
+        """Replace the session cue settings."""
+        with self._transaction() as db:
+            table = db.table(SETTINGS_TABLE)
+            table.truncate()
+            table.insert(_dump(settings))
+
+    def active_session(self) -> ActiveSession | None:
+        """The run session under way (or left unfinished), if any."""
+        return self.snapshot().active_session
+
+    def save_active_session(self, session: ActiveSession) -> None:
+        """Record (or replace) the run session under way."""
+        with self._transaction() as db:
+            table = db.table(ACTIVE_SESSION_TABLE)
+            table.truncate()
+            table.insert(_dump(session))
+
+    def clear_active_session(self) -> None:
+        """Forget the session under way (it was logged or discarded)."""
+        with self._transaction() as db:
+            if db.table(ACTIVE_SESSION_TABLE).all():
+                db.drop_table(ACTIVE_SESSION_TABLE)
+
+    def finish_active_session(self, session: Any) -> None:
+        """Log *session* and forget the session under way, in one write."""
+        session = _SESSION_ADAPTER.validate_python(session)
+        with self._transaction() as db:
+            db.table(SESSIONS_TABLE).insert(_dump(session))
+            if db.table(ACTIVE_SESSION_TABLE).all():
+                db.drop_table(ACTIVE_SESSION_TABLE)
+
+    def log_ice(self, started_at: datetime, minutes: float, *, completed: bool = True) -> IceLog:
+        """Record an ice block; the next one is due 2–3 hours after it ended."""
+        ended = started_at + timedelta(minutes=minutes)
+        entry = IceLog(
+            started_at=started_at,
+            minutes=minutes,
+            completed=completed,
+            next_due_from=ended + timedelta(hours=ICE_NEXT_FROM_H),
+            next_due_by=ended + timedelta(hours=ICE_NEXT_BY_H),
+        )
+        with self._transaction() as db:
+            db.table(ICE_TABLE).insert(_dump(entry))
+        return entry
+
+    def last_ice(self) -> IceLog | None:
+        """The latest ice block, if any."""
+        ice = self.snapshot().ice
+        return max(ice, key=lambda entry: entry.started_at) if ice else None
+
+    def next_ice_due(self) -> datetime | None:
+        """When the next ice is due from (2 h after the latest ended), None before any ice."""
+        last = self.last_ice()
+        return last.next_due_from if last is not None else None
 
     def export(self) -> dict[str, Any]:
         """Everything, as the JSON export of interface.md."""

@@ -1,0 +1,912 @@
+"""What the dashboard and the clinician report show, as pure functions of (profile, history, date).
+
+Everything is derived from ONE replay of the plan engine (:mod:`runback_tui.domain.protocol`):
+:func:`analyse` collects the engine's facts once, replays the history once while recording every
+change of phase and run-walk stage with its date, and composes today's plan from the same
+replay.  The other functions read that :class:`Timeline`, so computing the whole dashboard costs
+one replay plus linear passes over the records, never a plan per day (``O(days × history)``).
+:func:`compute_dashboard` is the one entry point the dashboard calls, once per data change.
+
+Definitions (the choices made here, each documented where it is computed):
+
+- **Pain series**: one point per date with a check-in (several check-ins on a date are merged
+  the engine's way: the highest pain).  The **7-day average** of a date is the mean of the
+  check-ins dated in the 7 days ending that date; days without a check-in are skipped, not
+  counted as 0.
+- **Weekly volume**: run and run-walk distance per Monday–Sunday week, from the first week
+  with any running to the current week, empty weeks included.  Build weeks carry the engine's
+  cap (1.10 × the previous week), planned volume and deload flag; a week is **over** its cap
+  when it logged more than the cap (by more than 5 m, as the engine's warning).
+- **Rest day** (adherence): a day the plan asks for rest — paused (red flag), acute (flare) or
+  a full rest day after six training days (the engine's rules).
+- **Adherent day**: a day with a check-in AND either a rest day or at least one training
+  session logged (a core or strength routine, cross-training, a run-walk or a run).  Warm-up,
+  stretching, mobility and relief routines do not count as training, as in the engine.
+- **Adherence %** = adherent days / days counted × 100, over the days from the later of the
+  range start and program day 1 up to the range end.  Today is counted only once it is
+  adherent, so an unfinished morning never lowers the figure.
+- **Check-in streak**: consecutive days with a check-in, ending today, or yesterday while
+  today's check-in is still to come.
+- **Core streak**: consecutive days with a core routine (``daily_core`` or ``core_stability``)
+  ending today or yesterday; rest days (paused, acute, full rest) neither break nor extend it.
+- **Events**: every red-flag check-in, every clearance, every flare episode (overlapping 48-hour
+  windows are one episode, as in the engine) and every change of phase or run-walk stage.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Literal
+
+from runback_tui.domain import load
+from runback_tui.domain.models import (
+    URGENT_RED_FLAGS,
+    CrossLog,
+    History,
+    Profile,
+    RoutineLog,
+    RunLog,
+    RunWalkLog,
+    Units,
+)
+from runback_tui.domain.protocol import (
+    BUILD_FROM_DAY,
+    GATE_TEXT,
+    GATES_FROM_DAY,
+    NON_TRAINING_ROUTINES,
+    TOP_STAGE,
+    BuildWeek,
+    DayPlan,
+    ProgramPhase,
+    _compose,
+    _Facts,
+    _Replay,
+    _rest_day,
+    _week_plan,
+)
+
+ADHERENCE_WEEKS = 12
+"""The dashboard's adherence calendar covers this many Monday–Sunday weeks."""
+AVERAGE_DAYS = 7
+"""Days in the rolling pain average."""
+CORE_ROUTINES = frozenset({"daily_core", "core_stability"})
+"""Routines that count for the core streak."""
+TARGET_STAGE3_DAY = 15
+"""protocol.md §5: the target is stage 3 by program day 15."""
+OVER_CAP_SLACK_KM = 0.005
+"""A week is over its cap only by more than this (the engine's own tolerance)."""
+
+EventKind = Literal["red_flag", "clearance", "flare", "stage"]
+"""Kinds of event the dashboard's table can filter on."""
+EVENT_KINDS: tuple[EventKind, ...] = ("red_flag", "clearance", "flare", "stage")
+EVENT_LABELS: dict[EventKind, str] = {
+    "red_flag": "Red flag",
+    "clearance": "Clearance",
+    "flare": "Flare",
+    "stage": "Stage change",
+}
+"""How each event kind reads."""
+
+_ONE_DAY = timedelta(days=1)
+
+_RED_FLAG_TEXT: dict[str, str] = {
+    "numbness_below_knee": "numbness or tingling below the knee",
+    "leg_weakness": "leg weakness",
+    "bladder_bowel": "loss of bladder or bowel control",
+    "night_pain": "night pain (woke from sleep)",
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# The one replay.
+
+
+@dataclass
+class _RecordingReplay(_Replay):
+    """The engine's replay, noting the state after every change with the date it happened."""
+
+    marks: list[tuple[date, ProgramPhase, int, str]] = field(default_factory=list)
+    """(date, program phase, next run-walk stage, the engine's reason) after each step."""
+    pauses: list[tuple[date, date | None]] = field(default_factory=list)
+    """(first paused date, clearance date or None while still paused)."""
+
+    def _mark(self, day: date) -> None:
+        self.marks.append((day, self.phase, self.stage, self.stage_reason))
+
+    def _process(self, day: date) -> None:
+        was_paused = self.pause_open
+        super()._process(day)
+        if was_paused is None and self.pause_open is not None:
+            self.pauses.append((self.pause_open, None))
+        elif was_paused is not None and self.pause_open is None:
+            start, _ = self.pauses[-1]
+            self.pauses[-1] = (start, day)
+        self._mark(day)
+
+    def _missed_week_step(self, when: date) -> None:
+        super()._missed_week_step(when)
+        self._mark(when)
+
+    def _start_build(self, when: date) -> None:
+        super()._start_build(when)
+        self._mark(when)
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The history replayed once up to *today*: the engine's facts, states and today's plan."""
+
+    profile: Profile
+    """The profile."""
+    today: date
+    """The date everything is computed for; later records are ignored."""
+    facts: _Facts
+    """The engine's merged, indexed history up to today."""
+    replay: _RecordingReplay
+    """The finished replay, with its recorded marks and pauses."""
+    plan: DayPlan
+    """Today's plan (the same as ``plan_for(profile, history, today)``)."""
+    paused_days: frozenset[date]
+    """Every date from program start to today on which the plan was paused."""
+
+    @property
+    def units(self) -> Units:
+        """The profile's display unit."""
+        return self.profile.units
+
+    def acute(self, day: date) -> bool:
+        """True when *day* is in a flare's 48 hours."""
+        return self.facts.acute(day)
+
+    def rest_day(self, day: date) -> bool:
+        """True when the plan for *day* asks for rest: paused, acute or a full rest day."""
+        return day in self.paused_days or self.acute(day) or _rest_day(self.facts, day)
+
+    def program_day(self, day: date) -> int:
+        """Program day number of *day*."""
+        return (day - self.profile.start_date).days + 1
+
+
+def analyse(profile: Profile, history: History, today: date) -> Timeline:
+    """Replay *history* once up to *today* and keep everything the aggregates need."""
+    facts = _Facts.collect(history, today)
+    replay = _RecordingReplay(profile=profile, facts=facts)
+    replay.run(today)
+    plan = _compose(profile, facts, replay, today)
+    paused: set[date] = set()
+    for start, end in replay.pauses:
+        last = (end - _ONE_DAY) if end is not None else today
+        day = start
+        while day <= last:
+            paused.add(day)
+            day += _ONE_DAY
+    return Timeline(profile, today, facts, replay, plan, frozenset(paused))
+
+
+# ---------------------------------------------------------------------------------------------
+# Pain.
+
+
+@dataclass(frozen=True)
+class PainPoint:
+    """One day's check-in pain and the rolling average ending that day."""
+
+    date: date
+    """The check-in's date."""
+    pain: int
+    """Pain 0–10 (the highest when a date has several check-ins)."""
+    average: float
+    """Mean pain of the check-ins in the 7 days ending this date."""
+
+
+@dataclass(frozen=True)
+class SessionPain:
+    """Pain logged with a session."""
+
+    date: date
+    """The session's date."""
+    kind: str
+    """``run_walk``, ``run`` or ``routine``."""
+    during: int | None
+    """Highest pain during, if logged."""
+    after: int | None
+    """Pain after, if logged."""
+
+
+def pain_series(daily_pain: dict[date, int]) -> tuple[PainPoint, ...]:
+    """Each date's pain with the mean of the check-ins in the 7 days ending it (O(n))."""
+    days = sorted(daily_pain)
+    ordinals = [day.toordinal() for day in days]
+    pains = [daily_pain[day] for day in days]
+    points: list[PainPoint] = []
+    window_start = 0
+    total = 0
+    for index, day in enumerate(days):
+        total += pains[index]
+        while ordinals[window_start] <= ordinals[index] - AVERAGE_DAYS:
+            total -= pains[window_start]
+            window_start += 1
+        points.append(PainPoint(day, pains[index], total / (index - window_start + 1)))
+    return tuple(points)
+
+
+def session_pains(sessions: Iterable[object]) -> tuple[SessionPain, ...]:
+    """Pain during and after of every run-walk, run and routine that logged some, by date."""
+    points: list[SessionPain] = []
+    for session in sessions:
+        if isinstance(session, RunWalkLog | RunLog):
+            points.append(
+                SessionPain(session.date, session.kind, session.pain_during, session.pain_after)
+            )
+        elif isinstance(session, RoutineLog) and (
+            session.pain_during is not None or session.pain_after is not None
+        ):
+            points.append(
+                SessionPain(session.date, "routine", session.pain_during, session.pain_after)
+            )
+    points.sort(key=lambda p: (p.date, p.kind))
+    return tuple(points)
+
+
+@dataclass(frozen=True)
+class PainSummary:
+    """The pain figures of a report: first, last, lowest, highest and 7-day averages."""
+
+    count: int
+    """Check-ins in the range."""
+    first: PainPoint | None
+    """The earliest check-in in the range."""
+    last: PainPoint | None
+    """The latest check-in in the range."""
+    lowest: PainPoint | None
+    """The lowest pain (its latest date when tied)."""
+    highest: PainPoint | None
+    """The highest pain (its latest date when tied)."""
+    mean: float | None
+    """Mean pain over the range."""
+
+
+def summarise_pain(points: Sequence[PainPoint]) -> PainSummary:
+    """First, last, lowest, highest and mean of *points* (already limited to a range)."""
+    if not points:
+        return PainSummary(0, None, None, None, None, None)
+    lowest = min(points, key=lambda p: (p.pain, -p.date.toordinal()))
+    highest = max(points, key=lambda p: (p.pain, p.date))
+    mean = math.fsum(p.pain for p in points) / len(points)
+    return PainSummary(len(points), points[0], points[-1], lowest, highest, mean)
+
+
+# ---------------------------------------------------------------------------------------------
+# Weekly volume.
+
+
+@dataclass(frozen=True)
+class WeekVolume:
+    """One Monday–Sunday week's logged distance, with the build phase's cap and deload marks."""
+
+    week_start: date
+    """The week's Monday."""
+    km: float
+    """Run and run-walk distance logged that week (up to today for the current week)."""
+    build_week: int | None
+    """Build week number, None before the build phase."""
+    cap_km: float | None
+    """The 10% cap, None outside the build phase or with no basis."""
+    planned_km: float | None
+    """The engine's planned volume, None outside the build phase or with no basis."""
+    deload: bool
+    """A deload week (every 4th build week, or after a flare or red flag)."""
+    current: bool
+    """The week holding today."""
+
+    @property
+    def over_km(self) -> float:
+        """By how much the week went over its cap; 0 when it did not."""
+        if self.cap_km is None:
+            return 0.0
+        over = self.km - self.cap_km
+        return over if over > OVER_CAP_SLACK_KM else 0.0
+
+
+def weekly_volumes(timeline: Timeline) -> tuple[WeekVolume, ...]:
+    """Every week from the first week with running to the current week, oldest first."""
+    facts = timeline.facts
+    today = timeline.today
+    if not facts.weekly_km:
+        return ()
+    first = min(facts.weekly_km)
+    this_monday = load.week_start(today)
+    build_start = timeline.replay.build_start
+    first_build_monday = load.week_start(build_start) if build_start is not None else None
+    weeks: list[WeekVolume] = []
+    monday = first
+    while monday <= this_monday:
+        km = facts.week_km(monday)
+        build: BuildWeek | None = None
+        if first_build_monday is not None and monday >= first_build_monday:
+            number = (monday - first_build_monday).days // 7 + 1
+            end = min(today, monday + timedelta(days=6))
+            build = _week_plan(timeline.profile, facts, timeline.replay, number, monday, end)
+        weeks.append(
+            WeekVolume(
+                week_start=monday,
+                km=km,
+                build_week=build.week if build else None,
+                cap_km=build.cap_km if build else None,
+                planned_km=build.planned_volume_km if build else None,
+                deload=build.deload if build else False,
+                current=monday == this_monday,
+            )
+        )
+        monday += timedelta(days=7)
+    return tuple(weeks)
+
+
+# ---------------------------------------------------------------------------------------------
+# Adherence and streaks.
+
+
+@dataclass(frozen=True)
+class DayActivity:
+    """What happened on one date, for the adherence calendar."""
+
+    date: date
+    """The date."""
+    in_program: bool
+    """On or after program day 1 and not after today."""
+    checked_in: bool
+    """A check-in exists."""
+    routine: bool
+    """A core or strength routine was logged (warm-up, stretching and relief do not count)."""
+    core: bool
+    """A core routine (``daily_core`` or ``core_stability``) was logged."""
+    cross: bool
+    """Cross-training was logged."""
+    ran: bool
+    """A run-walk or a run was logged."""
+    rest: bool
+    """The plan asked for rest: paused, acute or a full rest day."""
+
+    @property
+    def trained(self) -> bool:
+        """Any training session was logged."""
+        return self.routine or self.cross or self.ran
+
+    @property
+    def adherent(self) -> bool:
+        """Checked in, and either a rest day or some training done."""
+        return self.in_program and self.checked_in and (self.rest or self.trained)
+
+    @property
+    def symbol(self) -> str:
+        """One character: R ran, E exercise, Z rest, C check-in only, · nothing; see legend.
+
+        Uppercase means the day also had a check-in, so an uppercase letter is exactly an
+        adherent day.
+        """
+        if not self.in_program:
+            return " "
+        if self.ran:
+            letter = "R"
+        elif self.routine or self.cross:
+            letter = "E"
+        elif self.rest:
+            letter = "Z"
+        elif self.checked_in:
+            return "C"
+        else:
+            return "·"
+        return letter if self.checked_in else letter.lower()
+
+
+SYMBOL_LEGEND: tuple[tuple[str, str], ...] = (
+    ("R", "ran"),
+    ("E", "exercise"),
+    ("Z", "rest day"),
+    ("C", "check-in only"),
+    ("·", "nothing"),
+)
+"""The calendar's characters; lowercase r/e/z mean the same without a check-in."""
+
+
+def day_activities(timeline: Timeline, first: date, last: date) -> tuple[DayActivity, ...]:
+    """What happened on each date from *first* to *last* inclusive."""
+    facts = timeline.facts
+    start = timeline.profile.start_date
+    days: list[DayActivity] = []
+    day = first
+    while day <= last:
+        sessions = facts.sessions_by_date.get(day, ())
+        routine = core = cross = ran = False
+        for session in sessions:
+            if isinstance(session, RoutineLog):
+                if session.routine_id not in NON_TRAINING_ROUTINES:
+                    routine = True
+                if session.routine_id in CORE_ROUTINES:
+                    core = True
+            elif isinstance(session, CrossLog):
+                cross = True
+            else:
+                ran = True
+        in_program = start <= day <= timeline.today
+        days.append(
+            DayActivity(
+                date=day,
+                in_program=in_program,
+                checked_in=day in facts.checkins,
+                routine=routine,
+                core=core,
+                cross=cross,
+                ran=ran,
+                rest=in_program and timeline.rest_day(day),
+            )
+        )
+        day += _ONE_DAY
+    return tuple(days)
+
+
+@dataclass(frozen=True)
+class Adherence:
+    """Adherence over a range of dates."""
+
+    first: date
+    """First date of the range."""
+    last: date
+    """Last date of the range."""
+    days: tuple[DayActivity, ...]
+    """Every date of the range, oldest first."""
+    counted: int
+    """Days in the denominator: in the program, and today only once adherent."""
+    adherent: int
+    """Days with a check-in and the planned work done (rest days count as done)."""
+    checkins: int
+    """Days with a check-in."""
+
+    @property
+    def percent(self) -> float | None:
+        """adherent / counted × 100; None when no day counts yet."""
+        return self.adherent / self.counted * 100 if self.counted else None
+
+
+def adherence(timeline: Timeline, first: date, last: date) -> Adherence:
+    """Adherence from *first* to *last* (see the module docstring for the definition)."""
+    days = day_activities(timeline, first, last)
+    counted = adherent = checkins = 0
+    for day in days:
+        if not day.in_program:
+            continue
+        checkins += day.checked_in
+        if day.adherent:
+            adherent += 1
+            counted += 1
+        elif day.date != timeline.today:
+            counted += 1
+    return Adherence(first, last, days, counted, adherent, checkins)
+
+
+def calendar_range(today: date, weeks: int = ADHERENCE_WEEKS) -> tuple[date, date]:
+    """The Monday *weeks* − 1 weeks before this week's Monday, and this week's Sunday."""
+    monday = load.week_start(today)
+    return monday - timedelta(days=7 * (weeks - 1)), monday + timedelta(days=6)
+
+
+@dataclass(frozen=True)
+class Streaks:
+    """Current streaks, ending today or yesterday."""
+
+    checkin_days: int
+    """Consecutive days with a check-in."""
+    core_days: int
+    """Consecutive days with a core routine (rest days skipped)."""
+    checked_in_today: bool
+    """Today's check-in is done."""
+    core_today: bool
+    """Today's core routine is done."""
+
+
+def streaks(timeline: Timeline) -> Streaks:
+    """The current check-in and core streaks (see the module docstring)."""
+    facts = timeline.facts
+    today = timeline.today
+    start = timeline.profile.start_date
+
+    def core_on(day: date) -> bool:
+        return any(
+            isinstance(s, RoutineLog) and s.routine_id in CORE_ROUTINES
+            for s in facts.sessions_by_date.get(day, ())
+        )
+
+    checked_today = today in facts.checkins
+    day = today if checked_today else today - _ONE_DAY
+    checkin_days = 0
+    while day >= start and day in facts.checkins:
+        checkin_days += 1
+        day -= _ONE_DAY
+
+    core_today = core_on(today)
+    day = today if core_today else today - _ONE_DAY
+    core_days = 0
+    while day >= start:
+        if core_on(day):
+            core_days += 1
+        elif not timeline.rest_day(day):
+            break
+        day -= _ONE_DAY
+    return Streaks(checkin_days, core_days, checked_today, core_today)
+
+
+# ---------------------------------------------------------------------------------------------
+# Events.
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something a clinician or the runner would want to find again."""
+
+    date: date
+    """When it happened."""
+    kind: EventKind
+    """red_flag, clearance, flare or stage."""
+    title: str
+    """A few words."""
+    detail: str
+    """One sentence."""
+    urgent: bool = False
+    """A red flag asking for emergency care."""
+
+
+def _flare_events(timeline: Timeline) -> list[Event]:
+    """One event per flare episode, naming what set it off and when acute care ends."""
+    facts = timeline.facts
+    events: list[Event] = []
+    for day in sorted(facts.flare_triggers):
+        if facts.acute(day - _ONE_DAY):
+            continue  # part of an episode already listed
+        end = day + _ONE_DAY
+        while end in facts.flare_triggers:
+            end += _ONE_DAY
+        causes: list[str] = []
+        checkin = facts.checkins.get(day)
+        if checkin is not None and checkin.pain >= 4:
+            causes.append(f"check-in pain {checkin.pain}")
+        for session in facts.sessions_by_date.get(day, ()):
+            if isinstance(session, RunWalkLog | RunLog):
+                name = "run-walk" if isinstance(session, RunWalkLog) else "run"
+                if max(session.pain_during, session.pain_after) >= 4:
+                    causes.append(
+                        f"{name} pain {session.pain_during} during, {session.pain_after} after"
+                    )
+            elif isinstance(session, RoutineLog):
+                worst = max(
+                    (p for p in (session.pain_during, session.pain_after) if p is not None),
+                    default=-1,
+                )
+                if worst >= 4:
+                    causes.append(f"{session.routine_id} routine pain {worst}")
+        cause = "; ".join(causes) or "pain of 4 or more"
+        events.append(
+            Event(
+                day,
+                "flare",
+                f"Flare, pain {max(_pains_on(timeline, day))}",
+                f"{cause[0].upper()}{cause[1:]}; acute care until {end.isoformat()}.",
+            )
+        )
+    return events
+
+
+def _pains_on(timeline: Timeline, day: date) -> list[int]:
+    """Every pain value logged on *day* (check-in and sessions)."""
+    pains: list[int] = []
+    checkin = timeline.facts.checkins.get(day)
+    if checkin is not None:
+        pains.append(checkin.pain)
+    for session in timeline.facts.sessions_by_date.get(day, ()):
+        if isinstance(session, RunWalkLog | RunLog):
+            pains += [session.pain_during, session.pain_after]
+        elif isinstance(session, RoutineLog):
+            pains += [p for p in (session.pain_during, session.pain_after) if p is not None]
+    return pains or [4]
+
+
+def _stage_events(timeline: Timeline) -> list[Event]:
+    """One event per change of program phase or run-walk stage, from the recorded replay."""
+    events: list[Event] = []
+    phase: ProgramPhase = "movement"
+    stage = 1
+    for day, new_phase, new_stage, reason in timeline.replay.marks:
+        if new_phase != phase:
+            if new_phase == "run_walk":
+                title = "Phase 2 began (stage 1)"
+                detail = "The gates to run-walk intervals were met on the check-in."
+                stage = 1
+            else:
+                title = "Build phase began"
+                detail = "Continuous running from today, each week at most 10% more."
+            events.append(Event(day, "stage", title, detail))
+        if new_phase == "run_walk" and new_stage != stage:
+            direction = "up" if new_stage > stage else "down"
+            events.append(Event(day, "stage", f"Stage {stage} → {new_stage} ({direction})", reason))
+        phase, stage = new_phase, new_stage
+    return events
+
+
+def events(timeline: Timeline) -> tuple[Event, ...]:
+    """Red flags, clearances, flares and stage changes, oldest first."""
+    facts = timeline.facts
+    found: list[Event] = []
+    for day, checkin in facts.checkins.items():
+        if checkin.red_flags:
+            flags = sorted(checkin.red_flags)
+            named = ", ".join(_RED_FLAG_TEXT.get(f, f) for f in flags)
+            urgent = bool(set(flags) & URGENT_RED_FLAGS)
+            found.append(
+                Event(
+                    day,
+                    "red_flag",
+                    named[0].upper() + named[1:],
+                    f"Reported {named}; "
+                    + (
+                        "emergency care advised at once; "
+                        if urgent
+                        else "told to stop running and see a healthcare provider; "
+                    )
+                    + "paused until a professional's clearance.",
+                    urgent=urgent,
+                )
+            )
+    cleared = {end: start for start, end in timeline.replay.pauses if end is not None}
+    for day in sorted(facts.clearances):
+        if day in cleared:
+            paused_days = (day - cleared[day]).days
+            span = f"{paused_days} paused day{'s' if paused_days != 1 else ''}"
+            title = f"Cleared after {span}"
+            detail = (
+                f"Assessed and cleared by a professional after {span} "
+                f"(paused since {cleared[day].isoformat()}); the program resumed."
+            )
+        else:
+            title = "Cleared"
+            detail = "Assessed and cleared by a professional (nothing was paused)."
+        found.append(Event(day, "clearance", title, detail))
+    found += _flare_events(timeline)
+    found += _stage_events(timeline)
+    order = {kind: i for i, kind in enumerate(EVENT_KINDS)}
+    found.sort(key=lambda e: (e.date, order[e.kind]))
+    return tuple(found)
+
+
+def clearance_notes(history: History, first: date, last: date) -> dict[date, list[str]]:
+    """The notes recorded with clearances dated from *first* to *last*."""
+    notes: dict[date, list[str]] = {}
+    for clearance in history.clearances:
+        if first <= clearance.date <= last:
+            notes.setdefault(clearance.date, [])
+            if clearance.note:
+                notes[clearance.date].append(clearance.note)
+    return notes
+
+
+# ---------------------------------------------------------------------------------------------
+# Shoes.
+
+
+@dataclass(frozen=True)
+class ShoeWear:
+    """One pair's distance against the 300 mi and 500 mi marks."""
+
+    name: str
+    """The pair's name."""
+    total_km: float
+    """Start distance plus every run and run-walk logged with it."""
+    status: load.ShoeStatus
+    """ok, replace_soon (300 mi / 483 km) or replace_now (500 mi / 805 km)."""
+    added: date | None
+    """When the pair was added."""
+    sessions: int
+    """Runs and run-walks logged with the pair."""
+
+
+def shoe_wear(timeline: Timeline) -> tuple[ShoeWear, ...]:
+    """Each pair known on today, with its total and wear status, in the engine's order."""
+    facts = timeline.facts
+    totals = load.shoe_totals_km(facts.shoes, facts.sessions)
+    counts: dict[str, int] = {}
+    for session in facts.sessions:
+        if isinstance(session, RunLog | RunWalkLog) and session.shoe:
+            key = session.shoe.strip().casefold()
+            counts[key] = counts.get(key, 0) + 1
+    pairs = sorted(facts.shoes, key=lambda s: (s.added or date.min, s.name.casefold()))
+    return tuple(
+        ShoeWear(
+            name=shoe.name,
+            total_km=totals.get(shoe.name, shoe.start_distance_km),
+            status=load.shoe_status(totals.get(shoe.name, shoe.start_distance_km)),
+            added=shoe.added,
+            sessions=counts.get(shoe.name.strip().casefold(), 0),
+        )
+        for shoe in pairs
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Where you are.
+
+
+def phase_title(plan: DayPlan) -> str:
+    """The phase in a few words, with a word marker for paused and acute days."""
+    if plan.phase == "paused":
+        return "PAUSED · red flag: no running until a professional clears you"
+    if plan.phase == "acute":
+        until = plan.acute_until.isoformat() if plan.acute_until else "tomorrow"
+        return f"ACUTE CARE · 48-hour protocol until the end of {until}"
+    if plan.phase == "movement":
+        return "Phase 1 · pain-free movement"
+    if plan.phase == "run_walk":
+        return f"Phase 2 · run-walk intervals, stage {plan.current_stage or 1} of 3"
+    build = plan.build
+    if build is None:
+        return "Phase 3 · build"
+    return f"Phase 3 · build week {build.week}" + (" (deload)" if build.deload else "")
+
+
+def milestones(timeline: Timeline) -> tuple[str, ...]:
+    """What comes next: gates, stage 3 by day 15, the build start, build week and next deload."""
+    plan = timeline.plan
+    profile = timeline.profile
+    units = profile.units
+    start = profile.start_date
+    today = timeline.today
+    day = plan.day
+    lines: list[str] = []
+    if plan.phase == "paused" and plan.paused_since is not None:
+        lower = " (run-walk resumes one stage lower)" if plan.program_phase == "run_walk" else ""
+        lines.append(
+            f"Paused since {plan.paused_since.isoformat()}: record a professional's clearance "
+            f"to resume{lower}."
+        )
+    if plan.phase == "acute" and plan.acute_until is not None:
+        lines.append(f"Acute care until the end of {plan.acute_until.isoformat()}.")
+    phase = plan.program_phase
+    if day <= 0:
+        lines.append(f"Your program starts on {start.isoformat()} (day 1).")
+    elif phase == "movement":
+        gates_day = start + timedelta(days=GATES_FROM_DAY - 1)
+        if day < GATES_FROM_DAY:
+            lines.append(
+                f"Next: the gates to run-walk are checked from day {GATES_FROM_DAY} "
+                f"({gates_day.isoformat()}, {_in_days((gates_day - today).days)})."
+            )
+        else:
+            missing = ", ".join(GATE_TEXT[g] for g in plan.gates_missing)
+            lines.append(
+                "Next: phase 2 once a check-in meets every gate"
+                + (f"; missing: {missing}." if missing else ".")
+            )
+    elif phase == "run_walk":
+        stage = plan.current_stage or 1
+        target = start + timedelta(days=TARGET_STAGE3_DAY - 1)
+        if stage < TOP_STAGE:
+            when = (
+                _in_days((target - today).days)
+                if target > today
+                else "today"
+                if target == today
+                else "target passed; one stage per pain-free session"
+            )
+            lines.append(
+                f"Next: stage 3 by day {TARGET_STAGE3_DAY} ({target.isoformat()}, {when})."
+            )
+        build_day = start + timedelta(days=BUILD_FROM_DAY - 1)
+        lines.append(
+            f"Then: the build phase from day {BUILD_FROM_DAY} ({build_day.isoformat()}) after "
+            "a stage-3 session with pain below 2."
+        )
+    elif phase == "build":
+        week = plan.build or _current_build_week(timeline)
+        if week is not None:
+            planned = (
+                load.format_distance(week.planned_volume_km, units)
+                if week.planned_volume_km is not None
+                else "no basis yet (keep runs short and easy)"
+            )
+            lines.append(
+                f"Build week {week.week}: planned {planned}, "
+                f"logged {load.format_distance(week.actual_km_so_far, units)} so far."
+            )
+            if week.deload:
+                lines.append("This week is a deload week (0.75 × last week).")
+            next_deload = (week.week // load.DELOAD_EVERY_WEEKS + 1) * load.DELOAD_EVERY_WEEKS
+            first = week.week_start + timedelta(days=7 * (next_deload - week.week))
+            lines.append(f"Next scheduled deload: build week {next_deload}, from {first}.")
+    return tuple(lines)
+
+
+def _in_days(days: int) -> str:
+    """'in 1 day', 'in 4 days'."""
+    return f"in {days} day{'s' if days != 1 else ''}"
+
+
+def _current_build_week(timeline: Timeline) -> BuildWeek | None:
+    """The build week holding today, also on paused and acute days (the plan hides it then)."""
+    replay = timeline.replay
+    if replay.build_start is None:
+        return None
+    first = load.week_start(replay.build_start)
+    monday = load.week_start(timeline.today)
+    number = (monday - first).days // 7 + 1
+    return _week_plan(timeline.profile, timeline.facts, replay, number, monday, timeline.today)
+
+
+# ---------------------------------------------------------------------------------------------
+# The dashboard.
+
+
+@dataclass(frozen=True)
+class DashboardData:
+    """Everything the dashboard shows, computed once per data change."""
+
+    today: date
+    """The date computed for."""
+    profile: Profile
+    """The profile."""
+    plan: DayPlan
+    """Today's plan."""
+    phase_title: str
+    """The phase in a few words."""
+    milestones: tuple[str, ...]
+    """What comes next."""
+    pain: tuple[PainPoint, ...]
+    """Every check-in's pain with its 7-day average, oldest first."""
+    session_pain: tuple[SessionPain, ...]
+    """Pain logged with sessions, oldest first."""
+    weeks: tuple[WeekVolume, ...]
+    """Weekly volume from the first running week, oldest first."""
+    adherence: Adherence
+    """The last 12 Monday–Sunday weeks."""
+    streaks: Streaks
+    """Current streaks."""
+    events: tuple[Event, ...]
+    """Red flags, clearances, flares and stage changes, oldest first."""
+    shoes: tuple[ShoeWear, ...]
+    """Each pair's wear."""
+    checkin_count: int
+    """How many dates have a check-in."""
+    session_count: int
+    """How many sessions were logged."""
+
+    @property
+    def empty(self) -> bool:
+        """True for a new user: nothing logged yet."""
+        return self.checkin_count == 0 and self.session_count == 0
+
+    @property
+    def over_cap_weeks(self) -> tuple[WeekVolume, ...]:
+        """Build weeks that went over their 10% cap."""
+        return tuple(w for w in self.weeks if w.over_km > 0)
+
+
+def compute_dashboard(profile: Profile, history: History, today: date) -> DashboardData:
+    """Every aggregate of the dashboard from one replay of the history (the one entry point)."""
+    timeline = analyse(profile, history, today)
+    facts = timeline.facts
+    first, last = calendar_range(today)
+    return DashboardData(
+        today=today,
+        profile=profile,
+        plan=timeline.plan,
+        phase_title=phase_title(timeline.plan),
+        milestones=milestones(timeline),
+        pain=pain_series({d: c.pain for d, c in facts.checkins.items()}),
+        session_pain=session_pains(facts.sessions),
+        weeks=weekly_volumes(timeline),
+        adherence=adherence(timeline, first, last),
+        streaks=streaks(timeline),
+        events=events(timeline),
+        shoes=shoe_wear(timeline),
+        checkin_count=len(facts.checkins),
+        session_count=len(facts.sessions),
+    )

@@ -1,0 +1,487 @@
+"""The dashboard (key ``d``): where you are, pain trend, adherence, load, shoes and events.
+
+Layout: below 110 columns or 34 rows one panel at a time under a tab bar (``1``–``6`` or
+``←``/``→`` on the tabs); from 120×40-ish up all six panels in a grid.  ``tab`` moves focus
+through the visible panels either way.  The aggregates are computed once per data change by
+:class:`~runback_tui.widgets.live.LiveData` in a thread worker (the file is checked every
+second, so a check-in written by another process shows within about a second); switching the
+pain range (``w``) or the events filter (``f``) only redraws from the cached data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Container, Vertical, VerticalScroll
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import DataTable, Footer, Header, Static, Tab, Tabs
+
+from runback_tui.domain.aggregates import (
+    EVENT_KINDS,
+    EVENT_LABELS,
+    DashboardData,
+    EventKind,
+    compute_dashboard,
+)
+from runback_tui.domain.load import format_distance
+from runback_tui.paths import stylesheet
+from runback_tui.widgets.charts import (
+    PainChart,
+    heat_map,
+    heat_map_legend,
+    shoe_gauges,
+    volume_bars,
+)
+from runback_tui.widgets.live import LiveData
+
+if TYPE_CHECKING:
+    from runback_tui.app import RunbackApp
+
+PANELS: tuple[tuple[str, str], ...] = (
+    ("now", "Now"),
+    ("pain", "Pain"),
+    ("adherence", "Adherence"),
+    ("load", "Load"),
+    ("shoes", "Shoes"),
+    ("events", "Events"),
+)
+"""(id, tab label) of each panel, in key order 1–6."""
+
+PAIN_RANGES: tuple[tuple[str, int | None], ...] = (
+    ("2 weeks", 14),
+    ("4 weeks", 28),
+    ("12 weeks", 84),
+    ("everything", None),
+)
+"""The pain chart's ranges: label and days (None: since the first check-in)."""
+
+SESSION_MARKS_MAX_DAYS = 120
+"""Session pain marks are drawn only in ranges up to this many days (they crowd longer ones)."""
+
+EVENT_FILTERS: tuple[EventKind | None, ...] = (None, *EVENT_KINDS)
+"""The events table's filters in the order ``f`` cycles through them."""
+
+NOT_MEDICAL_ADVICE = "Runback is not medical advice. Press ? for when to see a professional."
+
+EMPTY_TEXT = (
+    "Your dashboard fills in as you go. After your first check-in you will see:\n\n"
+    "• Pain: daily pain, its 7-day average, pain during and after sessions\n"
+    "• Adherence: 12 weeks of check-ins, routines, run-walks and rest days\n"
+    "• Load: weekly distance against the 10% cap, deload weeks marked\n"
+    "• Shoes: each pair's distance against the 300 mi and 500 mi marks\n"
+    "• Events: red flags, clearances, flares and stage changes\n\n"
+    "To start, press c for today's check-in (or `runback checkin --pain N`).\n"
+    "To look around first, try `runback demo`: ten weeks of made-up history."
+)
+
+
+class ScrollPanel(VerticalScroll):
+    """A bordered dashboard panel whose content scrolls (focusable)."""
+
+
+class FixedPanel(Vertical, can_focus=True):
+    """A bordered dashboard panel holding a chart or a table (focusable)."""
+
+
+class TextChart(Widget):
+    """Text drawn for the widget's current width, e.g. bars; redrawn only on resize or new data."""
+
+    DEFAULT_CSS = """
+    TextChart {
+        height: auto;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+        super().__init__(id=id)
+        self._draw: Callable[[int], Text] | None = None
+        self._cache: tuple[int, Text] | None = None
+
+    def draw(self, draw: Callable[[int], Text]) -> None:
+        """Show what *draw* returns for the widget's width."""
+        self._draw = draw
+        self._cache = None
+        self.refresh(layout=True)
+
+    def render(self) -> Text:
+        """The drawing for the current width (cached per width)."""
+        if self._draw is None:
+            return Text()
+        width = self.size.width or 60
+        if self._cache is None or self._cache[0] != width:
+            self._cache = (width, self._draw(width))
+        return self._cache[1]
+
+    def on_resize(self, event: Resize) -> None:
+        """Redraw for the new width."""
+        self._cache = None
+        self.refresh(layout=True)
+
+
+class DashboardScreen(Screen[None]):
+    """Progress at a glance, refreshed live when another Runback process writes the file."""
+
+    CSS_PATH = [stylesheet("dashboard.tcss")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "panel('now')", "Panels", key_display="1-6", id="dashboard-panels"),
+        *[
+            Binding(str(number), f"panel('{key}')", label, show=False)
+            for number, (key, label) in enumerate(PANELS[1:], start=2)
+        ],
+        Binding("w", "pain_range", "Pain range", id="dashboard-pain-range"),
+        Binding("f", "event_filter", "Filter events", id="dashboard-event-filter"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: DashboardData | None = None
+        """The aggregates shown, recomputed once per data change."""
+        self.problem: str | None = None
+        """Why nothing can be shown (no profile, unreadable file), else None."""
+        self.pain_range = 1
+        """Index into PAIN_RANGES (4 weeks first)."""
+        self.event_filter = 0
+        """Index into EVENT_FILTERS (all first)."""
+        self.active_panel = "now"
+        """The panel shown in the one-panel (tabs) layout."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Panel, range and filter keys only while there is something to show."""
+        if action in ("panel", "pain_range", "event_filter"):
+            return self.data is not None and not self.data.empty
+        return True
+
+    @property
+    def runback(self) -> RunbackApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    # -- building ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Tabs(
+            *[Tab(f"{n} {label}", id=f"tab-{key}") for n, (key, label) in enumerate(PANELS, 1)],
+            id="dash-tabs",
+        )
+        yield Static(EMPTY_TEXT, id="dash-empty")
+        with Container(id="dash-panels"):
+            with ScrollPanel(id="panel-now", classes="dash-panel -active"):
+                yield Static("Loading…", id="now-body")
+            with FixedPanel(id="panel-pain", classes="dash-panel"):
+                yield Static(id="pain-head")
+                yield PainChart(id="pain-chart")
+                yield Static(id="pain-none")
+            with ScrollPanel(id="panel-adherence", classes="dash-panel"):
+                yield Static(id="adherence-body")
+            with ScrollPanel(id="panel-load", classes="dash-panel"):
+                yield Static(id="load-head")
+                yield TextChart(id="load-bars")
+            with ScrollPanel(id="panel-shoes", classes="dash-panel"):
+                yield TextChart(id="shoes-body")
+            with FixedPanel(id="panel-events", classes="dash-panel"):
+                yield Static(id="events-filter")
+                yield DataTable(id="events-table", cursor_type="row", zebra_stripes=True)
+                yield Static(id="events-detail")
+        yield LiveData(self._compute, self._version, id="dash-live")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Titles and table columns; the data arrives from the LiveData worker."""
+        titles = {
+            "now": "1 Where you are",
+            "pain": "2 Pain trend",
+            "adherence": "3 Adherence · last 12 weeks",
+            "load": "4 Weekly load",
+            "shoes": "5 Shoes",
+            "events": "6 Events",
+        }
+        for key, title in titles.items():
+            self.query_one(f"#panel-{key}").border_title = title
+        table = self.query_one("#events-table", DataTable)
+        table.add_column("Date", key="date")
+        table.add_column("Kind", key="kind")
+        table.add_column("What", key="what")
+        self.query_one("#pain-none").display = False
+
+    # -- data -------------------------------------------------------------------------------
+
+    def _version(self) -> object:
+        """Changes whenever any process writes the file, and at midnight."""
+        return (self.runback.store.data_version(), self.runback.clock.today())
+
+    def _compute(self) -> DashboardData | None:
+        """Runs in a worker thread: read the store and compute every aggregate once."""
+        snapshot = self.runback.store.snapshot()
+        if snapshot.profile is None:
+            return None
+        return compute_dashboard(snapshot.profile, snapshot.history, self.runback.clock.today())
+
+    @on(LiveData.Updated)
+    def _data_updated(self, message: LiveData.Updated) -> None:
+        """Show freshly computed data."""
+        message.stop()
+        value = message.value
+        if value is None:
+            self.data = None
+            self.problem = "No profile yet: set one up on the home screen first (press h)."
+        else:
+            assert isinstance(value, DashboardData)
+            self.data = value
+            self.problem = None
+        self._show_all()
+
+    @on(LiveData.Failed)
+    def _data_failed(self, message: LiveData.Failed) -> None:
+        """Say why the data cannot be shown (the file is unreadable, locked, corrupt …)."""
+        message.stop()
+        self.data = None
+        self.problem = f"✗ The dashboard cannot read your data: {message.error}"
+        self._show_all()
+
+    def on_screen_resume(self) -> None:
+        """Pick up changes made on other screens of this app."""
+        self.query_one(LiveData).poll()
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def action_panel(self, key: str) -> None:
+        """Show panel *key* (tabs layout) and focus it (both layouts)."""
+        self._activate(key)
+        self.query_one("#dash-tabs", Tabs).active = f"tab-{key}"
+        panel = self.query_one(f"#panel-{key}")
+        if panel.display:
+            panel.focus()
+            panel.scroll_visible()
+
+    def action_pain_range(self) -> None:
+        """Cycle the pain chart through 2, 4, 12 weeks and everything."""
+        self.pain_range = (self.pain_range + 1) % len(PAIN_RANGES)
+        self._show_pain()
+
+    def action_event_filter(self) -> None:
+        """Cycle the events table through all, red flags, clearances, flares, stage changes."""
+        self.event_filter = (self.event_filter + 1) % len(EVENT_FILTERS)
+        self._show_events()
+
+    @on(Tabs.TabActivated, "#dash-tabs")
+    def _tab_activated(self, event: Tabs.TabActivated) -> None:
+        """The tab bar chose a panel."""
+        tab_id = event.tab.id or ""
+        if tab_id.startswith("tab-"):
+            self._activate(tab_id.removeprefix("tab-"))
+
+    def _activate(self, key: str) -> None:
+        """Mark panel *key* as the one the tabs layout shows."""
+        self.active_panel = key
+        for other, _ in PANELS:
+            self.query_one(f"#panel-{other}").set_class(other == key, "-active")
+
+    @on(DataTable.RowHighlighted, "#events-table")
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """Show the highlighted event's sentence under the table."""
+        self._show_event_detail(event.cursor_row)
+
+    # -- showing ----------------------------------------------------------------------------
+
+    def _show_all(self) -> None:
+        """Fill every panel from self.data (or show the empty state)."""
+        data = self.data
+        empty = data is None or data.empty
+        self.set_class(empty, "-empty")
+        self.refresh_bindings()
+        if data is None or empty:
+            body = self.problem if self.problem else EMPTY_TEXT
+            if data is not None and self.problem is None:
+                body = f"{data.phase_title} · program day {data.plan.day}\n\n{EMPTY_TEXT}"
+            self.query_one("#dash-empty", Static).update(body)
+            return
+        self._show_now()
+        self._show_pain()
+        self._show_adherence()
+        self._show_load()
+        self._show_shoes()
+        self._show_events()
+
+    def _show_now(self) -> None:
+        """Where you are: phase, program day, stage, next milestones, today's check-in."""
+        data = self.data
+        assert data is not None
+        plan = data.plan
+        text = Text()
+        text.append(data.phase_title + "\n", style="bold")
+        text.append(f"Program day {plan.day} · {data.today:%A %d %B %Y}\n")
+        if plan.stage is not None:
+            stage = plan.stage
+            text.append(
+                f"Today: run-walk stage {stage.number}, {stage.repeats} × "
+                f"({stage.run_s // 60} min run, {stage.walk_s // 60} min walk)\n"
+            )
+        elif plan.rest_day:
+            text.append("Today: full rest day\n")
+        for line in data.milestones:
+            text.append(f"→ {line}\n")
+        if plan.checked_in:
+            text.append("✓ Checked in today\n")
+        else:
+            text.append("✗ Not checked in yet today: press c\n", style="bold")
+        if plan.warnings:
+            codes = ", ".join(dict.fromkeys(w.code.replace("_", " ") for w in plan.warnings))
+            text.append(f"⚠ {len(plan.warnings)} warning(s) on the home screen: {codes}\n")
+        text.append(NOT_MEDICAL_ADVICE, style="italic dim")
+        self.query_one("#now-body", Static).update(text)
+
+    def _show_pain(self) -> None:
+        """The pain chart for the chosen range, with a header naming the range and figures."""
+        data = self.data
+        if data is None or data.empty:
+            return
+        label, days = PAIN_RANGES[self.pain_range]
+        last = data.today
+        if days is None:
+            first = min(data.profile.start_date, data.pain[0].date if data.pain else last)
+        else:
+            first = last - timedelta(days=days - 1)
+        head = Text()
+        head.append("Range (w): ")
+        for index, (name, _) in enumerate(PAIN_RANGES):
+            if index == self.pain_range:
+                head.append(f"[{name}]", style="bold reverse")
+            else:
+                head.append(f" {name} ", style="dim")
+            head.append(" ")
+        inside = [p for p in data.pain if first <= p.date <= last]
+        head.append("\n")
+        if inside:
+            latest = inside[-1]
+            worst = max(inside, key=lambda p: (p.pain, p.date))
+            head.append(
+                f"Latest {latest.pain} ({latest.date:%d %b}) · 7-day average "
+                f"{latest.average:.1f} · highest {worst.pain} ({worst.date:%d %b})"
+            )
+        marks = (last - first).days < SESSION_MARKS_MAX_DAYS
+        if not marks:
+            head.append(" · session marks in the shorter ranges", style="dim")
+        self.query_one("#pain-head", Static).update(head)
+        chart = self.query_one("#pain-chart", PainChart)
+        none = self.query_one("#pain-none", Static)
+        chart.display = bool(inside)
+        none.display = not inside
+        if inside:
+            chart.show(data.pain, data.session_pain, first, last, session_marks=marks)
+        else:
+            none.update(f"No check-ins in the last {label}: press c to check in.")
+
+    def _show_adherence(self) -> None:
+        """The 12-week calendar, its legend, adherence and streaks."""
+        data = self.data
+        assert data is not None
+        adherence = data.adherence
+        streaks = data.streaks
+        text = Text()
+        text.append_text(heat_map(adherence))
+        text.append("\n")
+        percent = adherence.percent
+        share = f"{percent:.0f}%" if percent is not None else "–"
+        text.append(f"Done {adherence.adherent} of {adherence.counted} days ({share})", "bold")
+        text.append(" · streaks: ")
+        text.append(f"check-in {streaks.checkin_days} d, core {streaks.core_days} d\n")
+        text.append_text(heat_map_legend())
+        text.append(
+            "\nA day is done with a check-in and some training, or on a rest day "
+            "(planned rest, flare or pause). Today counts once done.",
+            style="dim",
+        )
+        self.query_one("#adherence-body", Static).update(text)
+
+    def _show_load(self) -> None:
+        """Weekly volume bars with the cap and deload marks, and the over-cap warning."""
+        data = self.data
+        assert data is not None
+        units = data.profile.units
+        head = Text()
+        over = data.over_cap_weeks
+        if over:
+            latest = over[-1]
+            head.append(
+                f"⚠ 10% RULE: {len(over)} build week(s) went over the cap; the latest, "
+                f"week {latest.build_week} from {latest.week_start:%d %b}, by "
+                f"{format_distance(latest.over_km, units)}. Ease off to let your back adapt.\n",
+                style="bold red",
+            )
+        elif data.weeks:
+            head.append("✓ No build week went over its 10% cap.\n")
+        self.query_one("#load-head", Static).update(head)
+        weeks = data.weeks
+        self.query_one("#load-bars", TextChart).draw(lambda width: volume_bars(weeks, units, width))
+
+    def _show_shoes(self) -> None:
+        """Each pair against the 300 and 500 mi marks, in the profile's unit."""
+        data = self.data
+        assert data is not None
+        shoes, units = data.shoes, data.profile.units
+        self.query_one("#shoes-body", TextChart).draw(
+            lambda width: shoe_gauges(shoes, units, width)
+        )
+
+    def _filtered_events(self) -> list[tuple[str, str, str, str]]:
+        """(date, kind, title, detail) of the events the filter lets through, newest first."""
+        data = self.data
+        if data is None:
+            return []
+        kind = EVENT_FILTERS[self.event_filter]
+        rows = []
+        # Newest date first; events of one date keep their order (a red flag, then its step back).
+        for event in sorted(data.events, key=lambda e: -e.date.toordinal()):
+            if kind is not None and event.kind != kind:
+                continue
+            label = EVENT_LABELS[event.kind]
+            if event.kind == "red_flag":
+                label = "URGENT RED FLAG" if event.urgent else "RED FLAG"
+            rows.append((event.date.isoformat(), label, event.title, event.detail))
+        return rows
+
+    def _show_events(self) -> None:
+        """The events table under the current filter."""
+        data = self.data
+        if data is None or data.empty:
+            return
+        head = Text("Filter (f): ")
+        for index, kind in enumerate(EVENT_FILTERS):
+            name = "All" if kind is None else EVENT_LABELS[kind]
+            if index == self.event_filter:
+                head.append(f"[{name}]", style="bold reverse")
+            else:
+                head.append(f" {name} ", style="dim")
+            head.append(" ")
+        self.query_one("#events-filter", Static).update(head)
+        table = self.query_one("#events-table", DataTable)
+        table.clear()
+        rows = self._filtered_events()
+        for date_text, label, title, _detail in rows:
+            style = "bold red" if label.endswith("RED FLAG") else ""
+            table.add_row(date_text, Text(label, style=style), title)
+        if not rows:
+            self.query_one("#events-detail", Static).update("No events of this kind yet.")
+        else:
+            self._show_event_detail(table.cursor_row)
+
+    def _show_event_detail(self, row: int) -> None:
+        """The sentence of event *row* of the table."""
+        rows = self._filtered_events()
+        detail = self.query_one("#events-detail", Static)
+        if 0 <= row < len(rows):
+            date_text, label, _title, sentence = rows[row]
+            detail.update(Text.assemble((f"{date_text} {label}: ", "bold"), sentence))
+        else:
+            detail.update("")

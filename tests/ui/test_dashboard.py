@@ -1,0 +1,229 @@
+"""Pilot tests of the dashboard: panels by keyboard, ranges, filters, states, live refresh."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Static, Tabs
+
+from runback_tui.app import RunbackApp, make_app
+from runback_tui.demo import seed_demo
+from runback_tui.domain.clock import FakeClock
+from runback_tui.domain.models import CheckIn, Profile
+from runback_tui.screens.dashboard import EVENT_FILTERS, PAIN_RANGES, PANELS, DashboardScreen
+from runback_tui.storage.store import Store
+from runback_tui.widgets.charts import PainChart
+from runback_tui.widgets.live import LiveData
+from tests.ui.fixtures import NOW, TODAY
+
+ROOT = Path(__file__).resolve().parents[2]
+SMALL = (80, 24)
+LARGE = (120, 40)
+
+
+def app_for(store: Store, clock: FakeClock) -> RunbackApp:
+    """The app as the tests drive it: no blinking cursor, no animations."""
+    return make_app(store, clock, blink_cursor=False, animations=False)
+
+
+def demo_store(path: Path) -> Store:
+    """A store holding the demo history ending on the suite's frozen today."""
+    store = Store(path, now=FakeClock(NOW).now)
+    seed_demo(store, TODAY)
+    return store
+
+
+async def open_dashboard(pilot: Pilot[None]) -> DashboardScreen:
+    """Push the dashboard and wait until its first computation is shown."""
+    screen = DashboardScreen()
+    await pilot.app.push_screen(screen)
+    for _ in range(100):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if screen.data is not None or screen.problem is not None or screen.has_class("-empty"):
+            break
+    await pilot.pause()
+    return screen
+
+
+def text_of(screen: DashboardScreen, selector: str) -> str:
+    """The plain text a Static shows."""
+    return str(screen.query_one(selector, Static).render())
+
+
+async def test_dashboard_shows_where_you_are_and_every_panel_by_key(tmp_path: Path) -> None:
+    app = app_for(demo_store(tmp_path / "r.json"), FakeClock(NOW))
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_dashboard(pilot)
+        assert screen.data is not None and not screen.data.empty
+        assert screen.has_class("-narrow") and not screen.has_class("-tall")
+        now = text_of(screen, "#now-body")
+        assert "Phase 3 · build week 7" in now and "Program day 70" in now
+        assert "Next scheduled deload: build week 8" in now
+        for number, (key, _) in enumerate(PANELS, start=1):
+            await pilot.press(str(number))
+            await pilot.pause()
+            panel = screen.query_one(f"#panel-{key}")
+            assert panel.display and panel.has_focus
+            assert screen.query_one("#dash-tabs", Tabs).active == f"tab-{key}"
+            others = [k for k, _ in PANELS if k != key]
+            assert not any(screen.query_one(f"#panel-{o}").display for o in others)
+        # The tab bar works with the arrow keys too.
+        screen.query_one("#dash-tabs", Tabs).focus()
+        await pilot.press("left")
+        await pilot.pause()
+        assert screen.active_panel == "shoes"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, DashboardScreen)
+
+
+async def test_grid_shows_all_panels_at_120x40(tmp_path: Path) -> None:
+    app = app_for(demo_store(tmp_path / "r.json"), FakeClock(NOW))
+    async with app.run_test(size=LARGE) as pilot:
+        screen = await open_dashboard(pilot)
+        assert screen.has_class("-wide") and screen.has_class("-tall")
+        assert not screen.query_one("#dash-tabs").display
+        for key, _ in PANELS:
+            assert screen.query_one(f"#panel-{key}").display, key
+        # Tab moves focus through the panels (every panel is reachable by keyboard).
+        focused = set()
+        for _ in range(12):
+            await pilot.press("tab")
+            if app.focused is not None:
+                focused.add(app.focused.id)
+        assert {f"panel-{key}" for key, _ in PANELS} <= focused | {"events-table"}
+
+
+async def test_pain_range_and_event_filter_switch_without_recomputing(tmp_path: Path) -> None:
+    app = app_for(demo_store(tmp_path / "r.json"), FakeClock(NOW))
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_dashboard(pilot)
+        live = screen.query_one(LiveData)
+        computed = live.computations
+        await pilot.press("2")
+        assert "[4 weeks]" in text_of(screen, "#pain-head")
+        chart = screen.query_one("#pain-chart", PainChart)
+        assert chart.display
+        for label, _ in PAIN_RANGES[2:] + PAIN_RANGES[:2]:
+            await pilot.press("w")
+            await pilot.pause()
+            assert f"[{label}]" in text_of(screen, "#pain-head")
+        await pilot.press("6")
+        table = screen.query_one("#events-table", DataTable)
+        data = screen.data
+        assert data is not None
+        assert table.row_count == len(data.events)
+        for kind in EVENT_FILTERS[1:]:
+            await pilot.press("f")
+            await pilot.pause()
+            assert table.row_count == len([e for e in data.events if e.kind == kind]) > 0
+        await pilot.press("f")
+        assert table.row_count == len(data.events)
+        assert "RED FLAG" in [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
+        await pilot.pause(1.2)  # a poll with no change computes nothing
+        assert live.computations == computed
+
+
+async def test_panels_say_it_in_words(tmp_path: Path) -> None:
+    """Meaning never rests on colour alone: marks and words in every panel."""
+    app = app_for(demo_store(tmp_path / "r.json"), FakeClock(NOW))
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_dashboard(pilot)
+        await pilot.press("3")
+        adherence = text_of(screen, "#adherence-body")
+        data = screen.data
+        assert data is not None
+        done = data.adherence
+        percent = f"{done.percent:.0f}%"
+        assert f"Done {done.adherent} of {done.counted} days ({percent})" in adherence
+        assert f"check-in {data.streaks.checkin_days} d" in adherence
+        assert "R ran" in adherence and "Uppercase" in adherence
+        await pilot.press("4")
+        await pilot.pause()
+        load_text = str(screen.query_one("#load-bars").render())
+        assert "⚠ OVER" in load_text and "deload" in load_text and "│" in load_text
+        assert "10% RULE" in text_of(screen, "#load-head")
+        await pilot.press("5")
+        await pilot.pause()
+        shoes = str(screen.query_one("#shoes-body").render())
+        assert "LOOK FOR A REPLACEMENT" in shoes and "OK" in shoes
+        assert "483 km (300 mi)" in shoes
+
+
+async def test_empty_state_for_a_new_user(store: Store, clock: FakeClock) -> None:
+    store.save_profile(Profile(start_date=TODAY, accepted_disclaimer=True))
+    app = app_for(store, clock)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_dashboard(pilot)
+        assert screen.has_class("-empty")
+        assert screen.query_one("#dash-empty").display
+        assert not screen.query_one("#dash-panels").display
+        text = text_of(screen, "#dash-empty")
+        assert "fills in as you go" in text and "press c" in text
+        assert "program day 1" in text
+        await pilot.press("w", "f", "3")  # nothing to switch: harmless
+        assert screen.has_class("-empty")
+
+
+async def test_no_profile_says_so(store: Store, clock: FakeClock) -> None:
+    app = app_for(store, clock)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_dashboard(pilot)
+        assert "No profile yet" in text_of(screen, "#dash-empty")
+
+
+async def test_live_refresh_when_another_process_checks_in(tmp_path: Path) -> None:
+    """`runback checkin` in a second process shows on the open dashboard within 2 s."""
+    today = date.today()
+    path = tmp_path / "live.json"
+    store = Store(path)
+    store.save_profile(Profile(start_date=today - timedelta(days=20), accepted_disclaimer=True))
+    store.save_checkin(CheckIn(date=today - timedelta(days=1), pain=1))
+    app = app_for(store, FakeClock(datetime.combine(today, datetime.min.time())))
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_dashboard(pilot)
+        assert screen.data is not None and screen.data.pain[-1].date < today
+        env = dict(os.environ, PYTHONPATH=str(ROOT))
+        argv = [sys.executable, "-m", "runback_tui", "--data", str(path), "checkin"]
+        argv += ["--pain", "3", "--date", today.isoformat()]
+        done = await asyncio.to_thread(
+            subprocess.run, argv, capture_output=True, text=True, env=env, check=False
+        )
+        assert done.returncode == 0, done.stderr
+        written = time.monotonic()
+        while time.monotonic() - written < 3.0:
+            await pilot.pause(0.05)
+            data = screen.data
+            if data is not None and data.pain[-1].date == today:
+                break
+        assert time.monotonic() - written < 2.0
+        data = screen.data
+        assert data is not None
+        assert (data.pain[-1].date, data.pain[-1].pain) == (today, 3)
+        await pilot.press("2")
+        assert "Latest 3" in text_of(screen, "#pain-head")
+
+
+async def test_unreadable_file_is_explained(tmp_path: Path) -> None:
+    path = tmp_path / "r.json"
+    store = demo_store(path)
+    app = app_for(store, FakeClock(NOW))
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_dashboard(pilot)
+        assert screen.data is not None
+        path.write_text("{ not json", encoding="utf-8")
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if screen.problem is not None:
+                break
+        assert screen.problem is not None and "cannot read your data" in screen.problem
+        assert screen.has_class("-empty")
+        assert str(path) in text_of(screen, "#dash-empty")

@@ -1,0 +1,308 @@
+"""The dashboard's aggregates as pure functions: table tests on small built histories."""
+
+from __future__ import annotations
+
+import time
+from datetime import date, timedelta
+
+import pytest
+
+from runback_tui.demo import DEMO_DAYS, DEMO_SEED, generate_history
+from runback_tui.domain import aggregates as agg
+from runback_tui.domain.load import REPLACE_NOW_KM, REPLACE_SOON_KM
+from runback_tui.domain.protocol import plan_for
+from tests.unit.histories import H
+
+D0 = date(2026, 3, 2)
+
+
+def day(n: int) -> date:
+    """Program day *n* of the builder's start (a Monday)."""
+    return D0 + timedelta(days=n - 1)
+
+
+# -- pain --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("pains", "expected"),
+    [
+        ({1: 2}, [2.0]),
+        ({1: 2, 2: 4}, [2.0, 3.0]),
+        # Days without a check-in are skipped, not counted as 0.
+        ({1: 2, 5: 4}, [2.0, 3.0]),
+        # Day 8's window is days 2–8: day 1 drops out.
+        ({1: 9, 2: 1, 8: 3}, [9.0, 5.0, 2.0]),
+        # Day 15's window (9–15) is empty apart from itself.
+        ({1: 6, 15: 2}, [6.0, 2.0]),
+        ({n: n % 3 for n in range(1, 8)}, [1.0, 1.5, 1.0, 1.0, 1.2, 1.0, 1.0]),
+    ],
+)
+def test_pain_series_rolling_average(pains: dict[int, int], expected: list[float]) -> None:
+    points = agg.pain_series({day(n): p for n, p in pains.items()})
+    assert [p.date for p in points] == sorted(day(n) for n in pains)
+    assert [round(p.average, 6) for p in points] == pytest.approx(expected)
+
+
+def test_pain_summary_first_last_lowest_highest() -> None:
+    points = agg.pain_series({day(1): 3, day(2): 1, day(3): 5, day(4): 1, day(5): 2})
+    summary = agg.summarise_pain(points)
+    assert summary.count == 5
+    assert (summary.first.date, summary.first.pain) == (day(1), 3)  # type: ignore[union-attr]
+    assert (summary.last.date, summary.last.pain) == (day(5), 2)  # type: ignore[union-attr]
+    assert (summary.highest.date, summary.highest.pain) == (day(3), 5)  # type: ignore[union-attr]
+    # Ties: the latest date with the lowest pain.
+    assert (summary.lowest.date, summary.lowest.pain) == (day(4), 1)  # type: ignore[union-attr]
+    assert summary.mean == pytest.approx(2.4)
+    assert agg.summarise_pain(()).first is None
+
+
+def test_session_pains_keep_during_and_after() -> None:
+    h = H().standard_phase1().gates(8).run_walk(8, 1, during=2, after=3).routine(9, pain_after=1)
+    points = agg.session_pains(h.history().sessions)
+    assert [(p.date, p.kind, p.during, p.after) for p in points] == [
+        (day(8), "run_walk", 2, 3),
+        (day(9), "routine", None, 1),
+    ]
+
+
+# -- weekly volume ----------------------------------------------------------------------------
+
+
+def test_weekly_volume_caps_deloads_and_over_cap_weeks() -> None:
+    # Phase 2 logs 3 km per run-walk: days 8–14 hold 4 sessions (12 km), days 15–21 hold 3 (9 km).
+    h = H().standard_to_build(km=3.0)
+    h.build_week(1, [3.0, 3.0, 3.5])  # 9.5 km ≤ cap 9.9
+    h.build_week(2, [3.5, 3.5, 4.0])  # 11.0 km > cap 10.45 → over by 0.55
+    h.build_week(3, [3.5, 3.5, 4.0])  # 11.0 km ≤ cap 12.1
+    h.build_week(4, [3.0, 3.0])  # the scheduled deload: planned 8.25
+    timeline = agg.analyse(h.profile, h.history(), day(49))
+    weeks = agg.weekly_volumes(timeline)
+    table = [
+        (w.week_start, round(w.km, 2), w.build_week, w.cap_km, w.deload, round(w.over_km, 2))
+        for w in weeks
+    ]
+    assert table == [
+        (day(8), 12.0, None, None, False, 0.0),
+        (day(15), 9.0, None, None, False, 0.0),
+        (day(22), 9.5, 1, 9.9, False, 0.0),
+        (day(29), 11.0, 2, 10.45, False, 0.55),
+        (day(36), 11.0, 3, 12.1, False, 0.0),
+        (day(43), 6.0, 4, 12.1, True, 0.0),
+    ]
+    assert weeks[-1].current and not weeks[-2].current
+    assert weeks[-1].planned_km == pytest.approx(8.25)
+
+
+def test_weekly_volume_includes_empty_weeks_and_nothing_without_runs() -> None:
+    h = H().standard_to_build(km=3.0).build_week(3, [4.0])
+    weeks = agg.weekly_volumes(agg.analyse(h.profile, h.history(), day(40)))
+    assert [(w.week_start, w.km) for w in weeks][2:] == [
+        (day(22), 0.0),
+        (day(29), 0.0),
+        (day(36), 4.0),
+    ]
+    assert weeks[-1].cap_km is None  # nothing logged the week before: no basis
+    empty = H().standard_phase1()
+    assert agg.weekly_volumes(agg.analyse(empty.profile, empty.history(), day(7))) == ()
+
+
+# -- adherence and streaks --------------------------------------------------------------------
+
+
+def _adherence_of(h: H, today: int, first: int = 1) -> agg.Adherence:
+    timeline = agg.analyse(h.profile, h.history(), day(today))
+    return agg.adherence(timeline, day(first), day(today))
+
+
+@pytest.mark.parametrize(
+    ("build", "symbol", "adherent"),
+    [
+        (lambda h: h.checkin(1).routine(1), "E", True),
+        (lambda h: h.checkin(1).cross(1), "E", True),
+        (lambda h: h.checkin(1), "C", False),
+        (lambda h: h.routine(1), "e", False),
+        (lambda h: h.routine(1, "desk_mobility").checkin(1), "C", False),  # stretching only
+        (lambda h: h.checkin(1, pain=5), "Z", True),  # a flare: the plan is rest
+        (lambda h: h.red_flag(1), "Z", True),  # paused: the plan is rest
+        (lambda h: h, "·", False),
+    ],
+)
+def test_adherence_day_symbols(build, symbol: str, adherent: bool) -> None:  # type: ignore[no-untyped-def]
+    h = build(H())
+    days = _adherence_of(h, today=2, first=1).days
+    assert days[0].symbol == symbol
+    assert days[0].adherent is adherent
+
+
+def test_adherence_run_day_and_full_rest_day() -> None:
+    h = H().standard_phase1()  # core days 1–6, check-ins days 1–7
+    h.gates(8).run_walk(8, 1)
+    days = {d.date: d for d in _adherence_of(h, today=8).days}
+    assert days[day(7)].rest and days[day(7)].symbol == "Z"  # six training days before it
+    assert days[day(8)].symbol == "R"
+
+
+def test_adherence_percent_counts_today_only_once_done() -> None:
+    h = H().checkins_for(range(1, 5)).routines(range(1, 4))  # day 4: checked in, nothing done
+    adherence = _adherence_of(h, today=4)
+    assert (adherence.adherent, adherence.counted, adherence.checkins) == (3, 3, 4)
+    assert adherence.percent == pytest.approx(100.0)
+    h.routine(4)
+    adherence = _adherence_of(h, today=4)
+    assert (adherence.adherent, adherence.counted) == (4, 4)
+    # Yesterday undone counts against; days before day 1 are not counted.
+    h2 = H().checkins_for(range(1, 4)).routines([1, 3])
+    adherence = agg.adherence(agg.analyse(h2.profile, h2.history(), day(3)), day(-5), day(3))
+    assert (adherence.adherent, adherence.counted) == (2, 3)
+    assert adherence.percent == pytest.approx(200 / 3)
+    assert not adherence.days[0].in_program and adherence.days[0].symbol == " "
+
+
+def test_calendar_range_is_twelve_monday_to_sunday_weeks() -> None:
+    first, last = agg.calendar_range(date(2026, 11, 21))  # a Saturday
+    assert first == date(2026, 8, 31) and first.weekday() == 0
+    assert last == date(2026, 11, 22) and last.weekday() == 6
+    assert (last - first).days + 1 == 84
+
+
+@pytest.mark.parametrize(
+    ("checkins", "cores", "today", "expected"),
+    [
+        (range(1, 6), [], 5, (5, 0)),  # checked in today
+        (range(1, 5), [], 5, (4, 0)),  # not yet today: the streak still stands
+        ([1, 2, 4, 5], [], 5, (2, 0)),  # a gap breaks it
+        ([], range(1, 5), 5, (0, 4)),
+        ([], [1, 2, 4], 5, (0, 1)),
+    ],
+)
+def test_streaks(checkins, cores, today: int, expected: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    h = H().checkins_for(checkins).routines(cores)
+    streaks = agg.streaks(agg.analyse(h.profile, h.history(), day(today)))
+    assert (streaks.checkin_days, streaks.core_days) == expected
+
+
+def test_core_streak_is_bridged_by_rest_days() -> None:
+    # Core on days 1–6 makes day 7 a full rest day; core again on days 8 and 9.
+    h = H().routines([1, 2, 3, 4, 5, 6, 8, 9])
+    streaks = agg.streaks(agg.analyse(h.profile, h.history(), day(9)))
+    assert streaks.core_days == 8 and streaks.core_today
+    # A flare's 48 hours bridge it too.
+    h = H().routines([1, 2]).checkin(3, pain=5).routines([5])
+    assert agg.streaks(agg.analyse(h.profile, h.history(), day(5))).core_days == 3
+
+
+# -- events -----------------------------------------------------------------------------------
+
+
+def test_events_red_flag_clearance_flare_and_stages() -> None:
+    h = H().standard_phase1().gates(8)
+    h.run_walk(8, 1).run_walk(10, 2, during=2).run_walk(12, 2)  # progress, repeat, progress
+    h.red_flag(13, "night_pain").clear(15, note="GP")
+    h.run_walk(16, 2).checkin(18, pain=5).checkin(19, pain=4)  # one flare episode
+    timeline = agg.analyse(h.profile, h.history(), day(21))
+    events = [(e.date, e.kind, e.title) for e in agg.events(timeline)]
+    assert events == [
+        (day(8), "stage", "Phase 2 began (stage 1)"),
+        (day(8), "stage", "Stage 1 → 2 (up)"),
+        (day(12), "stage", "Stage 2 → 3 (up)"),
+        (day(13), "red_flag", "Night pain (woke from sleep)"),
+        (day(13), "stage", "Stage 3 → 2 (down)"),
+        (day(15), "clearance", "Cleared after 2 paused days"),
+        (day(16), "stage", "Stage 2 → 3 (up)"),
+        (day(18), "flare", "Flare, pain 5"),
+        (day(18), "stage", "Stage 3 → 2 (down)"),
+    ]
+    flare = next(e for e in agg.events(timeline) if e.kind == "flare")
+    assert "until 2026-03-21" in flare.detail  # days 18 and 19 triggered: acute through day 20
+
+
+def test_urgent_red_flag_is_marked() -> None:
+    h = H().red_flag(3, "bladder_bowel")
+    [event] = agg.events(agg.analyse(h.profile, h.history(), day(4)))
+    assert event.urgent and "emergency" in event.detail
+
+
+def test_build_event_matches_the_engine() -> None:
+    h = H().standard_to_build()
+    stages = [e for e in agg.events(agg.analyse(h.profile, h.history(), day(30)))]
+    assert stages[-1].title == "Build phase began" and stages[-1].date == day(22)
+    assert plan_for(h.profile, h.history(), day(22)).program_phase == "build"
+    assert plan_for(h.profile, h.history(), day(21)).program_phase == "run_walk"
+
+
+def test_recorded_phases_and_stages_agree_with_plan_for_every_day() -> None:
+    """The one replay's marks give the same phase and stage as a fresh plan on each day."""
+    profile, history = generate_history(date(2026, 1, 5), DEMO_DAYS, DEMO_SEED)
+    today = date(2026, 1, 5) + timedelta(days=DEMO_DAYS - 1)
+    timeline = agg.analyse(profile, history, today)
+    marks = timeline.replay.marks
+    index = 0
+    phase, stage = "movement", 1
+    current = date(2026, 1, 5)
+    while current <= today:
+        while index < len(marks) and marks[index][0] <= current:
+            _, phase, stage, _ = marks[index]
+            index += 1
+        plan = plan_for(profile, history, current)
+        assert plan.program_phase == phase, current
+        if phase == "run_walk":
+            assert plan.next_stage == stage, current
+        assert (current in timeline.paused_days) == (plan.phase == "paused"), current
+        current += timedelta(days=1)
+
+
+# -- shoes and the whole dashboard ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start_km", "status"),
+    [
+        (0.0, "ok"),
+        (REPLACE_SOON_KM - 0.1, "ok"),
+        (REPLACE_SOON_KM, "replace_soon"),
+        (REPLACE_NOW_KM - 0.1, "replace_soon"),
+        (REPLACE_NOW_KM, "replace_now"),
+    ],
+)
+def test_shoe_wear_against_the_marks(start_km: float, status: str) -> None:
+    h = H().shoe("Pair", start_km=start_km, added_day=1)
+    [wear] = agg.shoe_wear(agg.analyse(h.profile, h.history(), day(2)))
+    assert (wear.name, wear.status) == ("Pair", status)
+
+
+def test_shoe_wear_counts_runs_with_the_pair() -> None:
+    h = H().shoe("Pair", start_km=100.0, added_day=1).standard_to_build(km=None)
+    h.run(22, 5.0, shoe="pair").run(24, 6.0, shoe="Other")
+    [wear] = agg.shoe_wear(agg.analyse(h.profile, h.history(), day(25)))
+    assert wear.total_km == pytest.approx(105.0) and wear.sessions == 1
+
+
+def test_compute_dashboard_empty_and_full() -> None:
+    empty = H()
+    data = agg.compute_dashboard(empty.profile, empty.history(), day(1))
+    assert data.empty and data.pain == () and data.weeks == ()
+    profile, history = generate_history(day(1), DEMO_DAYS, DEMO_SEED)
+    today = day(DEMO_DAYS)
+    data = agg.compute_dashboard(profile, history, today)
+    assert not data.empty
+    assert data.plan == plan_for(profile, history, today)
+    assert data.checkin_count == len({c.date for c in history.checkins})
+    assert {e.kind for e in data.events} == {"red_flag", "clearance", "flare", "stage"}
+    assert len(data.adherence.days) == 84
+    assert data.milestones
+
+
+@pytest.mark.parametrize(("years", "budget_ms"), [(1, 100.0), (5, 100.0)])
+def test_dashboard_of_years_is_fast(years: int, budget_ms: float) -> None:
+    """A 5-year history (~1,800 check-ins, ~2,000 sessions) computes in well under 100 ms."""
+    start = date(2020, 1, 6)
+    days = 365 * years
+    profile, history = generate_history(start, days, seed=years)
+    today = start + timedelta(days=days - 1)
+    timings = []
+    for _ in range(3):
+        began = time.perf_counter()
+        agg.compute_dashboard(profile, history, today)
+        timings.append(time.perf_counter() - began)
+    assert min(timings) * 1000 < budget_ms

@@ -910,3 +910,57 @@ def compute_dashboard(profile: Profile, history: History, today: date) -> Dashbo
         checkin_count=len(facts.checkins),
         session_count=len(facts.sessions),
     )
+
+
+GLANCE_TREND_DAYS = 28
+"""The pain trend compares today's 7-day average with the one this many days earlier."""
+GLANCE_TREND_STEP = 0.5
+"""A change of the 7-day average smaller than this reads as steady."""
+
+
+def at_a_glance(data: DashboardData) -> tuple[str, str, str]:
+    """One line each: am I getting better, am I doing the work, am I overloading?"""
+    if not data.pain:
+        better = "Pain: no check-ins yet - press c each morning to see your trend."
+    else:
+        latest = data.pain[-1]
+        earlier = [p for p in data.pain if p.date <= data.today - timedelta(GLANCE_TREND_DAYS)]
+        if not earlier:
+            better = f"Pain: 7-day average {latest.average:.1f}/10 (a trend needs 4 weeks)."
+        else:
+            change = latest.average - earlier[-1].average
+            if change <= -GLANCE_TREND_STEP:
+                word = "↓ better"
+            elif change >= GLANCE_TREND_STEP:
+                word = "↑ WORSE"
+            else:
+                word = "= steady"
+            better = (
+                f"Pain: {word} - 7-day average {latest.average:.1f}/10, "
+                f"was {earlier[-1].average:.1f} four weeks ago."
+            )
+    percent = data.adherence.percent
+    work = (
+        f"Work: done {data.adherence.adherent} of {data.adherence.counted} days "
+        f"({percent:.0f}%) · check-in streak {data.streaks.checkin_days} d."
+        if percent is not None
+        else "Work: nothing to count yet - check in and follow today's plan."
+    )
+    units = data.profile.units
+    over = data.over_cap_weeks
+    current = next((w for w in data.weeks if w.current), None)
+    if over and over[-1].week_start >= data.today - timedelta(days=13):
+        overload = (
+            f"Load: ⚠ OVER the 10% cap by {load.format_distance(over[-1].over_km, units)} "
+            f"in the week of {over[-1].week_start:%d %b} - ease off."
+        )
+    elif current is not None and current.planned_km is not None:
+        overload = (
+            f"Load: ✓ within the 10% rule - {load.format_distance(current.km, units)} of "
+            f"{load.format_distance(current.planned_km, units)} planned this week."
+        )
+    elif data.weeks:
+        overload = "Load: ✓ no recent week over its 10% cap."
+    else:
+        overload = "Load: no running logged yet."
+    return better, work, overload

@@ -29,6 +29,7 @@ from runback_tui.domain.aggregates import (
     EVENT_LABELS,
     DashboardData,
     EventKind,
+    at_a_glance,
     compute_dashboard,
 )
 from runback_tui.domain.load import format_distance
@@ -331,6 +332,9 @@ class DashboardScreen(Screen[None]):
             text.append("Today: full rest day\n")
         for line in data.milestones:
             text.append(f"→ {line}\n")
+        text.append("At a glance\n", style="bold underline")
+        for line in at_a_glance(data):
+            text.append(f"  {line}\n", style="bold" if ("WORSE" in line or "OVER" in line) else "")
         if plan.checked_in:
             text.append("✓ Checked in today\n")
         else:

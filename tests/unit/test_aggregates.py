@@ -306,3 +306,22 @@ def test_dashboard_of_years_is_fast(years: int, budget_ms: float) -> None:
         agg.compute_dashboard(profile, history, today)
         timings.append(time.perf_counter() - began)
     assert min(timings) * 1000 < budget_ms
+
+
+def test_at_a_glance_answers_the_three_questions_on_the_demo() -> None:
+    today = date(2026, 11, 21)
+    profile, history = generate_history(today - timedelta(days=DEMO_DAYS - 1), DEMO_DAYS, DEMO_SEED)
+    better, work, overload = agg.at_a_glance(agg.compute_dashboard(profile, history, today))
+    assert better.startswith("Pain: ") and "7-day average" in better
+    assert work.startswith("Work: done ") and "%" in work
+    assert overload.startswith("Load: ")
+
+
+def test_at_a_glance_for_a_new_user() -> None:
+    from runback_tui.domain.models import History, Profile
+
+    profile = Profile(start_date=date(2026, 11, 21), accepted_disclaimer=True)
+    data = agg.compute_dashboard(profile, History(), date(2026, 11, 21))
+    better, work, overload = agg.at_a_glance(data)
+    assert "no check-ins yet" in better
+    assert overload == "Load: no running logged yet."

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import sys
 from pathlib import Path
 from typing import ClassVar
 
@@ -16,7 +18,19 @@ from runback_tui.screens.commands import RunbackCommands
 from runback_tui.storage.durable import StoreError
 from runback_tui.storage.store import Store
 
-NEEDS_PROFILE = frozenset({"checkin", "dashboard", "home", "profile", "stop_screen"})
+_SCREEN_OF_ACTION = {
+    "home": ("runback_tui.screens.home", "HomeScreen"),
+    "checkin": ("runback_tui.screens.checkin", "CheckInScreen"),
+    "dashboard": ("runback_tui.screens.dashboard", "DashboardScreen"),
+    "help": ("runback_tui.screens.help", "HelpScreen"),
+    "routines": ("runback_tui.screens.routines", "RoutinesScreen"),
+    "run_session": ("runback_tui.screens.run", "RunStartScreen"),
+}
+"""The screen each navigation action opens, by module and class name."""
+
+NEEDS_PROFILE = frozenset(
+    {"checkin", "dashboard", "home", "profile", "stop_screen", "routines", "run_session"}
+)
 """Actions that only make sense once onboarding has written a profile."""
 
 
@@ -29,6 +43,8 @@ class RunbackApp(App[None]):
     COMMANDS = App.COMMANDS | {RunbackCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "checkin", "Check-in", id="checkin"),
+        Binding("e", "routines", "Exercises", id="routines"),
+        Binding("r", "run_session", "Run", id="run-session"),
         Binding("d", "dashboard", "Dashboard", id="dashboard"),
         Binding("h", "home", "Home", id="home"),
         Binding("question_mark", "help", "Help", key_display="?", id="help"),
@@ -60,6 +76,14 @@ class RunbackApp(App[None]):
         from runback_tui.screens.onboarding import OnboardingScreen
 
         self.push_screen(HomeScreen() if self.current_profile() else OnboardingScreen())
+        from runback_tui.sessions.lifecycle import (
+            install_session_signal_handlers,
+            offer_unfinished_session,
+        )
+
+        install_session_signal_handlers(self)
+        if self.current_profile() is not None:
+            offer_unfinished_session(self)
 
     def current_profile(self) -> Profile | None:
         """The stored profile, None before onboarding or when the file cannot be read."""
@@ -72,25 +96,20 @@ class RunbackApp(App[None]):
         """Hide what cannot be done yet: screens need a profile; back needs somewhere to go."""
         if action in NEEDS_PROFILE and self.current_profile() is None:
             return False
-        if action == "home":
-            from runback_tui.screens.home import HomeScreen
-
-            return not isinstance(self.screen, HomeScreen)
-        if action == "checkin":
-            from runback_tui.screens.checkin import CheckInScreen
-
-            return not isinstance(self.screen, CheckInScreen)
-        if action == "dashboard":
-            from runback_tui.screens.dashboard import DashboardScreen
-
-            return not isinstance(self.screen, DashboardScreen)
-        if action == "help":
-            from runback_tui.screens.help import HelpScreen
-
-            return not isinstance(self.screen, HelpScreen)
+        if action in _SCREEN_OF_ACTION:
+            return not self._showing(*_SCREEN_OF_ACTION[action])
         if action == "back":
             return len(self.screen_stack) > 2
         return True
+
+    def _showing(self, module: str, name: str) -> bool:
+        """True when the current screen is *module*.*name*.
+
+        Asked on every footer refresh: a screen module that was never imported cannot be
+        showing, so this never imports one (the dashboard's charts cost ~30 ms at start-up).
+        """
+        loaded = sys.modules.get(module)
+        return loaded is not None and isinstance(self.screen, getattr(loaded, name))
 
     def action_home(self) -> None:
         """Go back to the home screen."""
@@ -101,6 +120,12 @@ class RunbackApp(App[None]):
 
     def _open(self, screen: Screen[None]) -> None:
         """Show *screen* on top of home, replacing any other screen above home."""
+        session = sys.modules.get("runback_tui.screens.session")  # never imported: none runs
+        if session is not None and any(
+            isinstance(s, session.TimerScreen) for s in self.screen_stack
+        ):
+            self.notify("A session is running: press escape on it to end it first.")
+            return
         self.action_home()
         self.push_screen(screen)
 
@@ -117,6 +142,26 @@ class RunbackApp(App[None]):
 
         if not isinstance(self.screen, DashboardScreen):
             self._open(DashboardScreen())
+
+    def action_routines(self) -> None:
+        """Open the routine picker."""
+        from runback_tui.screens.routines import RoutinesScreen
+
+        if not isinstance(self.screen, RoutinesScreen):
+            self._open(RoutinesScreen())
+
+    def action_run_session(self) -> None:
+        """Open the run screen."""
+        from runback_tui.screens.run import RunStartScreen
+
+        if not isinstance(self.screen, RunStartScreen):
+            self._open(RunStartScreen())
+
+    def action_cue_settings(self) -> None:
+        """Open the session cue settings."""
+        from runback_tui.screens.settings import SettingsScreen
+
+        self.push_screen(SettingsScreen())
 
     def action_profile(self) -> None:
         """Open the profile."""
@@ -161,13 +206,17 @@ def make_app(
 
 def run_tui(path: Path, *, speed: float = 1.0) -> int:
     """Open the TUI on *path*; returns the exit code."""
-    import sys
-
     store = Store(path)
+    gc.disable()
     try:
         store.snapshot()
     except StoreError as error:
         print(f"runback: error: {error}", file=sys.stderr)
         return error.exit_code
+    finally:
+        # Years of records live as long as the app: move them out of the collector's way, so
+        # its full passes (pauses a frame can feel) never walk them again.
+        gc.freeze()
+        gc.enable()
     make_app(store, speed=speed).run()
     return 0

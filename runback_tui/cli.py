@@ -8,19 +8,20 @@ loads the UI, so the CLI starts fast.  Exit codes: 0 done; 2 bad usage or invali
 from __future__ import annotations
 
 import argparse
-import csv
-import io
+import gc
 import json
 import math
+import os
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
-from runback_tui.domain import models as m
+from runback_tui.domain import limits as lim
 
 if TYPE_CHECKING:
+    from runback_tui.domain import models as m
     from runback_tui.domain.clock import Clock
     from runback_tui.storage.store import Store
 
@@ -45,9 +46,10 @@ def parse_date(text: str) -> date:
         raise argparse.ArgumentTypeError(
             f"must be a real date written YYYY-MM-DD (got {text!r})"
         ) from None
-    if not m.MIN_DATE <= value <= m.MAX_DATE:
+    low, high = lim.MIN_DATE, lim.MAX_DATE
+    if not low <= value <= high:
         raise argparse.ArgumentTypeError(
-            f"must be between {m.MIN_DATE.isoformat()} and {m.MAX_DATE.isoformat()} (got {text})"
+            f"must be between {low.isoformat()} and {high.isoformat()} (got {text})"
         )
     return value
 
@@ -94,8 +96,8 @@ def _positive_number(what: str, allow_zero: bool, limit: float) -> Callable[[str
     return parse
 
 
-distance_type = _positive_number("distance", True, m.MAX_SHOE_START_KM)
-minutes_type = _positive_number("number of minutes", False, m.MAX_MINUTES)
+distance_type = _positive_number("distance", True, lim.MAX_SHOE_START_KM)
+minutes_type = _positive_number("number of minutes", False, lim.MAX_MINUTES)
 
 
 def _text(limit: int, what: str) -> Callable[[str], str]:
@@ -116,8 +118,8 @@ def _text(limit: int, what: str) -> Callable[[str], str]:
     return parse
 
 
-note_type = _text(m.MAX_NOTE_CHARS, "note")
-name_type = _text(m.MAX_NAME_CHARS, "name")
+note_type = _text(lim.MAX_NOTE_CHARS, "note")
+name_type = _text(lim.MAX_NAME_CHARS, "name")
 
 
 # -- parser --------------------------------------------------------------------------------
@@ -167,9 +169,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--start-date", type=parse_date, required=True, metavar="D",
                    help="program day 1, YYYY-MM-DD")  # fmt: skip
     p.add_argument("--units", choices=["km", "mi"], required=True, help="distance unit")
-    p.add_argument("--history", nargs="+", action="extend", choices=m.HISTORY_KEYS,
+    p.add_argument("--history", nargs="+", action="extend", choices=lim.HISTORY_KEYS,
                    default=[], metavar="KEY",
-                   help="history answered yes: " + ", ".join(m.HISTORY_KEYS))  # fmt: skip
+                   help="history answered yes: " + ", ".join(lim.HISTORY_KEYS))  # fmt: skip
     p.add_argument("--accept-disclaimer", action="store_true",
                    help="acknowledge that Runback is not medical advice")  # fmt: skip
 
@@ -177,9 +179,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pain", type=pain_type, required=True, metavar="N", help="pain now, 0-10")
     p.add_argument("--date", type=parse_date, metavar="D", help="YYYY-MM-DD (default today)")
     p.add_argument("--stiffness", type=pain_type, metavar="N", help="stiffness now, 0-10")
-    p.add_argument("--red-flag", nargs="+", action="extend", choices=m.RED_FLAG_KEYS,
+    p.add_argument("--red-flag", nargs="+", action="extend", choices=lim.RED_FLAG_KEYS,
                    default=[], metavar="KEY",
-                   help="red flags answered yes: " + ", ".join(m.RED_FLAG_KEYS))  # fmt: skip
+                   help="red flags answered yes: " + ", ".join(lim.RED_FLAG_KEYS))  # fmt: skip
     p.add_argument("--walked-30-pain-free", action="store_true",
                    help="gate: walked 30 minutes without pain")  # fmt: skip
     p.add_argument("--single-leg-bridge-ok", action="store_true",
@@ -230,7 +232,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pain-after", type=pain_type, metavar="N")
 
     p = log_command("cross", "log cross-training")
-    p.add_argument("activity", choices=m.CROSS_ACTIVITIES, help="pool_run or cycle_easy")
+    p.add_argument("activity", choices=lim.CROSS_ACTIVITIES, help="pool_run or cycle_easy")
     p.add_argument("--minutes", type=minutes_type, required=True, metavar="M")
 
     shoe = command("shoe", "add or list shoes")
@@ -306,24 +308,30 @@ class Context:
 
     def log_date(self, value: date | None, profile: m.Profile) -> date:
         """The --date of a record: default today, never in the future nor before day 1."""
-        today = self.clock.today()
-        day = value or today
-        if day > today:
-            raise UsageError(
-                f"--date: {day.isoformat()} is in the future; "
-                f"records can be dated today ({today.isoformat()}) or earlier"
-            )
-        if day < profile.start_date:
-            raise UsageError(
-                f"--date: {day.isoformat()} is before your program's start date "
-                f"{profile.start_date.isoformat()}; use that date or later"
-            )
-        return day
+        return check_log_date(value, self.clock.today(), profile.start_date)
+
+
+def check_log_date(value: date | None, today: date, start_date: date) -> date:
+    """The --date of a record: default *today*, never in the future nor before day 1."""
+    day = value or today
+    if day > today:
+        raise UsageError(
+            f"--date: {day.isoformat()} is in the future; "
+            f"records can be dated today ({today.isoformat()}) or earlier"
+        )
+    if day < start_date:
+        raise UsageError(
+            f"--date: {day.isoformat()} is before your program's start date "
+            f"{start_date.isoformat()}; use that date or later"
+        )
+    return day
 
 
 def _build(factory: Callable[..., Any], names: dict[str, str], **fields: Any) -> Any:
     """Build a model, turning a validation error into a usage error naming the option."""
     from pydantic import ValidationError
+
+    from runback_tui.domain import models as m
 
     try:
         return factory(**fields)
@@ -331,9 +339,9 @@ def _build(factory: Callable[..., Any], names: dict[str, str], **fields: Any) ->
         raise UsageError(m.describe_validation_error(error, names)) from None
 
 
-def _format_km(km: float, units: m.Units) -> str:
+def _format_km(km: float, units: lim.Units) -> str:
     """A distance in the profile's unit with its unit."""
-    return f"{m.from_km(km, units):.1f} {units}"
+    return f"{lim.from_km(km, units):.1f} {units}"
 
 
 # -- subcommands --------------------------------------------------------------------------
@@ -341,6 +349,8 @@ def _format_km(km: float, units: m.Units) -> str:
 
 def cmd_init(ctx: Context, args: argparse.Namespace) -> int:
     """Create the profile."""
+    from runback_tui.domain import models as m
+
     if ctx.store.profile() is not None:
         raise UsageError(
             f"a profile already exists in {ctx.store.path}; nothing was changed "
@@ -364,6 +374,8 @@ def cmd_init(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_checkin(ctx: Context, args: argparse.Namespace) -> int:
     """Record or replace a check-in."""
+    from runback_tui.domain import models as m
+
     profile = ctx.profile()
     day = ctx.log_date(args.date, profile)
     names = {"pain": "--pain", "stiffness": "--stiffness", "red_flags": "--red-flag"}
@@ -380,20 +392,86 @@ def cmd_checkin(ctx: Context, args: argparse.Namespace) -> int:
         note=args.note,
     )
     replaced = ctx.store.save_checkin(checkin)
+    _say_checkin(ctx.out, day, checkin.pain, checkin.red_flags, replaced)
+    return EXIT_OK
+
+
+def _say_checkin(
+    out: TextIO, day: date, pain: int, red_flags: Sequence[str], replaced: bool
+) -> None:
+    """What `runback checkin` prints once the check-in is saved."""
     verb = "replaced the earlier one" if replaced else "saved"
-    ctx.say(f"Check-in for {day.isoformat()} {verb}: pain {checkin.pain}/10.")
-    if "bladder_bowel" in checkin.red_flags:
-        ctx.say("RED FLAG: loss of bladder or bowel control. Seek emergency care now.")
-    elif checkin.red_flags:
-        ctx.say(
+    print(f"Check-in for {day.isoformat()} {verb}: pain {pain}/10.", file=out)
+    if "bladder_bowel" in red_flags:
+        print("RED FLAG: loss of bladder or bowel control. Seek emergency care now.", file=out)
+    elif red_flags:
+        print(
             "RED FLAG: stop running and see a healthcare provider. Record their clearance "
-            "with `runback clear` before you run again."
+            "with `runback clear` before you run again.",
+            file=out,
         )
+
+
+def checkin_record(day: date, args: argparse.Namespace) -> dict[str, Any]:
+    """The stored form of the check-in *args* describe: ``CheckIn(...).model_dump(mode="json")``.
+
+    argparse has already checked every value against the limits the model enforces, so the
+    fast path can build the record without pydantic; a property test keeps the two equal.
+    """
+    return {
+        "date": day.isoformat(),
+        "pain": args.pain,
+        "stiffness": args.stiffness,
+        "red_flags": list(dict.fromkeys(args.red_flag)),
+        "walked_30_pain_free": bool(args.walked_30_pain_free),
+        "single_leg_bridge_ok": bool(args.single_leg_bridge_ok),
+        "pain_meds_for_daily_life": bool(args.pain_meds),
+        "note": args.note,
+    }
+
+
+def fast_checkin(
+    path: Path, clock: Clock, out: TextIO, args: argparse.Namespace, now: Callable[[], datetime]
+) -> int | None:
+    """`runback checkin` without pydantic or TinyDB, when the sidecar vouches for the file.
+
+    Same checks, messages, exit codes and resulting bytes as the full path; None when the
+    file is not known valid (or changed meanwhile), so the caller takes the full path.
+    """
+    from runback_tui.storage import fastpath
+
+    seen = fastpath.load_known_valid(path)
+    if seen is None:
+        return None
+    start = seen.start_date
+    if start is None:
+        raise UsageError(NO_PROFILE)
+    day = check_log_date(args.date, clock.today(), start)
+    if not lim.MIN_DATE <= day <= lim.MAX_DATE:
+        return None  # let the model's own message speak
+    record = checkin_record(day, args)
+    replaced = fastpath.save_checkin(path, seen, record, now=now)
+    if replaced is None:
+        return None
+    _say_checkin(out, day, record["pain"], record["red_flags"], replaced)
+    return EXIT_OK
+
+
+def fast_today_json(path: Path, clock: Clock, out: TextIO, args: argparse.Namespace) -> int | None:
+    """`runback today --json` from the sidecar when it holds the plan for the file as it is."""
+    from runback_tui.storage import fastpath
+
+    text = fastpath.cached_plan(path, args.date or clock.today())
+    if text is None:
+        return None
+    print(text, file=out)
     return EXIT_OK
 
 
 def cmd_clear(ctx: Context, args: argparse.Namespace) -> int:
     """Record a clearance."""
+    from runback_tui.domain import models as m
+
     profile = ctx.profile()
     day = ctx.log_date(args.date, profile)
     clearance = _build(m.Clearance, {"note": "--note"}, date=day, note=args.note)
@@ -404,8 +482,10 @@ def cmd_clear(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_shoe_add(ctx: Context, args: argparse.Namespace) -> int:
     """Add a pair of shoes."""
+    from runback_tui.domain import models as m
+
     profile = ctx.profile()
-    start_km = m.to_km(args.start_distance, profile.units)
+    start_km = lim.to_km(args.start_distance, profile.units)
     names = {"name": "NAME", "start_distance_km": "--start-distance"}
     shoe = _build(
         m.Shoe, names, name=args.name, start_distance_km=start_km, added=ctx.clock.today()
@@ -426,7 +506,7 @@ def shoe_rows(profile: m.Profile, history: m.History) -> list[dict[str, Any]]:
         rows.append(
             {
                 "name": shoe.name,
-                "distance": round(m.from_km(total, profile.units), 1),
+                "distance": round(lim.from_km(total, profile.units), 1),
                 "distance_km": round(total, 2),
                 "units": profile.units,
                 "status": load.shoe_status(total),
@@ -452,6 +532,9 @@ def cmd_shoe_list(ctx: Context, args: argparse.Namespace) -> int:
 
 def _csv_text(rows: list[dict[str, Any]]) -> str:
     """Rows as CSV text; lists are joined with ';'."""
+    import csv
+    import io
+
     fields: list[str] = []
     for row in rows:
         for key in row:
@@ -575,9 +658,15 @@ def cmd_today(ctx: Context, args: argparse.Namespace) -> int:
     from runback_tui.domain.protocol import explain_phase, plan_for
 
     profile = ctx.profile()
-    plan = plan_for(profile, ctx.store.history(), args.date or ctx.clock.today())
+    day = args.date or ctx.clock.today()
+    plan = plan_for(profile, ctx.store.history(), day)
     if args.json:
-        ctx.say(json.dumps(plan.to_json(), ensure_ascii=False))
+        text = json.dumps(plan.to_json(), ensure_ascii=False)
+        ctx.say(text)
+        if ctx.store.validated_digest is not None:
+            from runback_tui.storage import fastpath
+
+            fastpath.remember_plan(ctx.store.path, ctx.store.validated_digest, day, text)
         return EXIT_OK
     ctx.say(f"{plan.date.strftime('%A')} {plan.date.isoformat()} - program day {plan.day}")
     ctx.say(explain_phase(plan))
@@ -623,6 +712,8 @@ def cmd_today(ctx: Context, args: argparse.Namespace) -> int:
 
 def _shoe_for(ctx: Context, requested: str | None, history: m.History) -> str | None:
     """The shoe to log: the one named (it must exist), else the last one used, else none."""
+    from runback_tui.domain import models as m
+
     names = {shoe.name.casefold(): shoe.name for shoe in history.shoes}
     if requested is not None:
         found = names.get(requested.strip().casefold())
@@ -656,6 +747,7 @@ def _say_flare(ctx: Context, pain: int | None) -> None:
 
 def cmd_log(ctx: Context, args: argparse.Namespace) -> int:
     """Log a run-walk, run, routine or cross-training session."""
+    from runback_tui.domain import models as m
     from runback_tui.domain.exercises import ROUTINES
 
     profile = ctx.profile()
@@ -684,7 +776,7 @@ def cmd_log(ctx: Context, args: argparse.Namespace) -> int:
         ctx.say(f"Logged {activity_label(args.activity)}: {args.minutes:g} min.")
         return EXIT_OK
     names = {"distance_km": "--distance", "shoe": "--shoe", "minutes": "--minutes"}
-    distance_km = None if args.distance is None else m.to_km(args.distance, profile.units)
+    distance_km = None if args.distance is None else lim.to_km(args.distance, profile.units)
     shoe = _shoe_for(ctx, args.shoe, history)
     if kind == "run":
         session = _build(
@@ -745,10 +837,16 @@ def run(
     out: TextIO | None = None,
     err: TextIO | None = None,
     environ: dict[str, str] | None = None,
+    now: Callable[[], datetime] | None = None,
 ) -> int:
-    """Parse *argv* and run it; returns the exit code (never raises for user errors)."""
+    """Parse *argv* and run it; returns the exit code (never raises for user errors).
+
+    *now* is the wall clock of stored timestamps (a replaced check-in's ``replaced_at``, the
+    daily backup); it defaults to ``datetime.now``.  ``RUNBACK_FAST_PATH=0`` turns the
+    sidecar fast paths off (for comparisons; the results are the same either way).
+    """
     from runback_tui.storage.durable import StoreError
-    from runback_tui.storage.store import Store, resolve_data_path
+    from runback_tui.storage.fastpath import resolve_data_path
 
     out = out or sys.stdout
     err = err or sys.stderr
@@ -777,8 +875,28 @@ def run(
             if part
         ]
     )
+    env = os.environ if environ is None else environ
+    fast = env.get("RUNBACK_FAST_PATH", "1") != "0"
+    wall = now or datetime.now
+    # A subcommand is short-lived and builds thousands of long-lived records: the cyclic
+    # garbage collector would only walk them again and again (about 50 ms on 20 years).
+    # `serve` is the one long-lived subcommand.
+    collecting = gc.isenabled()
+    if args.command != "serve":
+        gc.disable()
     try:
-        store = Store(path)
+        real = Path(os.path.realpath(path))
+        if fast and args.command == "today" and args.json:
+            code = fast_today_json(real, clock, out, args)
+            if code is not None:
+                return code
+        if fast and args.command == "checkin":
+            code = fast_checkin(real, clock, out, args, wall)
+            if code is not None:
+                return code
+        from runback_tui.storage.store import Store
+
+        store = Store(path, now=wall)
         return dispatch(Context(store, clock, out, err), args)
     except UsageError as error:
         print(f"{prog}: error: {error}", file=err)
@@ -788,3 +906,6 @@ def run(
         return error.exit_code
     except BrokenPipeError:
         return EXIT_ERROR
+    finally:
+        if collecting:
+            gc.enable()

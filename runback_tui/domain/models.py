@@ -23,60 +23,41 @@ from pydantic import (
     field_validator,
 )
 
-KM_PER_MILE = 1.609344
-
-Units = Literal["km", "mi"]
-"""The unit a profile shows distances in."""
-
-RedFlagKey = Literal["numbness_below_knee", "leg_weakness", "bladder_bowel", "night_pain"]
-"""Red-flag questions asked at every check-in (protocol.md section 2)."""
-
-HistoryKey = Literal["cancer_history", "osteoporosis", "long_term_steroids"]
-"""History questions asked at onboarding (protocol.md section 2)."""
-
-CrossActivity = Literal["pool_run", "cycle_easy"]
-"""Cross-training kinds (protocol.md section 4)."""
-
-RED_FLAG_KEYS: tuple[RedFlagKey, ...] = (
-    "numbness_below_knee",
-    "leg_weakness",
-    "bladder_bowel",
-    "night_pain",
+# Re-exported: the limits live in a pydantic-free module so the CLI can read them fast.
+from runback_tui.domain.limits import (  # noqa: F401
+    CROSS_ACTIVITIES,
+    HISTORY_KEYS,
+    KM_PER_MILE,
+    MAX_DATE,
+    MAX_MINUTES,
+    MAX_NAME_CHARS,
+    MAX_NOTE_CHARS,
+    MAX_SESSION_KM,
+    MAX_SHOE_START_KM,
+    MAX_WEEKLY_KM,
+    MIN_DATE,
+    RED_FLAG_KEYS,
+    URGENT_RED_FLAGS,
+    CrossActivity,
+    HistoryKey,
+    RedFlagKey,
+    Units,
+    from_km,
+    to_km,
 )
+
 RED_FLAG_QUESTIONS: dict[RedFlagKey, str] = {
     "numbness_below_knee": "Numbness or tingling spreading below the knee?",
     "leg_weakness": "Leg weakness — trouble walking on heels or toes?",
     "bladder_bowel": "Any loss of bladder or bowel control?",
     "night_pain": "Back pain that woke you from sleep?",
 }
-URGENT_RED_FLAGS: frozenset[str] = frozenset({"bladder_bowel"})
 
-HISTORY_KEYS: tuple[HistoryKey, ...] = ("cancer_history", "osteoporosis", "long_term_steroids")
 HISTORY_QUESTIONS: dict[HistoryKey, str] = {
     "cancer_history": "History of cancer?",
     "osteoporosis": "Osteoporosis?",
     "long_term_steroids": "Long-term steroid use?",
 }
-
-CROSS_ACTIVITIES: tuple[CrossActivity, ...] = ("pool_run", "cycle_easy")
-
-MIN_DATE = date(1970, 1, 1)
-"""Earliest date Runback accepts anywhere."""
-MAX_DATE = date(2200, 12, 31)
-"""Latest date Runback accepts anywhere."""
-
-MAX_SESSION_KM = 250.0
-"""Longest distance one session may log (a long ultra)."""
-MAX_SHOE_START_KM = 5000.0
-"""Largest starting distance for a pair of shoes."""
-MAX_WEEKLY_KM = 1000.0
-"""Largest weekly volume a profile may hold as a starting point."""
-MAX_MINUTES = 24 * 60
-"""Longest session in minutes."""
-MAX_NOTE_CHARS = 2000
-"""Longest free-text note."""
-MAX_NAME_CHARS = 60
-"""Longest shoe name."""
 
 
 def _check_date(value: date) -> date:
@@ -304,16 +285,6 @@ class History(RunbackModel):
     clearances: list[Clearance] = Field(default_factory=list)
     sessions: list[SessionLog] = Field(default_factory=list)
     shoes: list[Shoe] = Field(default_factory=list)
-
-
-def to_km(distance: float, units: Units) -> float:
-    """A distance in *units* converted to kilometres."""
-    return distance * KM_PER_MILE if units == "mi" else distance
-
-
-def from_km(distance_km: float, units: Units) -> float:
-    """A distance in kilometres converted to *units*."""
-    return distance_km / KM_PER_MILE if units == "mi" else distance_km
 
 
 def describe_validation_error(error: ValidationError, names: dict[str, str] | None = None) -> str:

@@ -35,6 +35,21 @@ class RunbackCommands(Provider):
                     partial(run, "checkin"),
                 ),
                 (
+                    "Exercise routines",
+                    "Pick a routine, the ice timer or a single exercise (e)",
+                    partial(run, "routines"),
+                ),
+                (
+                    "Run session",
+                    "Today's run-walk or run, any stage, warm-up and stretch (r)",
+                    partial(run, "run_session"),
+                ),
+                (
+                    "Session cue settings",
+                    "Banner, bell, desktop notification, 3-2-1, halfway, tempo reps",
+                    partial(run, "cue_settings"),
+                ),
+                (
                     "Dashboard",
                     "Pain trend, adherence, weekly load, shoes and events (d)",
                     partial(run, "dashboard"),

@@ -14,6 +14,8 @@ from runback_tui.paths import stylesheet
 KEYS: tuple[tuple[str, str], ...] = (
     ("c", "today's check-in"),
     ("h", "home: today's plan"),
+    ("e", "exercise routines: guided core, strength, stretches, ice timer"),
+    ("r", "run session: today's run-walk or run, warm-up and stretch"),
     ("d", "dashboard: pain trend, adherence, load, shoes, events"),
     ("?", "this help"),
     ("ctrl+p", "command palette: every screen, the theme"),
@@ -25,6 +27,11 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("y n", "answer a Yes/No question"),
     ("tab", "next field (shift+tab: previous)"),
     ("ctrl+s", "save the form"),
+    ("space", "session: pause / resume"),
+    ("n  b", "session: next segment / back one segment"),
+    ("enter", "session: count a rep; lists and dialogs: start or confirm"),
+    ("0–9", "session: log pain now (4 or more suggests stopping)"),
+    ("escape", "session: end early (asks; enter confirms), then the summary"),
     ("p", "home: the profile"),
     ("s", "home, while paused: the red-flag stop screen and clearance"),
 )

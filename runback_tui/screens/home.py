@@ -20,7 +20,7 @@ from runback_tui.screens.today import (
     NOT_MEDICAL_ADVICE,
     Today,
     activity_label,
-    next_ice_times,
+    ice_status,
     phase_title,
     try_load_today,
     warning_line,
@@ -82,8 +82,9 @@ class HomeScreen(Screen[None]):
         self.set_interval(POLL_SECONDS, self._poll_file)
 
     def on_screen_resume(self) -> None:
-        """Show what changed while another screen was on top."""
-        self.refresh_from_store()
+        """Show what changed while another screen was on top (nothing to do at first show)."""
+        if self._current_version() != self._seen_version:
+            self.refresh_from_store()
 
     def _poll_file(self) -> None:
         """Re-read when another process (the CLI, a second terminal) wrote the file."""
@@ -203,14 +204,13 @@ class HomeScreen(Screen[None]):
         panel.display = today.plan.phase == "acute"
         if not panel.display:
             return
-        times = next_ice_times(self.runback.clock.now())
+        try:
+            last = self.runback.store.last_ice()
+        except StoreError:
+            last = None
         text = Text()
         text.append("❄ " + ICE_GUIDANCE + "\n", style="bold")
-        if times:
-            later = f", then about {', '.join(times[1:])}" if len(times) > 1 else ""
-            text.append(f"Next ice: {times[0]} (now){later}.\n")
-        else:
-            text.append("Next ice: tomorrow morning; rest tonight.\n")
+        text.append(ice_status(self.runback.clock.now(), last) + "\n")
         text.append(
             "Heat instead for stiffness without inflammation. Compression wrap by day, off at "
             "night. Gentle walking only.",

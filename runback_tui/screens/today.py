@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from runback_tui.domain.exercises import ROUTINES, estimated_minutes_text
-from runback_tui.domain.models import History, Profile
+from runback_tui.domain.models import History, IceLog, Profile
 from runback_tui.domain.protocol import DayPlan, PlanWarning, plan_for
 from runback_tui.storage.durable import StoreError
 
@@ -63,14 +63,27 @@ class Today:
     """The engine's plan for the date."""
 
 
+_last: tuple[object, date, Today] | None = None
+"""The last answer of load_today: the Store caches one snapshot object per file version."""
+
+
 def load_today(app: RunbackApp) -> Today | None:
-    """Today's plan from the store, None without a profile; StoreError when the file is bad."""
+    """Today's plan from the store, None without a profile; StoreError when the file is bad.
+
+    Computed once per file version and date: every screen and palette query after that
+    reuses it, so a repaint never replays years of history.
+    """
+    global _last
     snapshot = app.store.snapshot()
     if snapshot.profile is None:
         return None
     on = app.clock.today()
+    if _last is not None and _last[0] is snapshot and _last[1] == on:
+        return _last[2]
     plan = plan_for(snapshot.profile, snapshot.history, on)
-    return Today(on, snapshot.profile, snapshot.history, plan)
+    today = Today(on, snapshot.profile, snapshot.history, plan)
+    _last = (snapshot, on, today)
+    return today
 
 
 def try_load_today(app: RunbackApp) -> tuple[Today | None, str | None]:
@@ -123,14 +136,16 @@ def warning_line(warning: PlanWarning) -> tuple[str, str]:
     return WARNING_MARKERS.get(warning.code, "⚠"), warning.message
 
 
-def next_ice_times(now: datetime, count: int = 3) -> list[str]:
-    """Suggested ice times for the rest of the waking day: now, then every 2½ hours."""
-    times: list[str] = []
-    moment = now
-    while len(times) < count and moment.hour < WAKING_UNTIL_HOUR and moment.date() == now.date():
-        times.append(moment.strftime("%H:%M"))
-        moment += timedelta(minutes=150)
-    return times
+def ice_status(now: datetime, last: IceLog | None) -> str:
+    """When the next ice is due, from the latest logged ice block (protocol.md §3)."""
+    if now.hour >= WAKING_UNTIL_HOUR:
+        return "No more ice tonight: rest, and start again in the morning."
+    if last is None or last.started_at.date() != now.date():
+        return "No ice yet today: press e and choose the ice timer (15–20 min, thin towel)."
+    done = f"Last ice {last.started_at:%H:%M} ({last.minutes:g} min)"
+    if now < last.next_due_from:
+        return f"{done}. Next ice due {last.next_due_from:%H:%M}–{last.next_due_by:%H:%M}."
+    return f"{done}. Ice due now (since {last.next_due_from:%H:%M})."
 
 
 def is_paused(app: RunbackApp) -> bool:

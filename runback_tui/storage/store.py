@@ -9,6 +9,7 @@ snapshot is cached per file version (inode, size, mtime), so repeated reads cost
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -35,8 +36,15 @@ from runback_tui.domain.models import (
     Shoe,
     describe_validation_error,
 )
-from runback_tui.storage import durable
+from runback_tui.storage import durable, fastpath
 from runback_tui.storage.durable import DataFileError, StoreError
+from runback_tui.storage.fastpath import (  # noqa: F401  (re-exported; the CLI needs no pydantic)
+    APP_NAME,
+    DATA_FILE_NAME,
+    DEFAULT_LOCK_TIMEOUT,
+    default_data_path,
+    resolve_data_path,
+)
 from runback_tui.storage.migrations import (
     CURRENT_VERSION,
     META_TABLE,
@@ -46,11 +54,6 @@ from runback_tui.storage.migrations import (
 )
 
 T = TypeVar("T")
-
-APP_NAME = "runback"
-DATA_FILE_NAME = "runback.json"
-DEFAULT_LOCK_TIMEOUT = 10.0
-"""Seconds a writer waits for another process's lock before giving up (exit 3)."""
 
 PROFILE_TABLE = "profile"
 CHECKINS_TABLE = "checkins"
@@ -83,21 +86,6 @@ class ConflictError(StoreError):
     """A value clashes with what is stored (a duplicate shoe name); exit 2."""
 
     exit_code = 2
-
-
-def default_data_path() -> Path:
-    """``runback.json`` in the platform's user data directory."""
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir(APP_NAME)) / DATA_FILE_NAME
-
-
-def resolve_data_path(cli_value: str | None, environ: dict[str, str] | None = None) -> Path:
-    """--data, else RUNBACK_DATA, else the platform default (interface.md)."""
-    env = os.environ if environ is None else environ
-    raw = cli_value or env.get("RUNBACK_DATA") or ""
-    path = Path(raw).expanduser() if raw else default_data_path()
-    return Path(os.path.abspath(path))
 
 
 @dataclass(frozen=True)
@@ -278,6 +266,8 @@ class Store:
         self.lock_timeout = lock_timeout
         self._now = now
         self._cache: tuple[tuple[int, int, int], Snapshot] | None = None
+        self.validated_digest: str | None = None
+        """Digest of the file version last validated or written here (fastpath.digest)."""
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -349,7 +339,19 @@ class Store:
             self.migrate_file()
             return self.snapshot()
         self._cache = (key, snap)
+        self._vouch(fastpath.digest(raw))
         return snap
+
+    def _vouch(self, file_digest: str) -> None:
+        """Remember (here and in the sidecar) that this exact file version is valid."""
+        self.validated_digest = file_digest
+        fastpath.note_valid(self.path, file_digest)
+
+    def _known_valid(self, file_digest: str) -> bool:
+        """True when these exact bytes were validated or written by this code before."""
+        return file_digest == self.validated_digest or (
+            file_digest == fastpath.known_valid_digest(self.path)
+        )
 
     def data_version(self) -> tuple[int, int, int] | None:
         """A token that changes whenever another process writes the file."""
@@ -388,6 +390,10 @@ class Store:
             version = CURRENT_VERSION
             if raw is None:
                 tables: Tables = {META_TABLE: {"1": {"schema_version": CURRENT_VERSION}}}
+            elif self._known_valid(fastpath.digest(raw)):
+                # Bytes validated before (here, or by another process per the sidecar): a
+                # plain parse is enough, and re-validating years of records is skipped.
+                tables = json.loads(raw)
             else:
                 if not raw.strip():
                     raise self._corrupt("it is empty")
@@ -408,6 +414,8 @@ class Store:
                     if raw is not None:
                         self._rotate_daily_backup(raw)
                     durable.atomic_write_bytes(self.path, payload)
+                # Every writer stores validated models, so the new version is valid too.
+                self._vouch(fastpath.digest(payload))
         self._cache = None
 
     def _write_migration_backup(self, raw: bytes, version: int) -> None:

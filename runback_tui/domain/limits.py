@@ -1,0 +1,65 @@
+"""The limits and fixed vocabularies of Runback's data, without pydantic.
+
+The command line checks every value against these before anything heavy is imported, so
+``runback checkin`` and ``runback today --json`` start fast; :mod:`runback_tui.domain.models`
+builds its validators from the same names and re-exports them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+KM_PER_MILE = 1.609344
+
+Units = Literal["km", "mi"]
+"""The unit a profile shows distances in."""
+
+RedFlagKey = Literal["numbness_below_knee", "leg_weakness", "bladder_bowel", "night_pain"]
+"""Red-flag questions asked at every check-in (protocol.md section 2)."""
+
+HistoryKey = Literal["cancer_history", "osteoporosis", "long_term_steroids"]
+"""History questions asked at onboarding (protocol.md section 2)."""
+
+CrossActivity = Literal["pool_run", "cycle_easy"]
+"""Cross-training kinds (protocol.md section 4)."""
+
+RED_FLAG_KEYS: tuple[RedFlagKey, ...] = (
+    "numbness_below_knee",
+    "leg_weakness",
+    "bladder_bowel",
+    "night_pain",
+)
+URGENT_RED_FLAGS: frozenset[str] = frozenset({"bladder_bowel"})
+
+HISTORY_KEYS: tuple[HistoryKey, ...] = ("cancer_history", "osteoporosis", "long_term_steroids")
+
+CROSS_ACTIVITIES: tuple[CrossActivity, ...] = ("pool_run", "cycle_easy")
+
+MIN_DATE = date(1970, 1, 1)
+"""Earliest date Runback accepts anywhere."""
+MAX_DATE = date(2200, 12, 31)
+"""Latest date Runback accepts anywhere."""
+
+MAX_SESSION_KM = 250.0
+"""Longest distance one session may log (a long ultra)."""
+MAX_SHOE_START_KM = 5000.0
+"""Largest starting distance for a pair of shoes."""
+MAX_WEEKLY_KM = 1000.0
+"""Largest weekly volume a profile may hold as a starting point."""
+MAX_MINUTES = 24 * 60
+"""Longest session in minutes."""
+MAX_NOTE_CHARS = 2000
+"""Longest free-text note."""
+MAX_NAME_CHARS = 60
+"""Longest shoe name."""
+
+
+def to_km(distance: float, units: Units) -> float:
+    """A distance in *units* converted to kilometres."""
+    return distance * KM_PER_MILE if units == "mi" else distance
+
+
+def from_km(distance_km: float, units: Units) -> float:
+    """A distance in kilometres converted to *units*."""
+    return distance_km / KM_PER_MILE if units == "mi" else distance_km

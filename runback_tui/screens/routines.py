@@ -1,0 +1,152 @@
+"""The routine picker (`e`): every routine with its length and when it is suggested.
+
+Today's suggestions (routine ids in the plan's activities) come first, the first one
+highlighted; then the other routines, the ice timer, and every single exercise.  `enter`
+starts the highlighted item; the panel below describes it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from runback_tui.domain.exercises import (
+    DEFAULT_TEMPO_S,
+    EXERCISES,
+    ROUTINES,
+    estimated_minutes_text,
+)
+from runback_tui.domain.timeline import build_exercise_timeline, build_routine_timeline
+from runback_tui.paths import stylesheet
+from runback_tui.screens.session import RoutineSessionScreen
+from runback_tui.screens.today import phase_title, try_load_today
+
+if TYPE_CHECKING:
+    from runback_tui.app import RunbackApp
+
+
+def routine_line(routine_id: str, suggested: bool) -> str:
+    """'★ 10-minute core · ~10 min · Daily in phase 1; any day after'."""
+    routine = ROUTINES[routine_id]
+    mark = "★ " if suggested else "  "
+    return f"{mark}{routine.name} · {estimated_minutes_text(routine_id)} · {routine.when}"
+
+
+class RoutinesScreen(Screen[None]):
+    """Pick a routine, the ice timer or a single exercise."""
+
+    CSS_PATH = [stylesheet("routines.tcss")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "settings", "Cue settings", id="routines-settings"),
+    ]
+    AUTO_FOCUS = "#routine-options"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.suggested: tuple[str, ...] = ()
+        """Routine ids suggested today, in plan order."""
+
+    @property
+    def runback(self) -> RunbackApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        today, problem = try_load_today(self.runback)
+        plan = today.plan if today else None
+        activities = plan.activities if plan else ()
+        self.suggested = tuple(a for a in activities if a in ROUTINES)
+        yield Header()
+        if plan is not None:
+            head = f"Day {plan.day} · {phase_title(plan)}"
+            if plan.phase == "paused":
+                head += "\nSTOP: no strength work while a red flag pauses the plan."
+        else:
+            head = problem or "No profile yet: today's suggestions appear after onboarding."
+        yield Static(head, id="routines-plan", classes="panel")
+        options: list[Option | None] = []
+        if self.suggested or "ice" in activities:
+            options.append(Option("Suggested today", id="h-today", disabled=True))
+            for routine_id in self.suggested:
+                options.append(Option(routine_line(routine_id, True), id=f"routine:{routine_id}"))
+            if "ice" in activities:
+                options.append(Option("★ Ice timer · 15–20 min · acute days", id="ice"))
+            options.append(None)
+        options.append(Option("Routines", id="h-routines", disabled=True))
+        for routine_id in ROUTINES:
+            if routine_id not in self.suggested:
+                options.append(Option(routine_line(routine_id, False), id=f"routine:{routine_id}"))
+        if "ice" not in activities:
+            options.append(Option("  Ice timer · 15–20 min · acute days", id="ice"))
+        options.append(None)
+        options.append(Option("Single exercises", id="h-exercises", disabled=True))
+        for exercise in EXERCISES.values():
+            line = f"  {exercise.name} · {exercise.dose.summary()}"
+            options.append(Option(line, id=f"exercise:{exercise.id}"))
+        yield OptionList(*options, id="routine-options")
+        yield Static(id="routine-detail", classes="panel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Highlight today's first suggestion (or the first routine)."""
+        option_list = self.query_one("#routine-options", OptionList)
+        for index in range(option_list.option_count):
+            option = option_list.get_option_at_index(index)
+            if not option.disabled:
+                option_list.highlighted = index
+                break
+        self.query_one("#routine-detail", Static).border_title = "What it holds"
+        self._describe(option_list.highlighted_option)
+
+    @on(OptionList.OptionHighlighted, "#routine-options")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._describe(event.option)
+
+    def _describe(self, option: Option | None) -> None:
+        """Describe the highlighted item below the list."""
+        text = ""
+        option_id = option.id if option is not None else None
+        if option_id and option_id.startswith("routine:"):
+            routine = ROUTINES[option_id.removeprefix("routine:")]
+            parts = [
+                f"{exercise.name} ({routine.dose_for(exercise.id).summary()})"
+                for exercise in routine.exercises
+            ]
+            text = " → ".join(parts)
+        elif option_id and option_id.startswith("exercise:"):
+            exercise = EXERCISES[option_id.removeprefix("exercise:")]
+            text = f"{exercise.dose_text}. " + " ".join(exercise.key_points)
+        elif option_id == "ice":
+            text = "15–20 min in a thin towel, never on bare skin; then the next is due in 2–3 h."
+        self.query_one("#routine-detail", Static).update(text)
+
+    @on(OptionList.OptionSelected, "#routine-options")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.start(event.option.id or "")
+
+    def start(self, choice: str) -> None:
+        """Start the chosen routine, exercise or ice timer."""
+        if choice == "ice":
+            from runback_tui.screens.ice import IceSetupScreen
+
+            self.app.push_screen(IceSetupScreen())
+        elif choice.startswith("routine:"):
+            routine_id = choice.removeprefix("routine:")
+            timeline = build_routine_timeline(routine_id, tempo_s=DEFAULT_TEMPO_S)
+            self.app.push_screen(RoutineSessionScreen(timeline, routine_id))
+        elif choice.startswith("exercise:"):
+            exercise_id = choice.removeprefix("exercise:")
+            timeline = build_exercise_timeline(exercise_id, tempo_s=DEFAULT_TEMPO_S)
+            self.app.push_screen(RoutineSessionScreen(timeline, exercise_id))
+
+    def action_settings(self) -> None:
+        """Open the cue settings."""
+        from runback_tui.screens.settings import SettingsScreen
+
+        self.app.push_screen(SettingsScreen())

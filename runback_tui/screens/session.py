@@ -1,0 +1,522 @@
+"""Guided exercise sessions: the shared timer screen and the routine/exercise session on top of it.
+
+:class:`TimerScreen` is what every timed session shares (routines, single exercises, run-walk,
+the ice timer): a :class:`~runback_tui.sessions.controller.SessionController` over a timeline
+and the app's injected clock, a :class:`~runback_tui.sessions.cues.CueDispatcher`, the cue
+banner, and the keys of interface.md (`space` pause/resume, `n` next, `b` back, `enter` count
+a rep, `0`–`9` log pain, `escape` end early).  The screen ticks every 0.25 s, but each tick
+only reads the clock and compares text: widgets repaint when what they show changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, ProgressBar, Static
+
+from runback_tui.domain.exercises import EXERCISES, ROUTINES
+from runback_tui.domain.models import Settings
+from runback_tui.domain.protocol import FLARE_PAIN
+from runback_tui.domain.timeline import Cue, Segment, Timeline
+from runback_tui.paths import stylesheet
+from runback_tui.sessions.controller import STALL_S, SessionController, Tick
+from runback_tui.sessions.cues import CueDispatcher, CueEvent
+from runback_tui.storage.durable import StoreError
+from runback_tui.widgets.countdown import (
+    Countdown,
+    CueBanner,
+    QuietStatic,
+    countdown_text,
+    fmt_clock,
+)
+
+if TYPE_CHECKING:
+    from runback_tui.app import RunbackApp
+
+TICK_S = 0.25
+"""Real seconds between ticks; every value shown is computed from the clock, not counted."""
+FLASH_S = 1.5
+"""Session seconds a cue banner stays highlighted."""
+PROGRESS_STEPS = 200
+"""Resolution of the progress bar (it repaints at most this many times a session)."""
+
+BLOCKED_KEYS = ("c", "e", "r", "h", "d")
+"""Global screen keys that would leave a running session; they only say how to end it."""
+
+
+def clock_speed(app: RunbackApp) -> float:
+    """Session seconds per real second (``--speed``; 1 for a FakeClock)."""
+    speed = getattr(app.clock, "speed", 1.0)
+    return float(speed) if isinstance(speed, int | float) and speed > 0 else 1.0
+
+
+def replace_screen(app: App[object], screen: Screen[None]) -> None:
+    """Replace the top screen with *screen*, from the app's own message queue.
+
+    Called from a screen's timer or from a dialog's callback (both run on that screen's
+    message pump), ``switch_screen`` would wait for the screen's own removal; deferring
+    it to the app keeps the screen free to close.
+    """
+    app.call_later(app.switch_screen, screen)
+
+
+def load_settings(app: RunbackApp) -> Settings:
+    """The saved cue settings, or the defaults when the file cannot be read."""
+    try:
+        return app.store.settings()
+    except StoreError:
+        return Settings()
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """A yes/no question: `enter` confirms, `escape` cancels."""
+
+    CSS_PATH = [stylesheet("session.tcss")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "answer(True)", "Confirm", id="confirm-yes"),
+        Binding("escape", "answer(False)", "Cancel", id="confirm-no"),
+    ]
+    AUTO_FOCUS = ""
+
+    def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
+        super().__init__()
+        self.question = question
+        """What is asked."""
+        self.yes = yes
+        """The confirming answer's label."""
+        self.no = no
+        """The cancelling answer's label."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-box", classes="dialog"):
+            yield Static(self.question, id="confirm-question")
+            yield Static(
+                f"enter: {self.yes}  ·  escape: {self.no}", id="confirm-keys", classes="hint"
+            )
+
+    def action_answer(self, answer: bool) -> None:
+        """Close with *answer*."""
+        self.dismiss(answer)
+
+
+class TimerScreen(Screen[None]):
+    """What every timed session screen shares: clock, controller, cues, keys."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle_pause", "Pause/resume", id="session-pause"),
+        Binding("n", "skip", "Next", id="session-next"),
+        Binding("b", "back", "Back", id="session-back"),
+        Binding("enter", "count_rep", "Count rep", id="session-rep"),
+        Binding("escape", "end_early", "End", id="session-end"),
+        Binding("s", "settings", "Cue settings", id="session-settings"),
+        Binding("q", "quit_session", "Quit", id="session-quit"),
+        *[
+            Binding(str(n), f"log_pain({n})", f"Pain {n}", show=False, id=f"session-pain-{n}")
+            for n in range(10)
+        ],
+        *[
+            Binding(key, "blocked", "", show=False, id=f"session-block-{key}")
+            for key in BLOCKED_KEYS
+        ],
+    ]
+    AUTO_FOCUS = ""
+
+    def __init__(self, timeline: Timeline, *, start_at: float = 0.0) -> None:
+        super().__init__()
+        self.timeline = timeline
+        """The session's segments and cues."""
+        self._start_at = start_at
+        self.controller: SessionController
+        """The session runner (made on mount, when the app's clock is known)."""
+        self.dispatcher: CueDispatcher
+        """Cue delivery (made on mount)."""
+        self.settings = Settings()
+        """The cue settings in force."""
+        self._tick_timer: Timer | None = None
+        self._segment_index = -1
+        self._progress_step = -1
+        self._finishing = False
+
+    @property
+    def runback(self) -> RunbackApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    # -- set-up ----------------------------------------------------------------------------
+
+    def make_controller(self) -> SessionController:
+        """The controller for this session (subclasses choose manual or tempo reps)."""
+        return SessionController(
+            self.timeline,
+            self.runback.clock,
+            manual_reps=not self.settings.tempo_reps,
+            stall_s=STALL_S * clock_speed(self.runback),
+            start_at=self._start_at,
+        )
+
+    def on_mount(self) -> None:
+        """Load the settings, start the clock and the tick."""
+        self.settings = load_settings(self.runback)
+        self.controller = self.make_controller()
+        self.dispatcher = CueDispatcher(
+            self.app, self.settings, self.show_cue, title=self.timeline.title
+        )
+        self.before_start()
+        cues = self.controller.start()
+        self.after_start()
+        self.dispatcher.dispatch(cues)
+        self.tick()
+        self._tick_timer = self.set_interval(TICK_S, self.tick)
+
+    def before_start(self) -> None:
+        """Hook: runs just before the controller starts."""
+
+    def after_start(self) -> None:
+        """Hook: runs just after the controller starts."""
+
+    def apply_settings(self, settings: Settings) -> None:
+        """Use new cue settings from now on (tempo reps apply to the next session)."""
+        self.settings = settings
+        self.dispatcher.settings = settings
+
+    # -- the tick --------------------------------------------------------------------------
+
+    def tick(self) -> None:
+        """Read the clock, deliver due cues, repaint what changed; finish at the end."""
+        if self._finishing or self.controller.ended:
+            return
+        tick = self.controller.poll()
+        if tick.cues:
+            self.dispatcher.dispatch(tick.cues)
+        if tick.state.index != self._segment_index:
+            self._segment_index = tick.state.index
+            self.segment_changed(tick.state.segment)
+        self.render_tick(tick)
+        banner = self.query_one("#cue-banner", CueBanner)
+        banner.settle(self.runback.clock.monotonic(), self.resting_banner(tick))
+        step = int(tick.state.progress * PROGRESS_STEPS)
+        if step != self._progress_step:
+            self._progress_step = step
+            self.query_one("#session-progress", ProgressBar).update(progress=step)
+        if tick.state.finished:
+            self.finish(completed=True)
+
+    def show_cue(self, event: CueEvent) -> None:
+        """Flash a cue's words on the banner."""
+        banner = self.query_one("#cue-banner", CueBanner)
+        banner.flash(event, self.runback.clock.monotonic() + FLASH_S * clock_speed(self.runback))
+
+    def resting_banner(self, tick: Tick) -> str:
+        """The banner's text between cues."""
+        if self.controller.paused:
+            return "‖ PAUSED — space to resume"
+        if tick.waiting_for_reps:
+            return "enter counts a rep · n when done"
+        return ""
+
+    def segment_changed(self, segment: Segment) -> None:
+        """Hook: a new segment began (refresh what only changes per segment)."""
+
+    def render_tick(self, tick: Tick) -> None:
+        """Hook: show the tick's values."""
+
+    def set_text(self, selector: str, text: str) -> None:
+        """Show *text* in a QuietStatic (repaints only on change)."""
+        self.query_one(selector, QuietStatic).set(text)
+
+    def times_text(self, tick: Tick) -> str:
+        """'Elapsed 3:12 · left 6:48' (timeline time)."""
+        state = tick.state
+        return f"Elapsed {fmt_clock(state.elapsed_s)} · left {countdown_text(state.remaining_s)}"
+
+    def pain_text(self) -> str:
+        """The latest pain logged, with when."""
+        if not self.controller.pains:
+            return "Pain: none logged — 0–9 logs pain now"
+        mark = self.controller.pains[-1]
+        return (
+            f"Pain {mark.pain}/10 logged at {fmt_clock(mark.elapsed_s)} "
+            f"({mark.at.strftime('%H:%M')}) · highest {self.controller.max_pain}"
+        )
+
+    # -- keys ------------------------------------------------------------------------------
+
+    def _deliver(self, cues: list[Cue]) -> None:
+        """Deliver cues from a key press and repaint at once."""
+        self.dispatcher.dispatch(cues)
+        self.tick()
+
+    def action_toggle_pause(self) -> None:
+        """Pause or resume."""
+        if self.controller.ended:
+            return
+        self.controller.toggle_pause()
+        self.set_class(self.controller.paused, "-paused")
+        self.paused_changed(self.controller.paused)
+        self.tick()
+
+    def paused_changed(self, paused: bool) -> None:
+        """Hook: the session was paused or resumed."""
+
+    def action_skip(self) -> None:
+        """Skip to the next segment."""
+        self._deliver(self.controller.skip())
+
+    def action_back(self) -> None:
+        """Go back one segment."""
+        self._deliver(self.controller.back())
+
+    def action_count_rep(self) -> None:
+        """Count a rep (manual reps only)."""
+        if not self.controller.waiting_for_reps:
+            return
+        self._deliver(self.controller.count_rep())
+
+    def action_log_pain(self, pain: int) -> None:
+        """Log pain now; at 4 or more the flare rule applies."""
+        if self.controller.ended:
+            return
+        self.controller.log_pain(pain, self.runback.clock.now())
+        self.pain_logged(pain)
+        self.tick()
+
+    def pain_logged(self, pain: int) -> None:
+        """Hook: pain was logged."""
+
+    def action_blocked(self) -> None:
+        """Say how to leave a running session."""
+        self.notify("A session is running: press escape to end it first.", timeout=3)
+
+    def action_end_early(self) -> None:
+        """Ask, then end the session early."""
+
+        def answered(answer: bool | None) -> None:
+            if answer:
+                self.finish(completed=False)
+
+        self.app.push_screen(
+            ConfirmDialog("End the session now and go to the summary?", "end it", "keep going"),
+            answered,
+        )
+
+    def action_settings(self) -> None:
+        """Open the cue settings; they apply as soon as they are saved."""
+        from runback_tui.screens.settings import SettingsScreen
+
+        def saved(settings: Settings | None) -> None:
+            if settings is not None:
+                self.apply_settings(settings)
+
+        self.app.push_screen(SettingsScreen(), saved)
+
+    def action_quit_session(self) -> None:
+        """Ask, then quit Runback."""
+
+        def answered(answer: bool | None) -> None:
+            if answer:
+                self.before_quit()
+                self.app.exit()
+
+        self.app.push_screen(ConfirmDialog(self.quit_question(), "quit", "stay"), answered)
+
+    def quit_question(self) -> str:
+        """The question asked before quitting mid-session."""
+        return "Quit Runback? This session will not be logged."
+
+    def before_quit(self) -> None:
+        """Hook: the user confirmed quitting."""
+
+    def finish(self, *, completed: bool, flare: bool = False) -> None:
+        """Stop the clock and show the summary."""
+        if self._finishing:
+            return
+        self._finishing = True
+        self.controller.end()
+        if self._tick_timer is not None:
+            self._tick_timer.stop()
+        self.show_summary(completed=completed, flare=flare)
+
+    def show_summary(self, *, completed: bool, flare: bool) -> None:
+        """Hook: replace this screen with its summary."""
+        self.dismiss()
+
+
+@dataclass(frozen=True)
+class RoutineResult:
+    """What a routine or single-exercise session did, for its summary."""
+
+    routine_id: str
+    """The routine's id (or the exercise's, for a single exercise)."""
+    title: str
+    """The routine's or exercise's name."""
+    completed: bool
+    """False when ended early."""
+    duration_s: float
+    """Session-clock seconds taken, pauses left out."""
+    skipped: tuple[str, ...]
+    """Labels of the segments skipped."""
+    max_pain: int | None
+    """The highest pain logged during the session."""
+    flare: bool
+    """True when pain of 4 or more stopped the session."""
+    ice_minutes: float | None = None
+    """Minutes of ice done in the session (the relief routine), to record for the next-ice time."""
+
+
+class RoutineSessionScreen(TimerScreen):
+    """A guided routine or single exercise: holds, reps, rests and cues."""
+
+    CSS_PATH = [stylesheet("session.tcss")]
+
+    def __init__(self, timeline: Timeline, routine_id: str) -> None:
+        super().__init__(timeline)
+        self.routine_id = routine_id
+        """The routine's id (or the exercise's, for a single exercise)."""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield QuietStatic(id="session-title", classes="title")
+        yield CueBanner(id="cue-banner")
+        with Horizontal(id="session-main"):
+            with Vertical(id="session-clock"):
+                yield QuietStatic(id="session-kind")
+                yield Countdown("0:00", id="session-countdown")
+                yield QuietStatic(id="session-clock-hint", classes="hint")
+            with Vertical(id="session-facts"):
+                yield QuietStatic(id="session-what")
+                yield QuietStatic(id="session-status")
+                yield QuietStatic(id="session-next")
+                yield QuietStatic(id="session-pain")
+        yield QuietStatic(id="session-steps")
+        with Horizontal(id="session-bottom"):
+            yield ProgressBar(total=PROGRESS_STEPS, show_eta=False, id="session-progress")
+            yield QuietStatic(id="session-times")
+        yield Footer()
+
+    def _exercise_position(self, segment: Segment) -> str:
+        """'exercise 1 of 2' for routines."""
+        routine = ROUTINES.get(self.routine_id)
+        if routine is None or segment.exercise_id not in routine.exercise_ids:
+            return ""
+        number = routine.exercise_ids.index(segment.exercise_id) + 1
+        return f" · exercise {number} of {len(routine.exercise_ids)}"
+
+    def segment_changed(self, segment: Segment) -> None:
+        """Show what only changes per segment: title, what, steps, next."""
+        exercise = EXERCISES.get(segment.exercise_id or "")
+        name = exercise.name if exercise else segment.label
+        self.set_text(
+            "#session-title",
+            f"{self.timeline.title}{self._exercise_position(segment)} · {name}",
+        )
+        kind_words = {
+            "get_ready": "GET READY",
+            "hold": "HOLD",
+            "reps": "REPS",
+            "timed": "GO",
+            "switch": "SWITCH SIDES",
+            "rest": "REST",
+        }
+        kind = self.query_one("#session-kind", QuietStatic)
+        kind.set(kind_words.get(segment.kind, segment.kind.upper()))
+        kind.set_classes(f"kind-{segment.kind}")
+        self.set_text("#session-what", self._what(segment))
+        self.set_text("#session-next", self._next(segment))
+        self.set_text("#session-steps", self._steps(segment))
+
+    def _what(self, segment: Segment) -> str:
+        """Side, set, hold or rep target in words."""
+        parts: list[str] = []
+        if segment.side:
+            coming = " (coming up)" if segment.kind == "switch" else ""
+            parts.append(f"{segment.side.capitalize()} side{coming}")
+        if segment.set_count and segment.set_count > 1:
+            word = "area" if segment.area else "set"
+            parts.append(f"{word} {segment.set_number}/{segment.set_count}")
+        if segment.area:
+            parts.append(segment.area)
+        if segment.hold_count and segment.hold_count > 1:
+            parts.append(f"hold {segment.hold_number}/{segment.hold_count}")
+        if segment.kind == "hold":
+            parts.append(f"{segment.duration_s:g} s")
+        if segment.rep_target:
+            parts.append(f"{segment.rep_target} reps")
+        if segment.kind == "get_ready":
+            parts.append(segment.label)
+        return " · ".join(parts) or segment.label
+
+    def _next(self, segment: Segment) -> str:
+        """What comes after this segment."""
+        if segment.index + 1 >= len(self.timeline.segments):
+            return "Next: the end — well done"
+        following = self.timeline.segments[segment.index + 1]
+        return f"Next: {following.label}"
+
+    def _steps(self, segment: Segment) -> str:
+        """The exercise's steps and key points."""
+        exercise = EXERCISES.get(segment.exercise_id or "")
+        if exercise is None:
+            return ""
+        lines = [f"{n}. {step}" for n, step in enumerate(exercise.steps, 1)]
+        lines.append("Key points: " + " ".join(exercise.key_points))
+        if exercise.side_note and segment.side:
+            lines.append(exercise.side_note)
+        return "\n".join(lines)
+
+    def render_tick(self, tick: Tick) -> None:
+        """Countdown (or rep count), status, pain, elapsed and remaining."""
+        state = tick.state
+        segment = state.segment
+        countdown = self.query_one("#session-countdown", Countdown)
+        if segment.kind == "reps" and tick.reps_done is not None and not state.finished:
+            countdown.show(str(tick.reps_done))
+            how = "" if self.controller.manual_reps else ", by tempo"
+            self.set_text("#session-clock-hint", f"of {segment.rep_target} reps{how}")
+        else:
+            countdown.show_remaining(state.remaining_in_segment)
+            self.set_text("#session-clock-hint", f"of {fmt_clock(segment.duration_s)}")
+        status = "‖ PAUSED — space resumes" if self.controller.paused else "▶ running"
+        if tick.waiting_for_reps and not self.controller.paused:
+            status = "▶ waiting for your reps"
+        self.set_text("#session-status", status)
+        self.set_text("#session-pain", self.pain_text())
+        self.set_text("#session-times", self.times_text(tick))
+
+    def pain_logged(self, pain: int) -> None:
+        """Pain of 4 or more stops the session (protocol.md §3 flare)."""
+        if pain >= FLARE_PAIN:
+            self.finish(completed=False, flare=True)
+
+    def _ice_minutes(self) -> float | None:
+        """Minutes of ice done in this session, when it held an ice block that was not skipped."""
+        elapsed = self.controller.elapsed()
+        skipped = self.controller.skipped_indices
+        total = 0.0
+        for segment in self.timeline.segments:
+            if segment.exercise_id == "ice" and segment.kind == "timed":
+                if segment.index in skipped:
+                    continue
+                total += max(0.0, min(elapsed, segment.end_s) - segment.start_s)
+        return total / 60 if total >= 60 else None
+
+    def show_summary(self, *, completed: bool, flare: bool) -> None:
+        """Replace this screen with the routine summary."""
+        from runback_tui.screens.summary import RoutineSummaryScreen
+
+        result = RoutineResult(
+            routine_id=self.routine_id,
+            title=self.timeline.title,
+            completed=completed,
+            duration_s=self.controller.active_seconds(),
+            skipped=tuple(self.controller.skipped_labels),
+            max_pain=self.controller.max_pain,
+            flare=flare,
+            ice_minutes=self._ice_minutes(),
+        )
+        replace_screen(self.app, RoutineSummaryScreen(result))

@@ -1,0 +1,142 @@
+"""Cue settings: which cues a session gives and how (banner, bell, desktop notification).
+
+Saved in the data file (``settings`` table).  `enter` or `ctrl+s` saves, `escape` closes
+without saving; the screen dismisses with the saved Settings (or None).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from runback_tui.domain.models import MAX_ICE_MINUTES, MIN_ICE_MINUTES, Settings
+from runback_tui.paths import stylesheet
+from runback_tui.screens.forms import StoreWriteDone, StoreWriteFailed, focus_first
+from runback_tui.storage.durable import StoreError
+from runback_tui.storage.store import Store
+from runback_tui.widgets.choice import Choice, YesNo
+
+if TYPE_CHECKING:
+    from runback_tui.app import RunbackApp
+
+WIDTH = 44
+"""Questions are padded to this width so the answers line up."""
+
+SWITCHES: tuple[tuple[str, str], ...] = (
+    ("visual_cues", "Flash a word banner on every cue"),
+    ("bell", "Ring the terminal bell"),
+    ("notifications", "Desktop notification (OSC escape)"),
+    ("countdown_cues", "3-2-1 before each change"),
+    ("halfway_cues", "Halfway cue on long holds/intervals"),
+    ("tempo_reps", "Tempo counts reps (2 s up, 2 s down)"),
+)
+"""The yes/no settings, in order, with their questions."""
+
+
+class SettingsScreen(Screen[Settings | None]):
+    """Switch each cue kind and channel on or off."""
+
+    CSS_PATH = [stylesheet("settings.tcss")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "save", "Save", id="settings-save"),
+        Binding("ctrl+s", "save", "Save", show=False, id="settings-save-ctrl"),
+        Binding("escape", "cancel", "Close", id="settings-close"),
+    ]
+    AUTO_FOCUS = ""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._saving = False
+
+    @property
+    def runback(self) -> RunbackApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        try:
+            current = self.runback.store.settings()
+        except StoreError:
+            current = Settings()
+        yield Header()
+        with VerticalScroll(id="settings-form"):
+            yield Static("Session cues", classes="form-title")
+            yield Static(
+                "Every cue is shown and heard; switch off what you do not want. "
+                "y / n or space change an answer, tab moves on.",
+                classes="hint",
+            )
+            for name, question in SWITCHES:
+                yield YesNo(question, value=getattr(current, name), prompt_width=WIDTH, id=name)
+            yield Choice(
+                "Notification sequence",
+                [("osc9", "OSC 9"), ("osc777", "OSC 777")],
+                value=current.notify_style,
+                prompt_width=WIDTH,
+                id="notify_style",
+            )
+            yield Choice(
+                "Ice timer length (minutes)",
+                [(m, str(m)) for m in range(MIN_ICE_MINUTES, MAX_ICE_MINUTES + 1)],
+                value=current.ice_minutes,
+                prompt_width=WIDTH,
+                id="ice_minutes",
+            )
+            yield Static(
+                "OSC 9 suits iTerm2, WezTerm and foot; OSC 777 suits kitty and foot. "
+                "The bell travels over SSH, but a locked tmux swallows it: keep the banner on.",
+                classes="hint",
+            )
+            yield Static("", id="settings-message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Focus the first switch."""
+        focus_first(self, "#visual_cues")
+
+    def current(self) -> Settings:
+        """The settings as the form shows them."""
+        values: dict[str, object] = {
+            name: self.query_one(f"#{name}", YesNo).value for name, _ in SWITCHES
+        }
+        values["notify_style"] = self.query_one("#notify_style", Choice).value
+        values["ice_minutes"] = self.query_one("#ice_minutes", Choice).value
+        return Settings.model_validate(values)
+
+    def action_save(self) -> None:
+        """Save in the background."""
+        if self._saving:
+            return
+        self._saving = True
+        self._write(self.runback.store, self.current())
+
+    @work(thread=True, exclusive=True, group="store-write")
+    def _write(self, store: Store, settings: Settings) -> None:
+        try:
+            store.save_settings(settings)
+        except StoreError as error:
+            self.post_message(StoreWriteFailed(str(error)))
+            return
+        self.post_message(StoreWriteDone(settings))
+
+    def on_store_write_failed(self, message: StoreWriteFailed) -> None:
+        """Keep the answers and say what went wrong."""
+        self._saving = False
+        self.query_one("#settings-message", Static).update(
+            f"✗ Not saved: {message.problem}\nPress enter to try again."
+        )
+
+    def on_store_write_done(self, message: StoreWriteDone) -> None:
+        """Close with the saved settings."""
+        self._saving = False
+        self.dismiss(message.result)
+
+    def action_cancel(self) -> None:
+        """Close without saving."""
+        self.dismiss(None)

@@ -1,0 +1,461 @@
+"""End-of-session summaries (interface.md): pain during and after, then distance and shoe for runs.
+
+The first empty pain field has focus; `0`–`9` set the focused field, `tab` moves on, `enter`
+saves.  Saving runs in a thread worker; a StoreError shows the message and keeps every value,
+so `enter` tries again.  `escape` asks before discarding the session without logging it.
+After a run-walk is saved the screen shows the plan engine's decision for next time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import threading
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from pydantic import ValidationError
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+
+from runback_tui.domain.models import (
+    MAX_SESSION_KM,
+    RoutineLog,
+    RunLog,
+    RunWalkLog,
+    describe_validation_error,
+    to_km,
+)
+from runback_tui.domain.protocol import FLARE_PAIN, StageDecision, decide_next_stage
+from runback_tui.paths import stylesheet
+from runback_tui.screens.forms import StoreWriteDone, StoreWriteFailed, focus_first
+from runback_tui.screens.session import ConfirmDialog, RoutineResult, replace_screen
+from runback_tui.sessions.active import RunSpec
+from runback_tui.storage.durable import StoreError
+from runback_tui.storage.store import Store
+from runback_tui.widgets.choice import Choice
+from runback_tui.widgets.countdown import fmt_clock
+from runback_tui.widgets.pain_scale import PainScale
+
+if TYPE_CHECKING:
+    from runback_tui.app import RunbackApp
+
+OUTCOME_WORDS: dict[str, str] = {
+    "progress": "▲ PROGRESS",
+    "repeat": "● REPEAT",
+    "step_back": "▼ STEP BACK",
+    "flare": "⚠ FLARE",
+    "build": "★ BUILD",
+}
+"""A word marker per decision outcome (never colour alone)."""
+
+
+class SummaryScreen(Screen[None]):
+    """The fields and keys every summary shares."""
+
+    CSS_PATH = [stylesheet("summary.tcss")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "save", "Save the log", id="summary-save"),
+        Binding("escape", "discard", "Discard", id="summary-discard"),
+        *[Binding(k, "noop", "", show=False, id=f"summary-block-{k}") for k in "cerhd"],
+    ]
+    AUTO_FOCUS = ""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.saved = False
+        """True once the log is stored."""
+        self._saving = False
+
+    @property
+    def runback(self) -> RunbackApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    def pain_fields(self, during: int | None) -> ComposeResult:
+        """Pain during (pre-filled with the session's highest) and pain after."""
+        yield PainScale("Pain during", value=during, id="pain-during")
+        yield PainScale("Pain after", id="pain-after")
+
+    def focus_first_empty(self) -> None:
+        """Focus the first pain field without a value."""
+        during = self.query_one("#pain-during", PainScale)
+        target = "#pain-after" if during.value is not None else "#pain-during"
+        focus_first(self, target)
+
+    def set_message(self, text: str, *, error: bool = False) -> None:
+        """Show a line under the form."""
+        message = self.query_one("#summary-message", Static)
+        message.update(text)
+        message.set_class(error, "danger")
+
+    def action_noop(self) -> None:
+        """Navigation waits until the log is saved or discarded."""
+        self.notify("Save (enter) or discard (escape) this session first.", timeout=3)
+
+    def action_save(self) -> None:
+        """Save the log (subclasses build it)."""
+        if self.saved:
+            self.close()
+            return
+        if self._saving:
+            return
+        log = self.build_log()
+        if log is None:
+            return
+        self._saving = True
+        self.set_message("Saving…")
+        self.write(self.runback.store, log)
+
+    def build_log(self) -> Any:
+        """The log to store, or None after showing what is missing."""
+        raise NotImplementedError
+
+    @work(thread=True, exclusive=True, group="store-write")
+    def write(self, store: Store, log: Any) -> None:
+        """Store the log off the event loop."""
+        try:
+            result = self.store_log(store, log)
+        except StoreError as error:
+            self.post_message(StoreWriteFailed(str(error)))
+            return
+        self.post_message(StoreWriteDone(result))
+
+    def store_log(self, store: Store, log: Any) -> Any:
+        """The write itself (runs in the worker thread)."""
+        store.add_session(log)
+        return log
+
+    def on_store_write_failed(self, message: StoreWriteFailed) -> None:
+        """Keep the values; say what went wrong and how to retry."""
+        self._saving = False
+        self.set_message(
+            f"✗ Not saved: {message.problem}\nYour answers are still here: press enter to retry.",
+            error=True,
+        )
+
+    def on_store_write_done(self, message: StoreWriteDone) -> None:
+        """Show that the log was stored."""
+        self._saving = False
+        self.saved = True
+        self.after_save(message.result)
+
+    def after_save(self, result: Any) -> None:
+        """Hook: the log was stored."""
+        self.set_message("✔ Saved. Press enter to close.")
+
+    def action_discard(self) -> None:
+        """Close; before saving, ask first (the session will not be logged)."""
+        if self.saved:
+            self.close()
+            return
+
+        def answered(answer: bool | None) -> None:
+            if answer:
+                self.discarded()
+                self.close()
+
+        self.app.push_screen(
+            ConfirmDialog("Discard this session without logging it?", "discard", "keep it"),
+            answered,
+        )
+
+    def discarded(self) -> None:
+        """Hook: the user discarded the session."""
+
+    def close(self) -> None:
+        """Leave the summary."""
+        self.dismiss()
+
+
+class RoutineSummaryScreen(SummaryScreen):
+    """The end of a routine or single exercise: saved as a RoutineLog."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f", "relief", "Flare relief routine", id="summary-relief"),
+    ]
+
+    def __init__(self, result: RoutineResult) -> None:
+        super().__init__()
+        self.result = result
+        """What the session did."""
+        self.suggest_relief = result.flare
+        """True when the flare rule applies: `f` starts the relief routine."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer the relief routine only after a flare."""
+        return self.suggest_relief if action == "relief" else True
+
+    def compose(self) -> ComposeResult:
+        result = self.result
+        yield Header()
+        with VerticalScroll(id="summary-form"):
+            state = "finished" if result.completed else "ended early"
+            yield Static(f"{result.title} — {state}", classes="form-title")
+            if result.flare:
+                yield Static(
+                    f"⚠ FLARE: pain {result.max_pain} (4 or more) stopped the session. "
+                    "The next 48 hours are acute care: ice, gentle walking, no running or "
+                    "strength work. Press f for the Flare relief routine after saving.",
+                    id="summary-flare",
+                    classes="warning",
+                )
+            skipped = ", ".join(result.skipped) if result.skipped else "nothing"
+            yield Static(
+                f"Time taken {fmt_clock(result.duration_s)} · skipped: {skipped}",
+                id="summary-facts",
+            )
+            yield from self.pain_fields(result.max_pain)
+            yield Static("enter saves · tab moves on · escape discards", classes="hint")
+            yield Static("", id="summary-message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Focus the first empty pain field."""
+        self.focus_first_empty()
+
+    def build_log(self) -> RoutineLog | None:
+        """The RoutineLog of the session."""
+        result = self.result
+        try:
+            return RoutineLog(
+                date=self.runback.clock.today(),
+                routine_id=result.routine_id,
+                pain_during=self.query_one("#pain-during", PainScale).value,
+                pain_after=self.query_one("#pain-after", PainScale).value,
+                completed=result.completed,
+                duration_s=round(result.duration_s, 1),
+                skipped=list(result.skipped),
+            )
+        except ValidationError as error:
+            self.set_message("✗ " + describe_validation_error(error), error=True)
+            return None
+
+    def store_log(self, store: Store, log: Any) -> Any:
+        """Store the routine log, and the ice block of a relief routine."""
+        store.add_session(log)
+        minutes = self.result.ice_minutes
+        if minutes:
+            start = self.runback.clock.now()
+            store.log_ice(start, minutes, completed=True)
+        return log
+
+    def after_save(self, result: Any) -> None:
+        """Say it was saved; suggest relief after a flare."""
+        log: RoutineLog = result
+        pain = max(log.pain_during or 0, log.pain_after or 0)
+        text = "✔ Saved. Press enter to close."
+        if pain >= FLARE_PAIN or self.result.flare:
+            text = "✔ Saved. Flare rule: press f for the Flare relief routine, enter to close."
+            self.suggest_relief = True
+            self.refresh_bindings()
+        self.set_message(text)
+
+    def action_relief(self) -> None:
+        """Start the relief routine (after a flare)."""
+        from runback_tui.domain.timeline import build_routine_timeline
+        from runback_tui.screens.session import RoutineSessionScreen
+
+        if not self.saved:
+            self.notify("Save (enter) or discard (escape) first.", timeout=3)
+            return
+        replace_screen(self.app, RoutineSessionScreen(build_routine_timeline("relief"), "relief"))
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What a run session did, for its summary."""
+
+    spec: RunSpec
+    """The session that was run."""
+    day: date
+    """The date it counts for."""
+    completed: bool
+    """Every repeat done (no run skipped) and the end reached."""
+    repeats_done: int
+    """Repeats fully done."""
+    elapsed_s: float
+    """Timeline seconds reached."""
+    active_s: float
+    """Session-clock seconds, pauses left out."""
+    max_pain: int | None
+    """The highest pain logged during the session."""
+    skipped: tuple[str, ...] = ()
+    """Labels of the segments skipped."""
+    pains: tuple[tuple[float, datetime, int], ...] = ()
+    """(elapsed, wall time, pain) of every pain tap."""
+    saver_idle: threading.Event | None = field(default=None, compare=False)
+    """Set once the session screen's background saves are done (waited for before logging)."""
+
+
+class RunSummaryScreen(SummaryScreen):
+    """The end of a run-walk or run: pain during, pain after, distance and shoe."""
+
+    def __init__(self, result: RunResult) -> None:
+        super().__init__()
+        self.result = result
+        """What the session did."""
+        self.decision: StageDecision | None = None
+        """The engine's decision once saved (run-walk only)."""
+        self._units = "km"
+
+    def compose(self) -> ComposeResult:
+        result = self.result
+        snapshot = None
+        with contextlib.suppress(StoreError):
+            snapshot = self.runback.store.snapshot()
+        profile = snapshot.profile if snapshot else None
+        self._units = profile.units if profile else "km"
+        shoes = list(snapshot.history.shoes) if snapshot else []
+        last_shoe = self._last_shoe(snapshot)
+        yield Header()
+        with VerticalScroll(id="summary-form"):
+            state = "finished" if result.completed else "ended early"
+            yield Static(f"{result.spec.title} — {state}", classes="form-title")
+            facts = f"Time {fmt_clock(result.active_s)}"
+            if result.spec.kind == "run_walk":
+                total = {1: 10, 2: 8, 3: 6}.get(result.spec.stage or 1, 0)
+                facts += f" · repeats done {result.repeats_done} of {total}"
+            if result.skipped:
+                facts += " · skipped: " + ", ".join(result.skipped)
+            yield Static(facts, id="summary-facts")
+            yield from self.pain_fields(result.max_pain)
+            optional = "" if result.spec.kind == "run" else " (optional)"
+            yield Static(f"Distance in {self._units}{optional}", classes="section")
+            yield Input(placeholder=f"e.g. 3.2 {self._units}", id="distance")
+            options: list[tuple[Any, str]] = [(None, "No shoe")]
+            options += [(shoe.name, shoe.name) for shoe in shoes]
+            yield Choice("Shoe", options, value=last_shoe, id="shoe")
+            yield Static("enter saves · tab moves on · escape discards", classes="hint")
+            yield Static("", id="summary-message")
+            yield Static("", id="summary-decision")
+        yield Footer()
+
+    def _last_shoe(self, snapshot: Any) -> str | None:
+        """The shoe of the latest run or run-walk that named one."""
+        if snapshot is None:
+            return None
+        names = {shoe.name for shoe in snapshot.history.shoes}
+        runs = [
+            s
+            for s in snapshot.history.sessions
+            if isinstance(s, RunWalkLog | RunLog) and s.shoe in names
+        ]
+        if not runs:
+            return None
+        return max(runs, key=lambda s: s.date).shoe
+
+    def on_mount(self) -> None:
+        """Focus the first empty pain field; inputs follow the cursor-blink switch."""
+        for field_ in self.query(Input):
+            field_.cursor_blink = self.runback.blink_cursor
+        self.focus_first_empty()
+
+    @on(Input.Submitted, "#distance")
+    def _submitted(self) -> None:
+        self.action_save()
+
+    def _distance_km(self) -> tuple[float | None, str | None]:
+        """The distance in km, or a problem."""
+        raw = self.query_one("#distance", Input).value.strip().replace(",", ".")
+        if not raw:
+            if self.result.spec.kind == "run":
+                return None, f"Distance: a run needs its distance in {self._units}."
+            return None, None
+        try:
+            value = float(raw)
+        except ValueError:
+            return None, f"Distance: {raw!r} is not a number."
+        if not math.isfinite(value) or value < 0:
+            return None, "Distance: must be 0 or more."
+        km = to_km(value, self._units)  # type: ignore[arg-type]
+        if km > MAX_SESSION_KM:
+            return None, f"Distance: must be at most {MAX_SESSION_KM:g} km."
+        return km, None
+
+    def build_log(self) -> RunWalkLog | RunLog | None:
+        """The RunWalkLog (or RunLog) of the session."""
+        result = self.result
+        during = self.query_one("#pain-during", PainScale).value
+        after = self.query_one("#pain-after", PainScale).value
+        problems = []
+        if during is None:
+            problems.append("Pain during: press 0–9 (its field first).")
+        if after is None:
+            problems.append("Pain after: press 0–9 (its field first).")
+        km, distance_problem = self._distance_km()
+        if distance_problem:
+            problems.append(distance_problem)
+        if problems:
+            self.set_message("✗ " + "\n✗ ".join(problems), error=True)
+            return None
+        shoe = self.query_one("#shoe", Choice).value
+        try:
+            if result.spec.kind == "run_walk":
+                return RunWalkLog(
+                    date=result.day,
+                    stage=result.spec.stage or 1,
+                    completed=result.completed,
+                    repeats_done=result.repeats_done,
+                    pain_during=during,
+                    pain_after=after,
+                    distance_km=km,
+                    shoe=shoe,
+                )
+            return RunLog(
+                date=result.day,
+                distance_km=km,
+                minutes=max(0.1, round(result.active_s / 60, 1)),
+                pain_during=during,
+                pain_after=after,
+                shoe=shoe,
+            )
+        except ValidationError as error:
+            self.set_message("✗ " + describe_validation_error(error), error=True)
+            return None
+
+    def store_log(self, store: Store, log: Any) -> Any:
+        """Log the session and drop the resumable record in one write; then decide."""
+        if self.result.saver_idle is not None:
+            self.result.saver_idle.wait(timeout=5)
+        store.finish_active_session(log)
+        decision = None
+        if isinstance(log, RunWalkLog):
+            snapshot = store.snapshot()
+            if snapshot.profile is not None:
+                decision = decide_next_stage(snapshot.profile, snapshot.history, log)
+        return (log, decision)
+
+    def after_save(self, result: Any) -> None:
+        """Show the engine's decision for next time."""
+        log, decision = result
+        self.decision = decision
+        self.set_message("✔ Saved. Press enter to close.")
+        text = ""
+        if decision is not None:
+            word = OUTCOME_WORDS.get(decision.outcome, decision.outcome.upper())
+            nxt = f" → next session: stage {decision.next_stage}" if decision.next_stage else ""
+            text = f"{word}{nxt}\n{decision.reason}"
+        elif max(log.pain_during, log.pain_after) >= FLARE_PAIN:
+            text = "⚠ FLARE: pain 4 or more — 48 hours of acute care come first."
+        self.query_one("#summary-decision", Static).update(text)
+        self.query_one("#summary-decision", Static).set_class(bool(text), "panel")
+
+    def discarded(self) -> None:
+        """Forget the resumable record (off the event loop, in an app worker that outlives us)."""
+        store, idle, app = self.runback.store, self.result.saver_idle, self.app
+
+        def clear() -> None:
+            if idle is not None:
+                idle.wait(timeout=5)
+            try:
+                store.clear_active_session()
+            except StoreError as error:
+                app.call_from_thread(app.notify, f"Not discarded: {error}", severity="error")
+
+        app.run_worker(clear, thread=True, group="active-session")

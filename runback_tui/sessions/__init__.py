@@ -1,0 +1,1 @@
+"""Session running: the pure controller, cue delivery, the resumable record and app hooks."""

@@ -73,7 +73,8 @@ class ResumeScreen(ModalScreen[str]):
                 Option(f"▶ Resume at {self.now_position.label}", id="resume"),
                 Option(
                     f"Finish and log what was done by the last save "
-                    f"({self.saved_position.repeats_done} repeats)",
+                    f"({self.saved_position.repeats_done} "
+                    f"repeat{'' if self.saved_position.repeats_done == 1 else 's'})",
                     id="log",
                 ),
                 Option("Discard it (nothing is logged)", id="discard"),

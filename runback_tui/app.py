@@ -7,8 +7,10 @@ import sys
 from pathlib import Path
 from typing import ClassVar
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.geometry import Size
 from textual.screen import Screen
 
 from runback_tui.domain.clock import Clock, SystemClock
@@ -84,6 +86,17 @@ class RunbackApp(App[None]):
         install_session_signal_handlers(self)
         if self.current_profile() is not None:
             offer_unfinished_session(self)
+        self.screen_change_signal.subscribe(self, self._check_size)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Cover the screen with 'make the window larger' while the terminal is too small."""
+        self._check_size(size=event.size)
+
+    def _check_size(self, _screen: object = None, size: Size | None = None) -> None:
+        """Show or remove the too-small notice on the current screen."""
+        from runback_tui.screens.too_small import sync_too_small
+
+        sync_too_small(self, size)
 
     def current_profile(self) -> Profile | None:
         """The stored profile, None before onboarding or when the file cannot be read."""
@@ -218,5 +231,8 @@ def run_tui(path: Path, *, speed: float = 1.0) -> int:
         # its full passes (pauses a frame can feel) never walk them again.
         gc.freeze()
         gc.enable()
+    from runback_tui.screens.too_small import follow_real_terminal_size
+
+    follow_real_terminal_size()
     make_app(store, speed=speed).run()
     return 0

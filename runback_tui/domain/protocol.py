@@ -396,6 +396,30 @@ def _session_key(session: Session) -> tuple[date, str, str, str]:
     return (session.date, session.kind, session.id, session.model_dump_json())
 
 
+def _short_key(session: Session) -> tuple[date, str, str]:
+    """The first three parts of :func:`_session_key` (unique in any stored file)."""
+    return (session.date, session.kind, session.id)
+
+
+def _sorted_sessions(sessions: Iterable[Session]) -> tuple[Session, ...]:
+    """Sessions in :func:`_session_key` order, serialising only those that tie without it.
+
+    Ids are unique in a stored file, so the content is almost never needed; sorting by it
+    anyway cost more than the rest of the plan on years of history.
+    """
+    result = sorted(sessions, key=_short_key)
+    start = 0
+    while start < len(result):
+        key = _short_key(result[start])
+        end = start + 1
+        while end < len(result) and _short_key(result[end]) == key:
+            end += 1
+        if end - start > 1:
+            result[start:end] = sorted(result[start:end], key=_session_key)
+        start = end
+    return tuple(result)
+
+
 def _session_pain(session: Session) -> int:
     """The highest pain a session logged, -1 when it logged none."""
     if isinstance(session, RunWalkLog | RunLog):
@@ -437,7 +461,7 @@ class _Facts:
     def collect(cls, history: History, on: date) -> _Facts:
         """Filter *history* to records dated on or before *on* and index it."""
         checkins = _merge_checkins(c for c in history.checkins if c.date <= on)
-        sessions = tuple(sorted((s for s in history.sessions if s.date <= on), key=_session_key))
+        sessions = _sorted_sessions(s for s in history.sessions if s.date <= on)
         by_date: dict[date, list[Session]] = defaultdict(list)
         for session in sessions:
             by_date[session.date].append(session)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import ValidationError
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
@@ -29,6 +29,7 @@ from runback_tui.screens.forms import (
     failure_text,
     focus_first,
     note_problem,
+    report_from_worker,
 )
 from runback_tui.storage.durable import StoreError
 from runback_tui.storage.store import Store
@@ -243,7 +244,7 @@ class CheckInScreen(Screen[None]):
             return
         self._saving = True
         message.update("Saving…")
-        self._write(self.runback.store, checkin)
+        self._write(self.runback.store, checkin, self.app)
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:
@@ -256,19 +257,30 @@ class CheckInScreen(Screen[None]):
         self.app.pop_screen()
 
     @work(thread=True, exclusive=True, group="store-write")
-    def _write(self, store: Store, checkin: CheckIn) -> None:
+    def _write(self, store: Store, checkin: CheckIn, app: App[Any]) -> None:
         """Save in a thread; report back with a message, never touching widgets."""
         try:
             replaced = store.save_checkin(checkin)
         except StoreError as error:
-            self.post_message(StoreWriteFailed(str(error)))
+            report_from_worker(
+                app, self, StoreWriteFailed(str(error)), f"Check-in not saved: {error}", error=True
+            )
             return
-        self.post_message(StoreWriteDone((checkin, replaced)))
+        verb = "replaced" if replaced else "saved"
+        report_from_worker(
+            app,
+            self,
+            StoreWriteDone((checkin, replaced)),
+            f"Check-in {verb}: pain {checkin.pain}/10.",
+            error=False,
+        )
 
     def on_store_write_failed(self, message: StoreWriteFailed) -> None:
         """Say what went wrong and keep the answers for a retry."""
         self._saving = False
-        self.query_one("#form-message", Static).update(failure_text(message.problem))
+        form_message = self.query_one("#form-message", Static)
+        form_message.update(failure_text(message.problem))
+        self.call_after_refresh(self.query_one("#form").scroll_end, animate=False)
         self.notify(message.problem, title="Check-in not saved", severity="error", markup=False)
 
     def on_store_write_done(self, message: StoreWriteDone) -> None:

@@ -11,7 +11,7 @@ pain range (``w``) or the events filter (``f``) only redraws from the cached dat
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -127,6 +127,10 @@ class TextChart(Widget):
         self.refresh(layout=True)
 
 
+_last_data: tuple[object, date, DashboardData] | None = None
+"""The last aggregates computed, with the snapshot (one per file version) and date they are for."""
+
+
 class DashboardScreen(Screen[None]):
     """Progress at a glance, refreshed live when another Runback process writes the file."""
 
@@ -222,11 +226,21 @@ class DashboardScreen(Screen[None]):
         return (self.runback.store.data_version(), self.runback.clock.today())
 
     def _compute(self) -> DashboardData | None:
-        """Runs in a worker thread: read the store and compute every aggregate once."""
+        """Runs in a worker thread: read the store and compute every aggregate once.
+
+        Kept per file version and date, so opening the dashboard again does not recompute.
+        """
+        global _last_data
         snapshot = self.runback.store.snapshot()
         if snapshot.profile is None:
             return None
-        return compute_dashboard(snapshot.profile, snapshot.history, self.runback.clock.today())
+        today = self.runback.clock.today()
+        cached = _last_data
+        if cached is not None and cached[0] is snapshot and cached[1] == today:
+            return cached[2]
+        data = compute_dashboard(snapshot.profile, snapshot.history, today)
+        _last_data = (snapshot, today, data)
+        return data
 
     @on(LiveData.Updated)
     def _data_updated(self, message: LiveData.Updated) -> None:

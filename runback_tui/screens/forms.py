@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from pydantic import TypeAdapter, ValidationError
+from textual.app import App
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input
@@ -33,6 +34,21 @@ class StoreWriteDone(Message):
         super().__init__()
         self.result = result
         """Whatever the write returned (e.g. True when a check-in was replaced)."""
+
+
+def report_from_worker(
+    app: App[Any], screen: Screen[Any], message: Message, orphan_text: str, *, error: bool
+) -> None:
+    """Post *message* to *screen* from a worker thread; notify through *app* if it is gone.
+
+    A save can outlast its screen (the user pressed escape while the lock was held): the
+    result must still reach the user, as a notification on whatever screen is showing.
+    *app* is passed in because a detached screen no longer knows its app.
+    """
+    if screen.is_attached and screen.post_message(message):
+        return
+    severity = "error" if error else "information"
+    app.call_from_thread(app.notify, orphan_text, severity=severity, markup=False)
 
 
 def note_problem(text: str, label: str = "Note") -> str | None:

@@ -266,7 +266,9 @@ class ProfileFormScreen(Screen[None]):
     def on_store_write_failed(self, message: StoreWriteFailed) -> None:
         """Say what went wrong and keep the answers for a retry."""
         self._saving = False
-        self.query_one("#form-message", Static).update(failure_text(message.problem))
+        form_message = self.query_one("#form-message", Static)
+        form_message.update(failure_text(message.problem))
+        self.call_after_refresh(self.query_one("#form").scroll_end, animate=False)
         self.notify(message.problem, title="Not saved", severity="error", markup=False)
 
     def on_store_write_done(self, message: StoreWriteDone) -> None:

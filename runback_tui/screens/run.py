@@ -14,6 +14,7 @@ on SIGHUP/SIGTERM and on quit.
 from __future__ import annotations
 
 import contextlib
+from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -289,12 +290,20 @@ class RunSessionScreen(TimerScreen):
         return make_record(
             self.spec,
             self.controller,
-            day=self.record.date if self.record else clock.today(),
+            day=self.start_day(),
             started_at=self._started_at,
             pauses=self._pauses,
             now=clock.now(),
             speed=clock_speed(self.runback),
         )
+
+    def start_day(self) -> date:
+        """The date the session counts for: the day it started (23:50 → 00:20 is one run)."""
+        if self.record is not None:
+            return self.record.date
+        if self._started_at is not None:
+            return self._started_at.date()
+        return self.runback.clock.today()
 
     def save_active(self) -> None:
         """Save the resumable record in the background."""
@@ -424,7 +433,7 @@ class RunSessionScreen(TimerScreen):
         record = self.record
         result = RunResult(
             spec=self.spec,
-            day=record.date if record else self.runback.clock.today(),
+            day=self.start_day(),
             completed=done,
             repeats_done=repeats_done(self.timeline, elapsed, skipped),
             elapsed_s=elapsed,

@@ -11,6 +11,7 @@ only reads the clock and compares text: widgets repaint when what they show chan
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App, ComposeResult
@@ -367,6 +368,8 @@ class RoutineResult:
     """True when pain of 4 or more stopped the session."""
     ice_minutes: float | None = None
     """Minutes of ice done in the session (the relief routine), to record for the next-ice time."""
+    day: date | None = None
+    """The date the session started, which it is logged on (None: the date it is saved)."""
 
 
 class RoutineSessionScreen(TimerScreen):
@@ -378,6 +381,12 @@ class RoutineSessionScreen(TimerScreen):
         super().__init__(timeline)
         self.routine_id = routine_id
         """The routine's id (or the exercise's, for a single exercise)."""
+        self.start_day: date | None = None
+        """The date the routine started (a routine across midnight counts for that day)."""
+
+    def after_start(self) -> None:
+        """Note the start date."""
+        self.start_day = self.runback.clock.today()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -518,5 +527,6 @@ class RoutineSessionScreen(TimerScreen):
             max_pain=self.controller.max_pain,
             flare=flare,
             ice_minutes=self._ice_minutes(),
+            day=self.start_day,
         )
         replace_screen(self.app, RoutineSummaryScreen(result))

@@ -186,6 +186,7 @@ class RoutineSummaryScreen(SummaryScreen):
         """What the session did."""
         self.suggest_relief = result.flare
         """True when the flare rule applies: `f` starts the relief routine."""
+        self._stored_log: RoutineLog | None = None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offer the relief routine only after a flare."""
@@ -224,7 +225,7 @@ class RoutineSummaryScreen(SummaryScreen):
         result = self.result
         try:
             return RoutineLog(
-                date=self.runback.clock.today(),
+                date=result.day or self.runback.clock.today(),
                 routine_id=result.routine_id,
                 pain_during=self.query_one("#pain-during", PainScale).value,
                 pain_after=self.query_one("#pain-after", PainScale).value,
@@ -237,13 +238,19 @@ class RoutineSummaryScreen(SummaryScreen):
             return None
 
     def store_log(self, store: Store, log: Any) -> Any:
-        """Store the routine log, and the ice block of a relief routine."""
-        store.add_session(log)
+        """Store the routine log, and the ice block of a relief routine.
+
+        Two writes: when the first lands and the second fails, a retry must not log the
+        routine twice, so the stored log is remembered and only the ice is tried again.
+        """
+        if self._stored_log is None:
+            store.add_session(log)
+            self._stored_log = log
         minutes = self.result.ice_minutes
         if minutes:
             start = self.runback.clock.now()
             store.log_ice(start, minutes, completed=True)
-        return log
+        return self._stored_log
 
     def after_save(self, result: Any) -> None:
         """Say it was saved; suggest relief after a flare."""

@@ -420,3 +420,15 @@ def test_snapshot_cache_sees_writes_from_another_store(data_path: Path) -> None:
     assert second.history().checkins == []
     first.save_checkin(CheckIn(date=date(2026, 11, 2), pain=4))
     assert [c.pain for c in second.history().checkins] == [4]
+
+
+def test_a_retried_session_save_is_stored_once_and_a_clashing_id_refused(store: Store) -> None:
+    log = CrossLog(date=date(2026, 11, 3), activity="pool_run", minutes=25)
+    store.add_session(log)
+    store.add_session(log)  # a retry after an ambiguous failure
+    assert len(store.history().sessions) == 1
+    before = store.path.read_bytes()
+    clash = CrossLog(id=log.id, date=date(2026, 11, 4), activity="cycle_easy", minutes=15)
+    with pytest.raises(ConflictError, match="already stored"):
+        store.add_session(clash)
+    assert store.path.read_bytes() == before

@@ -526,7 +526,10 @@ DEMO_SUB_TITLE = "DEMO · made-up data, nothing is kept"
 
 
 def launch(app: App[None]) -> None:
-    """Run the app (a seam the tests replace)."""
+    """Run the app (a seam the tests replace), following the terminal's real size."""
+    from runback_tui.screens.too_small import follow_real_terminal_size
+
+    follow_real_terminal_size()
     app.run()
 
 

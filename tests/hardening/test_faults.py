@@ -108,8 +108,10 @@ async def test_checkin_save_meets_a_fault_keeps_the_answers_and_retries(
             assert "Not saved" in message and FAULT_WORDS[kind] in message
             assert "ctrl+s to try again" in message
             assert FAULT_WORDS[kind] in notifications(app)  # a toast on screen, too
+            # in view, not scrolled off (the scroll lands after a refresh: wait for it)
+            await wait_until(pilot, lambda: "try again" in screen_text(app))
             shown = screen_text(app)
-            assert "Not saved" in shown and "try again" in shown  # in view, not scrolled off
+            assert "Not saved" in shown and "try again" in shown
             assert file_bytes(store.path) == before
             assert screen.query_one("#pain", PainScale).value == 3
             assert screen.query_one("#note", Input).value == "long drive yesterday"
@@ -241,8 +243,10 @@ async def test_a_held_lock_never_freezes_the_ui_and_says_what_happened(
             assert time.monotonic() - started >= timeout
             message = message_of(app, "#form-message")
             assert "kept the file locked" in message and f"Runback process {holder.process.pid}"
+            # in view, not scrolled off (the scroll lands after a refresh: wait for it)
+            await wait_until(pilot, lambda: "try again" in screen_text(app))
             shown = screen_text(app)
-            assert "Not saved" in shown and "try again" in shown  # in view, not scrolled off
+            assert "Not saved" in shown and "try again" in shown
             assert file_bytes(store.path) == before
             assert form.query_one("#pain", PainScale).value == 4
             holder.release()

@@ -29,6 +29,7 @@ from runback_tui.screens.forms import (
     failure_text,
     focus_first,
     note_problem,
+    refuse_save,
     report_from_worker,
 )
 from runback_tui.storage.durable import StoreError
@@ -229,21 +230,17 @@ class CheckInScreen(Screen[None]):
         """Validate, then store the check-in off the event loop."""
         if self._saving:
             return
-        message = self.query_one("#form-message", Static)
         problems = self._validate()
         if problems:
-            message.update("Not saved — fix this first:\n" + "\n".join(problems))
-            self.notify("Not saved: " + problems[0], severity="error", markup=False)
+            refuse_save(self, problems)
             return
         try:
             checkin = self._build()
         except ValidationError as error:
-            text = describe_validation_error(error, FIELD_NAMES)
-            message.update("Not saved — fix this first:\n" + text)
-            self.notify("Not saved: " + text, severity="error", markup=False)
+            refuse_save(self, [describe_validation_error(error, FIELD_NAMES)])
             return
         self._saving = True
-        message.update("Saving…")
+        self.query_one("#form-message", Static).update("Saving…")
         self._write(self.runback.store, checkin, self.app)
 
     @on(Button.Pressed, "#save")

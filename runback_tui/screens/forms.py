@@ -79,3 +79,13 @@ def focus_first(screen: Screen[Any], selector: str) -> None:
 def failure_text(problem: str) -> str:
     """The message shown on a form when saving failed."""
     return f"✗ Not saved: {problem}\nYour answers are still here: press ctrl+s to try again."
+
+
+def refuse_save(screen: Screen[Any], problems: list[str]) -> None:
+    """Say why a form was not saved: under the form (#form-message) and in a toast."""
+    from textual.widgets import Static
+
+    screen.query_one("#form-message", Static).update(
+        "Not saved — fix this first:\n" + "\n".join(problems)
+    )
+    screen.notify("Not saved: " + problems[0], severity="error", markup=False)

@@ -33,6 +33,7 @@ from runback_tui.screens.forms import (
     apply_cursor_setting,
     failure_text,
     focus_first,
+    refuse_save,
 )
 from runback_tui.storage.durable import StoreError
 from runback_tui.storage.store import Store
@@ -223,22 +224,18 @@ class ProfileFormScreen(Screen[None]):
         """Validate, then store the profile off the event loop."""
         if self._saving:
             return
-        message = self.query_one("#form-message", Static)
         problems = self._validate()
         if problems:
-            message.update("Not saved — fix this first:\n" + "\n".join(problems))
-            self.notify("Not saved: " + problems[0], severity="error", markup=False)
+            refuse_save(self, problems)
             return
         try:
             profile = self.build_profile()
             shoe = self.build_shoe()
         except ValidationError as error:
-            text = describe_validation_error(error, PROFILE_FIELDS)
-            message.update("Not saved — fix this first:\n" + text)
-            self.notify("Not saved: " + text, severity="error", markup=False)
+            refuse_save(self, [describe_validation_error(error, PROFILE_FIELDS)])
             return
         self._saving = True
-        message.update("Saving…")
+        self.query_one("#form-message", Static).update("Saving…")
         self._write(self.runback.store, profile, shoe)
 
     @on(Button.Pressed, "#save")

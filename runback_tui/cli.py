@@ -621,7 +621,7 @@ def cmd_serve(ctx: Context, args: argparse.Namespace) -> int:
             f"--host: {args.host!r} is not a loopback address (allowed: 127.0.0.1, ::1, "
             f"localhost).\n{TUNNEL_RECIPE}"
         )
-    ctx.store.snapshot()  # refuse a corrupt or newer file before serving it
+    ctx.profile()  # refuses a corrupt or newer file, and (interface.md) a file with no profile
     ctx.say(f"Runback on http://{args.host}:{args.port} (this machine only); ctrl+c stops.")
     serve(ctx.store.path, args.host, args.port, args.speed)
     return EXIT_OK

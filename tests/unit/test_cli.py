@@ -216,7 +216,17 @@ def test_duplicate_shoe_exit_2(cli: CliRunner, ready: Path) -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [("checkin", "--pain", "1"), ("clear",), ("shoe", "add", "X"), ("shoe", "list"), ("export",)],
+    [
+        ("checkin", "--pain", "1"),
+        ("clear",),
+        ("shoe", "add", "X"),
+        ("shoe", "list"),
+        ("export",),
+        ("today",),
+        ("report",),
+        ("serve",),
+        ("log", "cross", "pool_run", "--minutes", "20"),
+    ],
 )
 def test_no_profile_exit_2(cli: CliRunner, data_path: Path, args: tuple[str, ...]) -> None:
     result = cli(*args)

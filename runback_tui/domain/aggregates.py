@@ -66,6 +66,7 @@ from runback_tui.domain.protocol import (
     _Replay,
     _rest_day,
     _week_plan,
+    phase_title,
 )
 
 ADHERENCE_WEEKS = 12
@@ -734,23 +735,6 @@ def shoe_wear(timeline: Timeline) -> tuple[ShoeWear, ...]:
 
 # ---------------------------------------------------------------------------------------------
 # Where you are.
-
-
-def phase_title(plan: DayPlan) -> str:
-    """The phase in a few words, with a word marker for paused and acute days."""
-    if plan.phase == "paused":
-        return "PAUSED · red flag: no running until a professional clears you"
-    if plan.phase == "acute":
-        until = plan.acute_until.isoformat() if plan.acute_until else "tomorrow"
-        return f"ACUTE CARE · 48-hour protocol until the end of {until}"
-    if plan.phase == "movement":
-        return "Phase 1 · pain-free movement"
-    if plan.phase == "run_walk":
-        return f"Phase 2 · run-walk intervals, stage {plan.current_stage or 1} of 3"
-    build = plan.build
-    if build is None:
-        return "Phase 3 · build"
-    return f"Phase 3 · build week {build.week}" + (" (deload)" if build.deload else "")
 
 
 def milestones(timeline: Timeline) -> tuple[str, ...]:

@@ -1278,6 +1278,24 @@ _PHASE_TEXT: dict[Phase, str] = {
 }
 
 
+def phase_title(plan: DayPlan) -> str:
+    """The phase in a few words, e.g. 'Phase 2 · run-walk intervals (stage 1)'."""
+    if plan.phase == "paused":
+        return "PAUSED · red flag — no running until a professional clears you"
+    if plan.phase == "acute":
+        until = plan.acute_until.isoformat() if plan.acute_until else "tomorrow"
+        return f"ACUTE CARE · 48-hour protocol until the end of {until}"
+    if plan.phase == "movement":
+        return "Phase 1 · pain-free movement"
+    if plan.phase == "run_walk":
+        stage = plan.current_stage
+        return "Phase 2 · run-walk intervals" + (f" (stage {stage} of 3)" if stage else "")
+    build = plan.build
+    if build is None:
+        return "Phase 3 · build"
+    return f"Phase 3 · build week {build.week}" + (" (deload week)" if build.deload else "")
+
+
 def explain_phase(plan: DayPlan) -> str:
     """A short paragraph explaining the plan's phase and today's main reason."""
     text = _PHASE_TEXT[plan.phase]

@@ -33,6 +33,7 @@ from runback_tui.domain.models import (
     RunLog,
     RunWalkLog,
 )
+from runback_tui.domain.protocol import phase_title
 
 DEFAULT_WEEKS = 12
 """Weeks a report covers unless told otherwise."""
@@ -138,7 +139,7 @@ def build_report(
     )
     items = [
         f"Program day 1: {_d(profile.start_date)}; today is program day {plan.day}.",
-        f"Current phase: {agg.phase_title(plan)}.",
+        f"Current phase: {phase_title(plan)}.",
         f"Distances in {'kilometres' if units == 'km' else 'miles'}.",
         f"History answers: {history_answers}.",
     ]

@@ -13,7 +13,7 @@ from textual.widgets import Footer, Header, Static
 
 from runback_tui.domain.exercises import tip_for
 from runback_tui.domain.models import CheckIn
-from runback_tui.domain.protocol import explain_phase
+from runback_tui.domain.protocol import explain_phase, phase_title
 from runback_tui.paths import stylesheet
 from runback_tui.screens.today import (
     ICE_GUIDANCE,
@@ -21,7 +21,6 @@ from runback_tui.screens.today import (
     Today,
     activity_label,
     ice_status,
-    phase_title,
     try_load_today,
     warning_line,
 )

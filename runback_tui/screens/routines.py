@@ -22,10 +22,11 @@ from runback_tui.domain.exercises import (
     ROUTINES,
     estimated_minutes_text,
 )
+from runback_tui.domain.protocol import phase_title
 from runback_tui.domain.timeline import build_exercise_timeline, build_routine_timeline
 from runback_tui.paths import stylesheet
 from runback_tui.screens.session import RoutineSessionScreen
-from runback_tui.screens.today import phase_title, try_load_today
+from runback_tui.screens.today import try_load_today
 
 if TYPE_CHECKING:
     from runback_tui.app import RunbackApp

@@ -27,7 +27,7 @@ from textual.widgets.option_list import Option
 
 from runback_tui.domain.exercises import ROUTINES, estimated_minutes_text, form_cue_for
 from runback_tui.domain.models import ActiveSession, PauseSpan
-from runback_tui.domain.protocol import FLARE_PAIN, STAGES
+from runback_tui.domain.protocol import FLARE_PAIN, STAGES, phase_title
 from runback_tui.domain.timeline import Segment, build_routine_timeline
 from runback_tui.paths import stylesheet
 from runback_tui.screens.session import (
@@ -37,7 +37,7 @@ from runback_tui.screens.session import (
     clock_speed,
     replace_screen,
 )
-from runback_tui.screens.today import phase_title, try_load_today
+from runback_tui.screens.today import try_load_today
 from runback_tui.sessions.active import (
     DEFAULT_RUN_MINUTES,
     MAX_RUN_MINUTES,

@@ -113,24 +113,6 @@ def activity_label(activity: str, plan: DayPlan) -> str:
     return ACTIVITY_LABELS.get(activity, activity.replace("_", " ").capitalize())
 
 
-def phase_title(plan: DayPlan) -> str:
-    """The phase in a few words, e.g. 'Phase 2 · run-walk intervals (stage 1)'."""
-    if plan.phase == "paused":
-        return "PAUSED · red flag — no running until a professional clears you"
-    if plan.phase == "acute":
-        until = plan.acute_until.isoformat() if plan.acute_until else "tomorrow"
-        return f"ACUTE CARE · 48-hour protocol until the end of {until}"
-    if plan.phase == "movement":
-        return "Phase 1 · pain-free movement"
-    if plan.phase == "run_walk":
-        stage = plan.current_stage
-        return "Phase 2 · run-walk intervals" + (f" (stage {stage} of 3)" if stage else "")
-    build = plan.build
-    if build is None:
-        return "Phase 3 · build"
-    return f"Phase 3 · build, week {build.week}" + (" (deload week)" if build.deload else "")
-
-
 def warning_line(warning: PlanWarning) -> tuple[str, str]:
     """A warning's word marker and its message."""
     return WARNING_MARKERS.get(warning.code, "⚠"), warning.message

@@ -31,6 +31,16 @@ from runback_tui.screens.today import try_load_today
 if TYPE_CHECKING:
     from runback_tui.app import RunbackApp
 
+GENTLE_ROUTINES = frozenset({"post_run", "desk_mobility", "relief"})
+"""Stretching, mobility and flare relief: the only routines offered while paused or acute
+(protocol.md §2 and §3: no strength work; the warm-up is for running, which is off too)."""
+GENTLE_EXERCISES = frozenset(
+    exercise_id
+    for routine_id in GENTLE_ROUTINES
+    for exercise_id in ROUTINES[routine_id].exercise_ids
+)
+"""The exercises of those routines."""
+
 
 def routine_line(routine_id: str, suggested: bool) -> str:
     """'★ 10-minute core · ~10 min · Daily in phase 1; any day after'."""
@@ -63,11 +73,14 @@ class RoutinesScreen(Screen[None]):
         plan = today.plan if today else None
         activities = plan.activities if plan else ()
         self.suggested = tuple(a for a in activities if a in ROUTINES)
+        resting = plan is not None and plan.phase in ("paused", "acute")
         yield Header()
         if plan is not None:
             head = f"Day {plan.day} · {phase_title(plan)}"
             if plan.phase == "paused":
                 head += "\nSTOP: no strength work while a red flag pauses the plan."
+            elif resting:
+                head += "\nAcute care: no strength work for 48 hours; relief, stretches and ice."
         else:
             head = problem or "No profile yet: today's suggestions appear after onboarding."
         yield Static(head, id="routines-plan", classes="panel")
@@ -82,14 +95,19 @@ class RoutinesScreen(Screen[None]):
         options.append(Option("Routines", id="h-routines", disabled=True))
         for routine_id in ROUTINES:
             if routine_id not in self.suggested:
-                options.append(Option(routine_line(routine_id, False), id=f"routine:{routine_id}"))
+                blocked = resting and routine_id not in GENTLE_ROUTINES
+                line = routine_line(routine_id, False) + (" · not today" if blocked else "")
+                options.append(Option(line, id=f"routine:{routine_id}", disabled=blocked))
         if "ice" not in activities:
             options.append(Option("  Ice timer · 15–20 min · acute days", id="ice"))
         options.append(None)
         options.append(Option("Single exercises", id="h-exercises", disabled=True))
         for exercise in EXERCISES.values():
-            line = f"  {exercise.name} · {exercise.dose.summary()}"
-            options.append(Option(line, id=f"exercise:{exercise.id}"))
+            blocked = resting and exercise.id not in GENTLE_EXERCISES
+            line = f"  {exercise.name} · {exercise.dose.summary()}" + (
+                " · not today" if blocked else ""
+            )
+            options.append(Option(line, id=f"exercise:{exercise.id}", disabled=blocked))
         yield OptionList(*options, id="routine-options")
         yield Static(id="routine-detail", classes="panel")
         yield Footer()

@@ -17,7 +17,7 @@ from runback_tui.sessions import cues as cue_module
 from runback_tui.storage.store import Store
 from runback_tui.widgets.countdown import Countdown, CueBanner, QuietStatic
 from runback_tui.widgets.pain_scale import PainScale
-from tests.ui.fixtures import NOW, seed_acute, seed_movement
+from tests.ui.fixtures import NOW, seed_acute, seed_movement, seed_paused
 from tests.ui.session_helpers import SIZE, app_for, settle, step, timer_screen
 
 
@@ -269,3 +269,25 @@ async def test_ice_timer_records_when_the_next_ice_is_due(store: Store, clock: F
         assert "Next ice due 09:47–10:47" in shown(app, "#session-next")
     due = store.next_ice_due()
     assert due is not None and due.strftime("%H:%M") == "09:47"
+
+
+@pytest.mark.parametrize("seed", [seed_paused, seed_acute], ids=["paused", "acute"])
+async def test_no_strength_work_is_offered_while_paused_or_acute(
+    store: Store, clock: FakeClock, seed: object
+) -> None:
+    seed(store)  # type: ignore[operator]
+    app = app_for(store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(RoutinesScreen())
+        await pilot.pause()
+        options = app.screen.query_one(OptionList)
+        enabled = {
+            option.id
+            for option in (options.get_option_at_index(i) for i in range(options.option_count))
+            if not option.disabled and option.id
+        }
+        for strength in ("routine:daily_core", "routine:posterior_chain", "exercise:plank"):
+            assert strength not in enabled
+        assert {"routine:relief", "routine:post_run", "exercise:childs_pose", "ice"} <= enabled
+        highlighted = options.highlighted_option
+        assert highlighted is not None and not highlighted.disabled

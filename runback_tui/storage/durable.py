@@ -18,7 +18,7 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -219,6 +219,38 @@ def dump_json_bytes(data: Any) -> bytes:
         data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
     )
     return text.encode("utf-8")
+
+
+def value_encoder() -> Callable[[Any], str]:
+    """A reusable encoder of one value, giving exactly the text dump_json_bytes writes for it.
+
+    Inside a larger object, ``dump_json_bytes`` writes each key and value as this encodes it
+    alone (compact separators, sorted keys, no indent), so a file can be assembled from
+    cached pieces.  CPython's C encoder is built once and reused; building it per value
+    (``json.dumps``) costs more than the encoding of a small document.
+    """
+    encoder = json.JSONEncoder(
+        ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+    )
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # pragma: no cover - CPython always has the C encoder
+        return encoder.encode
+    c_encode = make(
+        None,  # no circular-reference markers: JSON data has no cycles
+        encoder.default,
+        json.encoder.encode_basestring,  # what JSONEncoder uses with ensure_ascii=False
+        None,  # indent
+        ":",
+        ",",
+        True,  # sort_keys
+        False,  # skipkeys
+        False,  # allow_nan
+    )
+
+    def encode(value: Any) -> str:
+        return "".join(c_encode(value, 0))
+
+    return encode
 
 
 def read_file_bytes(path: Path) -> bytes | None:

@@ -9,19 +9,24 @@ snapshot is cached per file version (inode, size, mtime), so repeated reads cost
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import json
 import os
-from collections.abc import Callable, Iterator, Sequence
+from bisect import bisect_left, insort
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import compress, repeat
+from operator import eq, is_, is_not
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 from tinydb import Query, TinyDB
 from tinydb.storages import Storage
+from tinydb.table import Document, Table
 
 from runback_tui.domain.models import (
     ICE_NEXT_BY_H,
@@ -117,6 +122,8 @@ class Snapshot:
     """A run session under way, saved so it can be resumed."""
     ice: tuple[IceLog, ...] = ()
     """Ice blocks, oldest first."""
+    digest: str | None = None
+    """The digest of the file bytes this was read from (fastpath.digest); None: no file."""
 
 
 class _TablesStorage(Storage):
@@ -125,6 +132,12 @@ class _TablesStorage(Storage):
     def __init__(self, tables: Tables) -> None:
         self.tables = tables
         self.dirty = False
+        self.canonical: dict[str, Any] = {}
+        """Table name -> the table dict known to hold only canonical ids (``str(int(id))``)."""
+        self.lineage: dict[str, _Lineage] = {}
+        """Table name -> how its current dict came from the one the transaction started with."""
+        self.written: dict[str, _TableChunks] = {}
+        """The tables as last written (the serialisation cache, see _encode_tables)."""
 
     def read(self) -> Tables:
         return self.tables
@@ -137,10 +150,368 @@ class _TablesStorage(Storage):
         pass
 
 
+def _json_copy(value: Any) -> Any:
+    """A deep copy of parsed JSON (dicts, lists and scalars), much faster than copy.deepcopy."""
+    if type(value) is dict:
+        return {key: _json_copy(item) for key, item in value.items()}
+    if type(value) is list:
+        return [_json_copy(item) for item in value]
+    return value
+
+
+class _CopiedDocument(Document):
+    """A document handed to transaction code: a deep copy, so editing it changes nothing stored.
+
+    Stored documents are shared with the Store's remembered tables (see _Remembered); TinyDB's
+    own Document copies only the top level, which would let an edit of a nested list reach them.
+    """
+
+    def __init__(self, value: Any, doc_id: int) -> None:
+        super().__init__(_json_copy(dict(value)), doc_id)
+
+
+@dataclass(frozen=True)
+class _Lineage:
+    """A table dict made from *origin* by changing only the ids in *touched*."""
+
+    table: dict[str, Any]
+    origin: dict[str, Any] | None
+    touched: set[str]
+
+
+class _IntKeys(MutableMapping[int, Any]):
+    """A table dict keyed by canonical str ids, seen by int ids as TinyDB's updaters expect.
+
+    Records the ids it sets or deletes in *touched*.
+    """
+
+    __slots__ = ("data", "touched")
+
+    def __init__(self, data: dict[str, Any], touched: set[str]) -> None:
+        self.data = data
+        self.touched = touched
+
+    def __getitem__(self, doc_id: int) -> Any:
+        return self.data[str(doc_id)]
+
+    def __setitem__(self, doc_id: int, doc: Any) -> None:
+        key = str(doc_id)
+        self.touched.add(key)
+        self.data[key] = doc
+
+    def __delitem__(self, doc_id: int) -> None:
+        key = str(doc_id)
+        self.touched.add(key)
+        del self.data[key]
+
+    def __contains__(self, doc_id: object) -> bool:
+        return isinstance(doc_id, int) and str(doc_id) in self.data
+
+    def __iter__(self) -> Iterator[int]:
+        return map(int, self.data)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def clear(self) -> None:
+        self.touched.update(self.data)
+        self.data.clear()
+
+
+_MISSING = object()
+_DICT_GET: Callable[[Any, str, object], Any] = dict.get
+
+
+class _FieldIs:
+    """The TinyDB condition ``document[field] == value``, which _GuardedTable.search runs in C.
+
+    Like ``Query()[field] == value``: a document without the field does not match.
+    """
+
+    __slots__ = ("field", "value")
+
+    def __init__(self, field: str, value: Any) -> None:
+        self.field = field
+        self.value = value
+
+    def __call__(self, value: Mapping[Any, Any]) -> bool:
+        return bool(value.get(self.field, _MISSING) == self.value)
+
+    def __hash__(self) -> int:
+        return hash((self.field, self.value))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, _FieldIs):
+            return NotImplemented
+        return (self.field, self.value) == (other.field, other.value)
+
+
+class _GuardedTable(Table):
+    """A TinyDB table that never edits a stored document in place.
+
+    TinyDB's ``update`` changes the matching documents in place; they may be shared with the
+    Store's remembered tables, so every document of the table is replaced by a copy first
+    (slow, and no Store method needs it; insert, remove and truncate build new dicts).
+    """
+
+    document_class = _CopiedDocument
+
+    def _update_table(self, updater: Callable[[dict[int, Any]], None]) -> None:
+        """TinyDB's Table._update_table (4.x) without converting every id twice.
+
+        TinyDB hands its updaters a copy of the table keyed by int ids and converts them back
+        to str afterwards, which normalises ids (``"007"`` becomes ``"7"``).  A table whose ids
+        are known to be canonical already is copied and shown to the updater through
+        _IntKeys instead: the same result, in time independent of the table's size.
+        """
+        storage = self._storage
+        assert isinstance(storage, _TablesStorage)
+        tables = storage.read()
+        raw_table = tables.get(self.name)
+        if raw_table is None or storage.canonical.get(self.name) is raw_table:
+            table: dict[str, Any] = {} if raw_table is None else raw_table.copy()
+            line = storage.lineage.get(self.name)
+            if line is None or raw_table is None or line.table is not raw_table:
+                line = _Lineage(table, raw_table, set())
+            else:
+                line = _Lineage(table, line.origin, line.touched)
+            updater(_IntKeys(table, line.touched))  # type: ignore[arg-type]
+            storage.lineage[self.name] = line
+        else:
+            by_int = dict(zip(map(int, raw_table), raw_table.values(), strict=True))
+            updater(by_int)
+            table = dict(zip(map(str, by_int), by_int.values(), strict=True))
+            storage.lineage.pop(self.name, None)
+        tables[self.name] = table
+        storage.canonical[self.name] = table
+        storage.write(tables)
+        self.clear_cache()
+
+    def _get_next_id(self) -> int:
+        """TinyDB's Table._get_next_id: one more than the largest id, 1 in an empty table."""
+        if self._next_id is not None:
+            next_id: int = self._next_id
+        else:
+            table = self._read_table()
+            next_id = self._largest_id(table) + 1 if table else 1
+        self._next_id = next_id + 1  # type: ignore[assignment]
+        return next_id
+
+    def _largest_id(self, table: dict[str, Any]) -> int:
+        """The largest id in the (non-empty) *table*, from the ids last written when known."""
+        storage = self._storage
+        assert isinstance(storage, _TablesStorage)
+        before = storage.written.get(self.name)
+        if before is not None and before.int_ids:
+            if table is before.table:
+                return before.int_ids[-1]
+            line = storage.lineage.get(self.name)
+            if line is not None and line.table is table and line.origin is before.table:
+                # Only touched ids can have come or gone (and the table's ids are canonical).
+                present = [int(doc_id) for doc_id in line.touched if doc_id in table]
+                largest = max(present, default=-1)
+                for number in reversed(before.int_ids):
+                    if number <= largest:
+                        break
+                    if str(number) in table:
+                        largest = number
+                        break
+                return largest
+        return max(map(int, table))
+
+    def search(self, cond: Any) -> list[Document]:
+        """TinyDB's Table.search; a _FieldIs condition is tested in C."""
+        if type(cond) is not _FieldIs:
+            docs: list[Document] = super().search(cond)
+            return docs
+        table = self._read_table()
+        try:
+            values = map(_DICT_GET, table.values(), repeat(cond.field), repeat(_MISSING))
+            hits = list(compress(table.items(), map(eq, values, repeat(cond.value))))
+        except TypeError:  # a document that is not a dict
+            docs = super().search(cond)
+            return docs
+        return [self.document_class(doc, self.document_id_class(doc_id)) for doc_id, doc in hits]
+
+    @staticmethod
+    def _as_ours(document: Any) -> Any:
+        """A TinyDB Document as this table's document class (so TinyDB keeps its doc_id)."""
+        if isinstance(document, Document) and not isinstance(document, _CopiedDocument):
+            return _CopiedDocument(document, document.doc_id)
+        return document
+
+    def insert(self, document: Mapping[Any, Any]) -> int:
+        doc_id: int = super().insert(self._as_ours(document))
+        return doc_id
+
+    def insert_multiple(self, documents: Iterable[Mapping[Any, Any]]) -> list[int]:
+        doc_ids: list[int] = super().insert_multiple(map(self._as_ours, documents))
+        return doc_ids
+
+    def upsert(self, document: Mapping[Any, Any], cond: Any = None) -> list[int]:
+        doc_ids: list[int] = super().upsert(self._as_ours(document), cond)
+        return doc_ids
+
+    def _copy_documents(self) -> None:
+        self._update_table(lambda table: table.update({k: _json_copy(v) for k, v in table.items()}))
+
+    def update(self, *args: Any, **kwargs: Any) -> list[int]:
+        self._copy_documents()
+        result: list[int] = super().update(*args, **kwargs)
+        return result
+
+    def update_multiple(self, *args: Any, **kwargs: Any) -> list[int]:
+        self._copy_documents()
+        result: list[int] = super().update_multiple(*args, **kwargs)
+        return result
+
+
+class _TinyDB(TinyDB):
+    """TinyDB over _GuardedTable tables."""
+
+    table_class = _GuardedTable
+
+
+@dataclass(frozen=True)
+class _TableChunks:
+    """One table as last written, with the serialised form of each document and of the whole."""
+
+    table: dict[str, Any]
+    """The table dict written (identity tells an untouched table)."""
+    chunks: dict[str, bytes]
+    """doc id -> ``"id":{...}`` exactly as durable.dump_json_bytes writes it."""
+    body: bytes
+    """The chunks in id order joined by commas: the table is ``{`` body ``}``."""
+    int_ids: list[int] | None = None
+    """The ids as numbers, ascending (None if one is not a number): the next id is known."""
+
+
+@dataclass(frozen=True)
+class _Remembered:
+    """One version of the file this Store wrote or validated, kept to skip parsing it again.
+
+    Never changed once made: transactions give TinyDB a copy of the top-level dict (TinyDB
+    swaps whole table dicts into it) and never edit a table or a document in place
+    (_GuardedTable), so later versions share the unchanged documents.
+    """
+
+    raw: bytes
+    """The file's exact bytes."""
+    digest: str
+    """fastpath.digest(raw)."""
+    tables: Tables
+    """The parsed tables: equal to parsing raw (dict order aside)."""
+    chunks: dict[str, _TableChunks] = field(default_factory=dict)
+    """Serialisation cache of the tables written from here (empty after a plain read)."""
+    canonical: frozenset[str] = frozenset()
+    """Tables whose ids are known to be canonical (see _GuardedTable._update_table)."""
+
+
+def _encode_table(
+    table: dict[Any, Any],
+    before: _TableChunks | None,
+    parsed_docs: dict[str, Any],
+    line: _Lineage | None,
+    encode: Callable[[Any], str],
+) -> _TableChunks | None:
+    """One table serialised, re-encoding only the documents not in *before* (see _encode_tables)."""
+    if before is None:
+        chunks: dict[str, bytes] = {}
+        fresh: list[Any] = list(table)
+    elif line is not None and line.table is table and line.origin is before.table:
+        # Only the ids TinyDB set or deleted can differ from what was written last time.
+        old_docs = before.table
+        chunks = before.chunks.copy()
+        int_ids = before.int_ids.copy() if before.int_ids is not None else None
+        fresh = []
+        for doc_id in line.touched:
+            doc = table.get(doc_id, _MISSING)
+            was_there = doc_id in old_docs
+            if doc is _MISSING:
+                chunks.pop(doc_id, None)
+            elif doc is not old_docs.get(doc_id, _MISSING):
+                fresh.append(doc_id)
+            if int_ids is not None and was_there != (doc is not _MISSING):
+                if was_there:
+                    del int_ids[bisect_left(int_ids, int(doc_id))]
+                else:
+                    insort(int_ids, int(doc_id))
+    else:
+        old_docs = before.table
+        chunks = before.chunks.copy()
+        for doc_id in old_docs.keys() - table.keys():
+            del chunks[doc_id]
+        # Ids whose document is not the very object written last time (a loop in C).
+        fresh = list(
+            compress(table, map(is_not, table.values(), map(old_docs.get, table, repeat(_MISSING))))
+        )
+    if not all(type(doc_id) is str for doc_id in fresh):
+        return None  # TinyDB turns ids back into str; anything else is left to json.dumps
+    if before is None or line is None or line.table is not table or line.origin is not before.table:
+        try:
+            int_ids = sorted(map(int, table))
+        except ValueError:
+            int_ids = None
+    remembered = table.copy()
+    for doc_id in fresh:
+        doc = table[doc_id]
+        text = encode(doc)
+        chunks[doc_id] = encode(doc_id).encode("utf-8") + b":" + text.encode("utf-8")
+        if parsed_docs.get(doc_id, _MISSING) is not doc:
+            # Remember the parse of what was written, not the caller's object: equal to
+            # reading the file back, and shares nothing with the caller.
+            remembered[doc_id] = json.loads(text)
+    # json.dumps(sort_keys=True) order: ids compared as strings ("10" before "9").
+    body = b",".join(map(chunks.__getitem__, sorted(chunks)))
+    return _TableChunks(remembered, chunks, body, int_ids)
+
+
+def _encode_tables(
+    tables: Any,
+    previous: dict[str, _TableChunks],
+    parsed: Tables,
+    lineage: Mapping[str, _Lineage] | None = None,
+) -> tuple[bytes, Tables, dict[str, _TableChunks]] | None:
+    """Serialise *tables* exactly as durable.dump_json_bytes does, re-encoding only new documents.
+
+    A document is reused when it is the very object last written in *previous* (documents are
+    never edited in place, see _GuardedTable).  Returns the bytes, the tables to remember
+    (equal to parsing the bytes: a new document is replaced by the parse of its own text
+    unless it is the very object found in *parsed*, the tables parsed from the file) and
+    the new cache; None when *tables* is not the plain layout handled here (the caller then
+    falls back to dump_json_bytes).
+    """
+    if type(tables) is not dict or not all(type(name) is str for name in tables):
+        return None
+    encode = durable.value_encoder()
+    pieces: list[bytes] = []
+    remembered: Tables = {}
+    cache: dict[str, _TableChunks] = {}
+    for name in sorted(tables):
+        table = tables[name]
+        before = previous.get(name)
+        if before is None or table is not before.table:
+            if type(table) is not dict:
+                return None
+            parsed_table = parsed.get(name)
+            parsed_docs = parsed_table if type(parsed_table) is dict else {}
+            line = lineage.get(name) if lineage is not None else None
+            before = _encode_table(table, before, parsed_docs, line, encode)
+            if before is None:
+                return None
+        remembered[name] = before.table
+        cache[name] = before
+        pieces += (b",", encode(name).encode("utf-8"), b":{", before.body, b"}")
+    pieces[0:1] = [b"{"]  # the first table has no comma before it
+    pieces.append(b"}")
+    return b"".join(pieces), remembered, cache
+
+
 def _docs(tables: Tables, name: str) -> list[tuple[str, dict[str, Any]]]:
     """The documents of one table, in doc-id order."""
     table = tables.get(name, {})
-    return sorted(table.items(), key=lambda item: int(item[0]))
+    order = sorted(table, key=int)
+    return list(zip(order, map(table.__getitem__, order), strict=True))
 
 
 def _check_layout(tables: Any) -> None:
@@ -168,54 +539,111 @@ def _validate(table: str, doc_id: str, validator: Callable[[Any], T], doc: Any) 
         raise ValueError(f"document {doc_id} of {table!r} is invalid: {detail}") from None
 
 
-def decode_snapshot(tables: Tables, version: int) -> Snapshot:
-    """Validate every document; ValueError naming the table, document and field otherwise."""
-    profiles = [
-        _validate(PROFILE_TABLE, i, Profile.model_validate, d)
-        for i, d in _docs(tables, PROFILE_TABLE)
-    ]
+@dataclass(frozen=True)
+class _TableDecoded:
+    """What decode_snapshot made of one table."""
+
+    table: dict[str, Any]
+    """The table dict decoded (identity tells an unchanged table)."""
+    docs: dict[str, Any]
+    """doc id -> the very document object decoded."""
+    values: dict[str, Any]
+    """doc id -> what it was decoded to."""
+    ordered: list[Any]
+    """The decoded values in doc-id order."""
+
+
+_Decoded = dict[str, _TableDecoded]
+"""What decode_snapshot made of each table."""
+
+
+class _DecodeMemo:
+    """Reuses what an earlier decode_snapshot made of the very same document objects.
+
+    The Store keeps the tables of the file version it last read or wrote and shares their
+    unchanged documents with the next version (see _Remembered), so after a write only the
+    documents it added are validated again.  Validation depends on nothing but the document.
+    """
+
+    def __init__(self, previous: _Decoded | None = None) -> None:
+        self.previous: _Decoded = previous or {}
+        self.current: _Decoded = {}
+
+    def decode(self, tables: Tables, name: str, decode: Callable[[str, Any], T]) -> list[T]:
+        """The documents of one table decoded, in doc-id order."""
+        table = tables.get(name, {})
+        before = self.previous.get(name)
+        if before is not None and before.table is table:
+            self.current[name] = before
+            return list(before.ordered)
+        order = sorted(table, key=int)
+        docs = list(map(table.__getitem__, order))
+        if before is None:
+            values = [decode(doc_id, doc) for doc_id, doc in zip(order, docs, strict=True)]
+        else:
+            old = before.values
+            same = map(is_, map(before.docs.get, order, repeat(_MISSING)), docs)
+            values = [
+                old[doc_id] if reuse else decode(doc_id, doc)
+                for doc_id, doc, reuse in zip(order, docs, same, strict=True)
+            ]
+        docs_by_id = dict(zip(order, docs, strict=True))
+        values_by_id = dict(zip(order, values, strict=True))
+        self.current[name] = _TableDecoded(table, docs_by_id, values_by_id, values)
+        return list(values)
+
+
+def _decode_edit(doc_id: str, doc: Any) -> CheckInEdit:
+    """One document of the check-in edits table."""
+    body = dict(doc)
+    stamp = body.pop("replaced_at", None)
+    checkin = _validate(CHECKIN_EDITS_TABLE, doc_id, CheckIn.model_validate, body)
+    try:
+        replaced_at = datetime.fromisoformat(str(stamp))
+    except ValueError:
+        raise ValueError(
+            f"document {doc_id} of {CHECKIN_EDITS_TABLE!r} has no valid replaced_at"
+        ) from None
+    return CheckInEdit(checkin, replaced_at)
+
+
+def _validator(table: str, validator: Callable[[Any], T]) -> Callable[[str, Any], T]:
+    """A decoder validating each document of *table* with *validator*."""
+    return lambda doc_id, doc: _validate(table, doc_id, validator, doc)
+
+
+def decode_snapshot(tables: Tables, version: int, memo: _DecodeMemo | None = None) -> Snapshot:
+    """Validate every document; ValueError naming the table, document and field otherwise.
+
+    With *memo*, documents decoded before (the very same objects) are not validated again.
+    """
+    if memo is None:
+        memo = _DecodeMemo()
+    profiles = memo.decode(tables, PROFILE_TABLE, _validator(PROFILE_TABLE, Profile.model_validate))
     if len(profiles) > 1:
         raise ValueError("it holds more than one profile")
-    checkins = [
-        _validate(CHECKINS_TABLE, i, CheckIn.model_validate, d)
-        for i, d in _docs(tables, CHECKINS_TABLE)
-    ]
-    edits = []
-    for i, d in _docs(tables, CHECKIN_EDITS_TABLE):
-        body = dict(d)
-        stamp = body.pop("replaced_at", None)
-        checkin = _validate(CHECKIN_EDITS_TABLE, i, CheckIn.model_validate, body)
-        try:
-            replaced_at = datetime.fromisoformat(str(stamp))
-        except ValueError:
-            raise ValueError(
-                f"document {i} of {CHECKIN_EDITS_TABLE!r} has no valid replaced_at"
-            ) from None
-        edits.append(CheckInEdit(checkin, replaced_at))
-    clearances = [
-        _validate(CLEARANCES_TABLE, i, Clearance.model_validate, d)
-        for i, d in _docs(tables, CLEARANCES_TABLE)
-    ]
-    sessions = [
-        _validate(SESSIONS_TABLE, i, _SESSION_ADAPTER.validate_python, d)
-        for i, d in _docs(tables, SESSIONS_TABLE)
-    ]
-    shoes = [
-        _validate(SHOES_TABLE, i, Shoe.model_validate, d) for i, d in _docs(tables, SHOES_TABLE)
-    ]
-    settings_docs = [
-        _validate(SETTINGS_TABLE, i, Settings.model_validate, d)
-        for i, d in _docs(tables, SETTINGS_TABLE)
-    ]
-    active_docs = [
-        _validate(ACTIVE_SESSION_TABLE, i, ActiveSession.model_validate, d)
-        for i, d in _docs(tables, ACTIVE_SESSION_TABLE)
-    ]
+    checkins = memo.decode(
+        tables, CHECKINS_TABLE, _validator(CHECKINS_TABLE, CheckIn.model_validate)
+    )
+    edits = memo.decode(tables, CHECKIN_EDITS_TABLE, _decode_edit)
+    clearances = memo.decode(
+        tables, CLEARANCES_TABLE, _validator(CLEARANCES_TABLE, Clearance.model_validate)
+    )
+    sessions = memo.decode(
+        tables, SESSIONS_TABLE, _validator(SESSIONS_TABLE, _SESSION_ADAPTER.validate_python)
+    )
+    shoes = memo.decode(tables, SHOES_TABLE, _validator(SHOES_TABLE, Shoe.model_validate))
+    settings_docs = memo.decode(
+        tables, SETTINGS_TABLE, _validator(SETTINGS_TABLE, Settings.model_validate)
+    )
+    active_docs = memo.decode(
+        tables, ACTIVE_SESSION_TABLE, _validator(ACTIVE_SESSION_TABLE, ActiveSession.model_validate)
+    )
     if len(settings_docs) > 1:
         raise ValueError("it holds more than one settings document")
     if len(active_docs) > 1:
         raise ValueError("it holds more than one active session")
-    ice = [_validate(ICE_TABLE, i, IceLog.model_validate, d) for i, d in _docs(tables, ICE_TABLE)]
+    ice = memo.decode(tables, ICE_TABLE, _validator(ICE_TABLE, IceLog.model_validate))
     _refuse_duplicates("check-in date", [c.date.isoformat() for c in checkins])
     _refuse_duplicates("session id", [s.id for s in sessions])
     _refuse_duplicates("shoe name", [s.name.casefold() for s in shoes])
@@ -295,6 +723,10 @@ class Store:
         self._cache: tuple[tuple[int, int, int], Snapshot] | None = None
         self.validated_digest: str | None = None
         """Digest of the file version last validated or written here (fastpath.digest)."""
+        self._remembered: _Remembered | None = None
+        """The file version last written or validated here, parsed, to skip parsing it again."""
+        self._decoded: _Decoded = {}
+        """What the last snapshot made of each document (see _DecodeMemo)."""
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -355,18 +787,36 @@ class Store:
         raw = durable.read_file_bytes(self.path)
         if raw is None:
             return Snapshot(None, History(), (), CURRENT_VERSION)
-        if not raw.strip():
-            raise self._corrupt("it is empty")
-        tables, version = self._tables_from_bytes(raw)
+        known = self._remembered
+        if known is not None and raw == known.raw:
+            # The version this Store just wrote (or validated): its tables are at hand, their
+            # ids and layout checked when parsed or made by TinyDB; documents not decoded
+            # before are validated below.
+            tables, version = known.tables, CURRENT_VERSION
+            unknown = sorted(set(tables) - KNOWN_TABLES)
+            if unknown:
+                raise self._corrupt(f"it has a table {unknown[0]!r} that Runback does not know")
+        else:
+            known = None
+            if not raw.strip():
+                raise self._corrupt("it is empty")
+            tables, version = self._tables_from_bytes(raw)
+        memo = _DecodeMemo(self._decoded)
         try:
-            snap = decode_snapshot(tables, CURRENT_VERSION)
+            snap = decode_snapshot(tables, CURRENT_VERSION, memo)
         except ValueError as error:
             raise self._corrupt(str(error)) from None
         if version < CURRENT_VERSION:
             self.migrate_file()
             return self.snapshot()
+        self._decoded = memo.current
+        if known is None:
+            known = _Remembered(raw, fastpath.digest(raw), tables, {})
+            self._remembered = known
+        file_digest = known.digest
+        snap = dataclasses.replace(snap, digest=file_digest)
         self._cache = (key, snap)
-        self._vouch(fastpath.digest(raw))
+        self._vouch(file_digest)
         return snap
 
     def _vouch(self, file_digest: str) -> None:
@@ -407,7 +857,14 @@ class Store:
 
     @contextmanager
     def _transaction(self) -> Iterator[TinyDB]:
-        """Lock, load and validate, let the caller change the tables, then save atomically."""
+        """Lock, load and validate, let the caller change the tables, then save atomically.
+
+        The file version this Store last wrote or validated is remembered (_Remembered): when
+        the file still holds exactly those bytes, its tables are reused instead of parsed,
+        and only documents new since then are serialised (_encode_tables).  Bytes written by
+        anyone else take the full path.  The remembered state is dropped while a transaction
+        runs, so one that fails leaves none behind.
+        """
         directory = self.path.parent
         if not directory.exists():
             with durable.translate_write_errors(self.path):
@@ -416,14 +873,22 @@ class Store:
             _collector_paused(),
             durable.InterProcessLock(self.lock_path, self.path, self.lock_timeout),
         ):
+            known, self._remembered = self._remembered, None
             raw = durable.read_file_bytes(self.path)
             version = CURRENT_VERSION
+            chunks: dict[str, _TableChunks] = {}
+            canonical: frozenset[str] = frozenset()
+            digest: str | None = None
             if raw is None:
                 tables: Tables = {META_TABLE: {"1": {"schema_version": CURRENT_VERSION}}}
-            elif self._known_valid(fastpath.digest(raw)):
+                parsed: Tables = {}
+            elif known is not None and raw == known.raw:
+                tables = parsed = known.tables
+                chunks, canonical, digest = known.chunks, known.canonical, known.digest
+            elif self._known_valid(digest := fastpath.digest(raw)):
                 # Bytes validated before (here, or by another process per the sidecar): a
                 # plain parse is enough, and re-validating years of records is skipped.
-                tables = json.loads(raw)
+                tables = parsed = json.loads(raw)
             else:
                 if not raw.strip():
                     raise self._corrupt("it is empty")
@@ -434,18 +899,44 @@ class Store:
                     decode_snapshot(tables, CURRENT_VERSION)
                 except ValueError as error:
                     raise self._corrupt(str(error)) from None
-            db = TinyDB(tables, storage=_TablesStorage)
+                # Migrated tables were edited in memory: they are not the parse of any file.
+                parsed = tables if version == CURRENT_VERSION else {}
+            # TinyDB gets its own top-level dict: it swaps whole tables into it and edits
+            # neither a table dict nor (see _GuardedTable) a document it read, so *tables*
+            # stay as they were read.
+            db = _TinyDB(dict(tables), storage=_TablesStorage)
             storage = db.storage
             assert isinstance(storage, _TablesStorage)
+            storage.canonical = {name: tables[name] for name in canonical if name in tables}
+            storage.written = chunks
             yield db
             if storage.dirty or raw is None or version < CURRENT_VERSION:
-                payload = durable.dump_json_bytes(storage.tables)
+                try:
+                    encoded = _encode_tables(storage.tables, chunks, parsed, storage.lineage)
+                except Exception:  # a bug here must not lose a save: the plain path decides
+                    encoded = None
+                payload = durable.dump_json_bytes(storage.tables) if encoded is None else encoded[0]
                 with durable.translate_write_errors(self.path):
                     if raw is not None:
                         self._rotate_daily_backup(raw)
                     durable.atomic_write_bytes(self.path, payload)
                 # Every writer stores validated models, so the new version is valid too.
-                self._vouch(fastpath.digest(payload))
+                digest = fastpath.digest(payload)
+                self._vouch(digest)
+                if encoded is not None:
+                    written = storage.tables
+                    self._remembered = _Remembered(
+                        payload,
+                        digest,
+                        encoded[1],
+                        encoded[2],
+                        frozenset(n for n, t in storage.canonical.items() if written.get(n) is t),
+                    )
+            elif raw is not None and version == CURRENT_VERSION:
+                # Nothing changed: the file is as read, and valid.
+                if digest is None:
+                    digest = fastpath.digest(raw)
+                self._remembered = _Remembered(raw, digest, tables, chunks, canonical)
         self._cache = None
 
     def _write_migration_backup(self, raw: bytes, version: int) -> None:
@@ -481,12 +972,14 @@ class Store:
         day = checkin.date.isoformat()
         with self._transaction() as db:
             table = db.table(CHECKINS_TABLE)
-            existing = table.search(Query().date == day)
+            # Not Query().date == day: that runs Python for every check-in stored.
+            existing = table.search(_FieldIs("date", day))
             for doc in existing:
                 edit = dict(doc)
                 edit["replaced_at"] = self._now().isoformat(timespec="seconds")
                 db.table(CHECKIN_EDITS_TABLE).insert(edit)
-            table.remove(Query().date == day)
+            if existing:
+                table.remove(doc_ids=[doc.doc_id for doc in existing])
             table.insert(_dump(checkin))
         return bool(existing)
 

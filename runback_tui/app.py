@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import os
 import sys
+import threading
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.app import App
@@ -14,11 +17,15 @@ from textual.geometry import Size
 from textual.screen import Screen
 
 from runback_tui.domain.clock import Clock, SystemClock
-from runback_tui.domain.models import Profile
 from runback_tui.paths import stylesheet
 from runback_tui.screens.commands import RunbackCommands
+from runback_tui.storage import fastpath
 from runback_tui.storage.durable import StoreError
-from runback_tui.storage.store import Store
+
+if TYPE_CHECKING:
+    from runback_tui.domain.models import Profile
+    from runback_tui.screens.today import Today
+    from runback_tui.storage.store import Store
 
 _SCREEN_OF_ACTION = {
     "home": ("runback_tui.screens.home", "HomeScreen"),
@@ -56,15 +63,30 @@ class RunbackApp(App[None]):
 
     def __init__(
         self,
-        store: Store,
+        store: Store | None,
         clock: Clock,
         *,
+        data_path: Path | None = None,
+        home_view: dict[str, Any] | None = None,
         blink_cursor: bool = True,
         animations: bool = True,
     ) -> None:
+        """*store*, or None with *data_path* and the *home_view* cached for that file.
+
+        With a cached view, home's first frame is drawn from it and the Store (pydantic,
+        years of records) loads in a worker thread after that frame.
+        """
         super().__init__()
-        self.store = store
-        """The data file, the only way screens reach it."""
+        if store is None and (data_path is None or home_view is None):
+            raise ValueError("RunbackApp needs a store, or a data path and its home view")
+        self._store = store
+        self._store_lock = threading.Lock()
+        self.data_path: Path = store.path if store is not None else Path(str(data_path))
+        """The data file's path."""
+        self.home_view = home_view
+        """Home as cached for the file at start-up, None when the store was loaded first."""
+        self._remembered: tuple[str, object] | None = None
+        self._pending_views: tuple[Today, str] | None = None
         self.clock = clock
         """Injected time: tests pass a FakeClock."""
         self.blink_cursor = blink_cursor
@@ -72,21 +94,120 @@ class RunbackApp(App[None]):
         if not animations:
             self.animation_level = "none"
 
+    @property
+    def store(self) -> Store:
+        """The data file, the only way screens reach it (loaded on first use)."""
+        if self._store is None:
+            with self._store_lock:
+                if self._store is None:
+                    from runback_tui.storage.store import Store
+
+                    self._store = Store(self.data_path)
+        return self._store
+
+    @store.setter
+    def store(self, store: Store) -> None:
+        self._store = store
+        self.data_path = store.path
+
+    def data_version(self) -> tuple[int, int, int] | None:
+        """A token that changes whenever any process writes the file (a stat, no parsing)."""
+        if self._store is None:
+            return fastpath.file_version(self.data_path)
+        return self._store.data_version()
+
     def on_mount(self) -> None:
         """Open onboarding without a profile, else the home screen."""
         from runback_tui.screens.home import HomeScreen
-        from runback_tui.screens.onboarding import OnboardingScreen
-
-        self.push_screen(HomeScreen() if self.current_profile() else OnboardingScreen())
         from runback_tui.sessions.lifecycle import (
             install_session_signal_handlers,
             offer_unfinished_session,
         )
 
+        if self.home_view is not None:
+            # The view exists only for a file with a profile and no session under way.
+            self.push_screen(HomeScreen(self.home_view))
+        elif self.current_profile():
+            self.push_screen(HomeScreen())
+        else:
+            from runback_tui.screens.onboarding import OnboardingScreen
+
+            self.push_screen(OnboardingScreen())
         install_session_signal_handlers(self)
-        if self.current_profile() is not None:
+        if self.home_view is None and self.current_profile() is not None:
             offer_unfinished_session(self)
         self.screen_change_signal.subscribe(self, self._check_size)
+
+    def load_in_background(self) -> None:
+        """Load the store and today's plan in a worker thread (after home's first frame)."""
+        self.run_worker(self._load, thread=True, group="load", exit_on_error=False)
+
+    def _load(self) -> None:
+        """Worker: validate the file and plan today, then redraw home from what was read."""
+        from runback_tui.screens.today import try_load_today
+
+        try_load_today(self)
+        self.call_from_thread(self._loaded)
+
+    def _loaded(self) -> None:
+        """The store is loaded: redraw home from it (same view, or a newer one)."""
+        from runback_tui.screens.home import HomeScreen
+
+        gc.freeze()  # years of records: keep them out of the collector's full passes
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen):
+                screen.refresh_from_store()
+        self.data_loaded()
+
+    def warm_up(self) -> None:
+        """While home is idle, do in a worker thread what the next steps will need.
+
+        That is: compute the dashboard's aggregates, which are cached per file version and
+        date, so the first press of d finds them ready; then keep home's views for this file
+        version in the sidecar (see remember_views).  settled() is called when done.
+        """
+        self.run_worker(self._warm_up, thread=True, group="warm", exclusive=True,
+                        exit_on_error=False)  # fmt: skip
+
+    def _warm_up(self) -> None:
+        """Worker: the dashboard's data (the next key may be d), then the views ahead."""
+        from runback_tui.screens.dashboard import dashboard_data
+
+        with contextlib.suppress(StoreError):  # the dashboard says why when it is opened
+            dashboard_data(self)
+        pending, self._pending_views = self._pending_views, None
+        if pending is not None:
+            self._remember(*pending)
+        self.call_from_thread(self.settled)
+
+    def settled(self) -> None:
+        """Called when a warm-up is done (a hook for the benchmark)."""
+
+    def data_loaded(self) -> None:
+        """Called once the background load is done (a hook for the benchmark and tests)."""
+
+    def remember_views(self, today: Today) -> None:
+        """Keep home's views and today's plan for this file version in the sidecar.
+
+        Done by the next warm_up, off the event loop.  The next start (tomorrow's too) then
+        draws home without loading anything first.
+        """
+        if today.digest is None or today.session_under_way:
+            return  # with a session under way the next start must load, to offer resuming it
+        key = (today.digest, today.date)
+        if self._remembered != key:
+            self._remembered = key
+            self._pending_views = (today, today.digest)
+
+    def _remember(self, today: Today, digest: str) -> None:
+        """Compute the views ahead and write them into the sidecar (in a worker)."""
+        import json
+
+        from runback_tui.screens.homeview import views_ahead
+
+        views = views_ahead(today)
+        plan = json.dumps(today.plan.to_json(), ensure_ascii=False)
+        fastpath.remember(self.data_path, digest, plans={today.date.isoformat(): plan}, home=views)
 
     def on_resize(self, event: events.Resize) -> None:
         """Cover the screen with 'make the window larger' while the terminal is too small."""
@@ -105,9 +226,15 @@ class RunbackApp(App[None]):
         except StoreError:
             return None
 
+    def has_profile(self) -> bool:
+        """True once onboarding wrote a profile (known without loading for a cached home)."""
+        if self._store is None and self.home_view is not None:
+            return True
+        return self.current_profile() is not None
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide what cannot be done yet: screens need a profile; back needs somewhere to go."""
-        if action in NEEDS_PROFILE and self.current_profile() is None:
+        if action in NEEDS_PROFILE and not self.has_profile():
             return False
         if action in _SCREEN_OF_ACTION:
             return not self._showing(*_SCREEN_OF_ACTION[action])
@@ -122,7 +249,9 @@ class RunbackApp(App[None]):
         showing, so this never imports one (the dashboard's charts cost ~30 ms at start-up).
         """
         loaded = sys.modules.get(module)
-        return loaded is not None and isinstance(self.screen, getattr(loaded, name))
+        # A worker thread may be importing it right now: then the class may not exist yet.
+        screen_class = getattr(loaded, name, None)
+        return screen_class is not None and isinstance(self.screen, screen_class)
 
     def action_home(self) -> None:
         """Go back to the home screen."""
@@ -134,9 +263,8 @@ class RunbackApp(App[None]):
     def _open(self, screen: Screen[None]) -> None:
         """Show *screen* on top of home, replacing any other screen above home."""
         session = sys.modules.get("runback_tui.screens.session")  # never imported: none runs
-        if session is not None and any(
-            isinstance(s, session.TimerScreen) for s in self.screen_stack
-        ):
+        timer = getattr(session, "TimerScreen", None)
+        if timer is not None and any(isinstance(s, timer) for s in self.screen_stack):
             self.notify("A session is running: press escape on it to end it first.")
             return
         self.action_home()
@@ -217,8 +345,28 @@ def make_app(
     )
 
 
-def run_tui(path: Path, *, speed: float = 1.0) -> int:
-    """Open the TUI on *path*; returns the exit code."""
+def run_tui(path: Path, *, speed: float = 1.0, cached: bool = True) -> int:
+    """Open the TUI on *path*; returns the exit code.
+
+    When the sidecar holds home's view for the file exactly as it is (fastpath.cached checks
+    the digest), home is drawn from it at once and the store loads after the first frame.
+    Otherwise the file is read and validated first, so a bad file still exits 3 before any
+    screen opens.  *cached* False (``RUNBACK_FAST_PATH=0``) always loads first.
+    """
+    from runback_tui.screens.homeview import valid_view
+    from runback_tui.screens.too_small import follow_real_terminal_size
+
+    clock = SystemClock(speed)
+    real = Path(os.path.realpath(path))
+    view = (
+        valid_view(fastpath.cached(real, "home", clock.today()), clock.today()) if cached else None
+    )
+    if view is not None:
+        follow_real_terminal_size()
+        RunbackApp(None, clock, data_path=real, home_view=view).run()
+        return 0
+    from runback_tui.storage.store import Store
+
     store = Store(path)
     gc.disable()
     try:
@@ -231,8 +379,6 @@ def run_tui(path: Path, *, speed: float = 1.0) -> int:
         # its full passes (pauses a frame can feel) never walk them again.
         gc.freeze()
         gc.enable()
-    from runback_tui.screens.too_small import follow_real_terminal_size
-
     follow_real_terminal_size()
-    make_app(store, speed=speed).run()
+    make_app(store, clock).run()
     return 0

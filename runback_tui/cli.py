@@ -863,10 +863,12 @@ def run(
 
         clock = SystemClock()
     path = resolve_data_path(args.data, environ)
+    env = os.environ if environ is None else environ
+    fast = env.get("RUNBACK_FAST_PATH", "1") != "0"
     if args.command is None:
         from runback_tui.app import run_tui
 
-        return run_tui(path, speed=args.speed)
+        return run_tui(path, speed=args.speed, cached=fast)
     prog = " ".join(
         ["runback", args.command]
         + [
@@ -875,8 +877,6 @@ def run(
             if part
         ]
     )
-    env = os.environ if environ is None else environ
-    fast = env.get("RUNBACK_FAST_PATH", "1") != "0"
     wall = now or datetime.now
     # A subcommand is short-lived and builds thousands of long-lived records: the cyclic
     # garbage collector would only walk them again and again (about 50 ms on 20 years).

@@ -226,21 +226,8 @@ class DashboardScreen(Screen[None]):
         return (self.runback.store.data_version(), self.runback.clock.today())
 
     def _compute(self) -> DashboardData | None:
-        """Runs in a worker thread: read the store and compute every aggregate once.
-
-        Kept per file version and date, so opening the dashboard again does not recompute.
-        """
-        global _last_data
-        snapshot = self.runback.store.snapshot()
-        if snapshot.profile is None:
-            return None
-        today = self.runback.clock.today()
-        cached = _last_data
-        if cached is not None and cached[0] is snapshot and cached[1] == today:
-            return cached[2]
-        data = compute_dashboard(snapshot.profile, snapshot.history, today)
-        _last_data = (snapshot, today, data)
-        return data
+        """Runs in a worker thread: read the store and compute every aggregate once."""
+        return dashboard_data(self.runback)
 
     @on(LiveData.Updated)
     def _data_updated(self, message: LiveData.Updated) -> None:
@@ -503,3 +490,22 @@ class DashboardScreen(Screen[None]):
             detail.update(Text.assemble((f"{date_text} {label}: ", "bold"), sentence))
         else:
             detail.update("")
+
+
+def dashboard_data(app: RunbackApp) -> DashboardData | None:
+    """Every aggregate for the file as it is and the app's date; None without a profile.
+
+    Kept per file version and date, so opening the dashboard again does not recompute; the
+    app also calls this in a worker while home is idle, so the first open finds it ready.
+    """
+    global _last_data
+    snapshot = app.store.snapshot()
+    if snapshot.profile is None:
+        return None
+    today = app.clock.today()
+    cached = _last_data
+    if cached is not None and cached[0] is snapshot and cached[1] == today:
+        return cached[2]
+    data = compute_dashboard(snapshot.profile, snapshot.history, today)
+    _last_data = (snapshot, today, data)
+    return data

@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING
 
 from runback_tui.domain.exercises import ROUTINES, estimated_minutes_text
 from runback_tui.domain.models import History, IceLog, Profile
 from runback_tui.domain.protocol import DayPlan, PlanWarning, plan_for
+from runback_tui.screens.homeview import (  # noqa: F401  (re-exported for the screens)
+    ICE_GUIDANCE,
+    NOT_MEDICAL_ADVICE,
+    WAKING_UNTIL_HOUR,
+    ice_status,
+)
 from runback_tui.storage.durable import StoreError
 
 if TYPE_CHECKING:
     from runback_tui.app import RunbackApp
-
-ICE_GUIDANCE = "Ice 15–20 min every 2–3 waking hours, wrapped in a thin towel — never on bare skin."
-"""The acute-day ice rule (protocol.md §3)."""
-
-NOT_MEDICAL_ADVICE = (
-    "Runback is not medical advice and gives no diagnosis. Press ? for when to see a professional."
-)
-"""The note every advice screen links to (protocol.md)."""
 
 ACTIVITY_LABELS: dict[str, str] = {
     "run_walk": "Run-walk intervals",
@@ -45,9 +43,6 @@ WARNING_MARKERS: dict[str, str] = {
 }
 """A word marker per warning code, so meaning never rests on colour alone."""
 
-WAKING_UNTIL_HOUR = 22
-"""No ice reminders are suggested after this hour."""
-
 
 @dataclass(frozen=True)
 class Today:
@@ -61,6 +56,12 @@ class Today:
     """Everything stored."""
     plan: DayPlan
     """The engine's plan for the date."""
+    digest: str | None = None
+    """The digest of the file version read (fastpath.digest), None when unknown."""
+    session_under_way: bool = False
+    """True when a run session was saved as under way (it will be offered for resuming)."""
+    last_ice: IceLog | None = None
+    """The latest ice block in the same file version, if any."""
 
 
 _last: tuple[object, date, Today] | None = None
@@ -81,7 +82,15 @@ def load_today(app: RunbackApp) -> Today | None:
     if _last is not None and _last[0] is snapshot and _last[1] == on:
         return _last[2]
     plan = plan_for(snapshot.profile, snapshot.history, on)
-    today = Today(on, snapshot.profile, snapshot.history, plan)
+    today = Today(
+        on,
+        snapshot.profile,
+        snapshot.history,
+        plan,
+        snapshot.digest,
+        snapshot.active_session is not None,
+        max(snapshot.ice, key=lambda entry: entry.started_at) if snapshot.ice else None,
+    )
     _last = (snapshot, on, today)
     return today
 
@@ -116,18 +125,6 @@ def activity_label(activity: str, plan: DayPlan) -> str:
 def warning_line(warning: PlanWarning) -> tuple[str, str]:
     """A warning's word marker and its message."""
     return WARNING_MARKERS.get(warning.code, "⚠"), warning.message
-
-
-def ice_status(now: datetime, last: IceLog | None) -> str:
-    """When the next ice is due, from the latest logged ice block (protocol.md §3)."""
-    if now.hour >= WAKING_UNTIL_HOUR:
-        return "No more ice tonight: rest, and start again in the morning."
-    if last is None or last.started_at.date() != now.date():
-        return "No ice yet today: press e and choose the ice timer (15–20 min, thin towel)."
-    done = f"Last ice {last.started_at:%H:%M} ({last.minutes:g} min)"
-    if now < last.next_due_from:
-        return f"{done}. Next ice due {last.next_due_from:%H:%M}–{last.next_due_by:%H:%M}."
-    return f"{done}. Ice due now (since {last.next_due_from:%H:%M})."
 
 
 def is_paused(app: RunbackApp) -> bool:

@@ -44,7 +44,8 @@ SCHEMA_VERSION = 1
 """The schema_version the fast check-in writes into; must equal migrations.CURRENT_VERSION."""
 
 _CODE_DIRS = ("domain", "storage")
-_CODE_FILES = ("cli.py",)
+_CODE_FILES = ("cli.py", "screens/today.py", "screens/homeview.py")
+"""Files outside those folders whose code shapes a cached answer (home's view, plans)."""
 
 
 def default_data_path() -> Path:
@@ -96,7 +97,7 @@ def code_token() -> str:
                 st = os.stat(file)
             except OSError:
                 continue
-            parts.append(f"{file.name}:{st.st_size}:{st.st_mtime_ns}")
+            parts.append(f"{file.relative_to(package)}:{st.st_size}:{st.st_mtime_ns}")
         _code_token = hashlib.blake2b("|".join(parts).encode(), digest_size=12).hexdigest()
     return _code_token
 
@@ -161,23 +162,51 @@ def note_valid(data_path: Path, file_digest: str) -> None:
 
 def remember_plan(data_path: Path, file_digest: str, day: date, text: str) -> None:
     """Keep ``today --json``'s answer for *day* on the (validated) version *file_digest*."""
+    remember(data_path, file_digest, plans={day.isoformat(): text})
+
+
+def remember(
+    data_path: Path,
+    file_digest: str,
+    *,
+    plans: dict[str, str] | None = None,
+    home: dict[str, Any] | None = None,
+) -> None:
+    """Keep answers computed for the (validated) version *file_digest*, keyed by ISO date.
+
+    *plans* are ``today --json`` texts, *home* the home screen's views (screens/homeview.py).
+    Entries for the same version are kept (the newest win); another version's are dropped.
+    """
     current = read_sidecar(data_path)
-    plans: dict[str, str] = {}
+    kept: dict[str, dict[str, Any]] = {"plans": {}, "home": {}}
     if current is not None and current["valid"] == file_digest:
-        plans = {k: v for k, v in current["plans"].items() if isinstance(v, str)}
-    plans[day.isoformat()] = text
-    while len(plans) > MAX_CACHED_PLANS:
-        plans.pop(next(iter(plans)))
-    _write_sidecar(data_path, {"code": code_token(), "valid": file_digest, "plans": plans})
+        kept["plans"] = {k: v for k, v in current["plans"].items() if isinstance(v, str)}
+        old_home = current.get("home")
+        kept["home"] = dict(old_home) if isinstance(old_home, dict) else {}
+    for kind, new in (("plans", plans), ("home", home)):
+        entries = kept[kind]
+        entries.update(new or {})
+        while len(entries) > MAX_CACHED_PLANS:
+            entries.pop(min(entries))
+    _write_sidecar(data_path, {"code": code_token(), "valid": file_digest, **kept})
 
 
 def cached_plan(data_path: Path, day: date) -> str | None:
     """``today --json``'s answer for *day* when the sidecar holds it for the file as it is now."""
+    text = cached(data_path, "plans", day)
+    return text if isinstance(text, str) else None
+
+
+def cached(data_path: Path, kind: str, day: date) -> object | None:
+    """The sidecar's *kind* entry ("plans" or "home") for *day*, if it is for the file as it is.
+
+    The data file is read and hashed: an entry for any other version is never returned.
+    """
     content = read_sidecar(data_path)
     if content is None:
         return None
-    text = content["plans"].get(day.isoformat())
-    if not isinstance(text, str):
+    entries = content.get(kind)
+    if not isinstance(entries, dict) or day.isoformat() not in entries:
         return None
     try:
         raw = durable.read_file_bytes(data_path)
@@ -185,7 +214,16 @@ def cached_plan(data_path: Path, day: date) -> str | None:
         return None
     if raw is None or digest(raw) != content["valid"]:
         return None
-    return text
+    return entries[day.isoformat()]
+
+
+def file_version(data_path: Path) -> tuple[int, int, int] | None:
+    """A token that changes whenever the file is replaced or written (None: no such file)."""
+    try:
+        st = os.stat(data_path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def known_valid_digest(data_path: Path) -> str | None:

@@ -866,6 +866,7 @@ def run(
     env = os.environ if environ is None else environ
     fast = env.get("RUNBACK_FAST_PATH", "1") != "0"
     if args.command is None:
+        gc.disable()  # until the first frame (run_tui re-enables it): imports allocate much
         from runback_tui.app import run_tui
 
         return run_tui(path, speed=args.speed, cached=fast)

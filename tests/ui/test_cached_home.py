@@ -217,3 +217,21 @@ async def test_keys_work_while_the_store_is_still_loading(tmp_path: Path) -> Non
 async def _settle(pilot: Pilot[None]) -> None:
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def test_the_collector_resumes_after_the_first_frame(tmp_path: Path) -> None:
+    """run_tui pauses the garbage collector for start-up; the first frame resumes it."""
+    import gc
+
+    path = tmp_path / "runback.json"
+    seed_movement(new_store(path))
+    app = make_app(Store(path), FakeClock(NOW), blink_cursor=False, animations=False)
+    app.manages_collector = True
+    gc.disable()
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()

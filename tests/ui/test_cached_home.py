@@ -62,6 +62,14 @@ async def _cold_home(store: Store, clock: FakeClock) -> dict[str, str | None]:
         return _screen_text(app)
 
 
+async def _started_from_cache(tmp_path: Path) -> tuple[Path, RunbackApp]:
+    """A run-walk file whose views a first start cached, and the app a second start opens."""
+    path = tmp_path / "runback.json"
+    seed_run_walk(new_store(path))
+    await _cold_home(Store(path), FakeClock(NOW))
+    return path, _cached_app(path, FakeClock(NOW))
+
+
 def _cached_app(path: Path, clock: FakeClock) -> RunbackApp:
     """The app as run_tui starts it when the sidecar holds today's view."""
     view = valid_view(fastpath.cached(path, "home", clock.today()), clock.today())
@@ -124,11 +132,7 @@ async def test_a_write_makes_the_cached_view_unusable(tmp_path: Path) -> None:
 
 async def test_home_follows_a_write_after_a_cached_start(tmp_path: Path) -> None:
     """Started from the cache, home still re-reads when another process writes."""
-    path = tmp_path / "runback.json"
-    seed_run_walk(new_store(path))
-    clock = FakeClock(NOW)
-    await _cold_home(Store(path), clock)
-    app = _cached_app(path, clock)
+    path, app = await _started_from_cache(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.app.workers.wait_for_complete()
         Store(path).save_checkin(CheckIn(date=TODAY, pain=1, stiffness=4))
@@ -203,11 +207,7 @@ def test_the_app_shell_and_home_load_without_pydantic_or_tinydb() -> None:
 
 async def test_keys_work_while_the_store_is_still_loading(tmp_path: Path) -> None:
     """A key pressed before the background load ends loads the store on demand."""
-    path = tmp_path / "runback.json"
-    seed_run_walk(new_store(path))
-    clock = FakeClock(NOW)
-    await _cold_home(Store(path), clock)
-    app = _cached_app(path, clock)
+    path, app = await _started_from_cache(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("c")
         await _settle(pilot)

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import ValidationError
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Static
 
 from runback_tui.domain.models import (
@@ -18,18 +16,18 @@ from runback_tui.domain.models import (
     CheckIn,
     History,
     RedFlagKey,
-    describe_validation_error,
 )
 from runback_tui.domain.protocol import GATES_FROM_DAY, plan_for
 from runback_tui.paths import stylesheet
+from runback_tui.screens.base import RunbackScreen
 from runback_tui.screens.forms import (
     StoreWriteDone,
     StoreWriteFailed,
     apply_cursor_setting,
+    build_or_refuse,
     failure_text,
     focus_first,
     note_problem,
-    refuse_save,
     report_from_worker,
 )
 from runback_tui.storage.durable import StoreError
@@ -38,7 +36,7 @@ from runback_tui.widgets.choice import YesNo
 from runback_tui.widgets.pain_scale import PainScale
 
 if TYPE_CHECKING:
-    from runback_tui.app import RunbackApp
+    pass
 
 FIELD_NAMES = {
     "pain": "Pain",
@@ -52,7 +50,7 @@ QUESTION_WIDTH = 50
 """Questions are padded to this width so the answers line up."""
 
 
-class CheckInScreen(Screen[None]):
+class CheckInScreen(RunbackScreen[None]):
     """Today's check-in; saving replaces an earlier one of the same day."""
 
     CSS_PATH = [stylesheet("checkin.tcss")]
@@ -66,11 +64,6 @@ class CheckInScreen(Screen[None]):
         self._existing: CheckIn | None = None
         self._show_gates = True
         self._saving = False
-
-    @property
-    def runback(self) -> RunbackApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def _load(self) -> None:
         """Today's saved check-in, and whether the phase-1 gate questions apply."""
@@ -230,14 +223,8 @@ class CheckInScreen(Screen[None]):
         """Validate, then store the check-in off the event loop."""
         if self._saving:
             return
-        problems = self._validate()
-        if problems:
-            refuse_save(self, problems)
-            return
-        try:
-            checkin = self._build()
-        except ValidationError as error:
-            refuse_save(self, [describe_validation_error(error, FIELD_NAMES)])
+        checkin = build_or_refuse(self, self._validate(), self._build, FIELD_NAMES)
+        if checkin is None:
             return
         self._saving = True
         self.query_one("#form-message", Static).update("Saving…")

@@ -20,7 +20,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Vertical, VerticalScroll
 from textual.events import Resize
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header, Static, Tab, Tabs
 
@@ -34,6 +33,7 @@ from runback_tui.domain.aggregates import (
 )
 from runback_tui.domain.load import format_distance
 from runback_tui.paths import stylesheet
+from runback_tui.screens.base import RunbackScreen
 from runback_tui.widgets.charts import (
     PainChart,
     heat_map,
@@ -131,7 +131,7 @@ _last_data: tuple[object, date, DashboardData] | None = None
 """The last aggregates computed, with the snapshot (one per file version) and date they are for."""
 
 
-class DashboardScreen(Screen[None]):
+class DashboardScreen(RunbackScreen[None]):
     """Progress at a glance, refreshed live when another Runback process writes the file."""
 
     CSS_PATH = [stylesheet("dashboard.tcss")]
@@ -165,11 +165,6 @@ class DashboardScreen(Screen[None]):
         if action in ("panel", "pain_range", "event_filter"):
             return self.data is not None and not self.data.empty
         return True
-
-    @property
-    def runback(self) -> RunbackApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     # -- building ---------------------------------------------------------------------------
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 from textual.app import App
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from runback_tui.app import RunbackApp
 
 _NOTE = TypeAdapter(Note)
+T = TypeVar("T")
 
 
 class StoreWriteFailed(Message):
@@ -79,6 +81,24 @@ def focus_first(screen: Screen[Any], selector: str) -> None:
 def failure_text(problem: str) -> str:
     """The message shown on a form when saving failed."""
     return f"✗ Not saved: {problem}\nYour answers are still here: press ctrl+s to try again."
+
+
+def build_or_refuse(
+    screen: Screen[Any], problems: list[str], build: Callable[[], T], field_names: dict[str, str]
+) -> T | None:
+    """What *build* makes of the form, or None after refuse_save said why it cannot be saved.
+
+    *problems* are the form's own checks; the models' validation (*build* raising
+    ValidationError) is reported with the form's *field_names*.
+    """
+    if problems:
+        refuse_save(screen, problems)
+        return None
+    try:
+        return build()
+    except ValidationError as error:
+        refuse_save(screen, [describe_validation_error(error, field_names)])
+        return None
 
 
 def refuse_save(screen: Screen[Any], problems: list[str]) -> None:

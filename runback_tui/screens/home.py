@@ -8,21 +8,21 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from runback_tui.paths import stylesheet
+from runback_tui.screens.base import RunbackScreen
 from runback_tui.screens.homeview import ICE_GUIDANCE, PANELS, ice_mark, ice_status
 from runback_tui.storage.durable import StoreError
 
 if TYPE_CHECKING:
-    from runback_tui.app import RunbackApp
+    pass
 
 POLL_SECONDS = 1.0
 """How often home checks whether another process changed the data file."""
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(RunbackScreen[None]):
     """Today at a glance."""
 
     CSS_PATH = [stylesheet("home.tcss")]
@@ -41,11 +41,6 @@ class HomeScreen(Screen[None]):
         self._seen_version: object = None
         self._paused = False
         self._view = view
-
-    @property
-    def runback(self) -> RunbackApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -12,7 +12,7 @@ This module imports neither pydantic, tinydb nor textual at import time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -174,14 +174,12 @@ def build_home_view(today: Today, last_ice: IceLog | None) -> dict[str, Any]:
 def views_ahead(today: Today, days: int = DAYS_AHEAD) -> dict[str, Any]:
     """Home's views for today and the next *days* - 1 days of the same file version."""
     from runback_tui.domain.protocol import plan_for
-    from runback_tui.screens.today import Today as TodayType
 
     last_ice = today.last_ice
     views = {today.date.isoformat(): build_home_view(today, last_ice)}
     for ahead in range(1, days):
         day = today.date + timedelta(days=ahead)
-        plan = plan_for(today.profile, today.history, day)
-        later = TodayType(day, today.profile, today.history, plan)
+        later = replace(today, date=day, plan=plan_for(today.profile, today.history, day))
         views[day.isoformat()] = build_home_view(later, last_ice)
     return views
 

@@ -11,7 +11,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Static
 
 from runback_tui.domain.models import (
@@ -27,20 +26,21 @@ from runback_tui.domain.models import (
     to_km,
 )
 from runback_tui.paths import stylesheet
+from runback_tui.screens.base import RunbackScreen
 from runback_tui.screens.forms import (
     StoreWriteDone,
     StoreWriteFailed,
     apply_cursor_setting,
+    build_or_refuse,
     failure_text,
     focus_first,
-    refuse_save,
 )
 from runback_tui.storage.durable import StoreError
 from runback_tui.storage.store import Store
 from runback_tui.widgets.choice import Choice, YesNo
 
 if TYPE_CHECKING:
-    from runback_tui.app import RunbackApp
+    pass
 
 HISTORY_WHY = (
     "Why we ask: each of these raises the risk of a fracture in the spine, so back pain that "
@@ -90,7 +90,7 @@ def parse_start_date(raw: str) -> tuple[date | None, str]:
     return value, ""
 
 
-class ProfileFormScreen(Screen[None]):
+class ProfileFormScreen(RunbackScreen[None]):
     """Shared form: units, start date and the history questions, with live validation."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -103,11 +103,6 @@ class ProfileFormScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._saving = False
-
-    @property
-    def runback(self) -> RunbackApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def initial_profile(self) -> Profile | None:
         """The profile to pre-fill the form with."""
@@ -224,16 +219,15 @@ class ProfileFormScreen(Screen[None]):
         """Validate, then store the profile off the event loop."""
         if self._saving:
             return
-        problems = self._validate()
-        if problems:
-            refuse_save(self, problems)
+        built = build_or_refuse(
+            self,
+            self._validate(),
+            lambda: (self.build_profile(), self.build_shoe()),
+            PROFILE_FIELDS,
+        )
+        if built is None:
             return
-        try:
-            profile = self.build_profile()
-            shoe = self.build_shoe()
-        except ValidationError as error:
-            refuse_save(self, [describe_validation_error(error, PROFILE_FIELDS)])
-            return
+        profile, shoe = built
         self._saving = True
         self.query_one("#form-message", Static).update("Saving…")
         self._write(self.runback.store, profile, shoe)

@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from runback_tui.domain.models import ActiveSession
 from runback_tui.paths import stylesheet
+from runback_tui.screens.base import RunbackScreen
 from runback_tui.sessions.active import Position, RunSpec, describe_position, repeats_done
 from runback_tui.storage.durable import StoreError
 
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from runback_tui.app import RunbackApp
 
 
-class ResumeScreen(ModalScreen[str]):
+class ResumeScreen(RunbackScreen[str], ModalScreen[str]):
     """Offer what to do with an unfinished run session; dismisses with the choice."""
 
     CSS_PATH = [stylesheet("session.tcss")]
@@ -47,11 +48,6 @@ class ResumeScreen(ModalScreen[str]):
         """Where the session would be now by the wall clock."""
         self.saved_position: Position
         """Where it was when last saved."""
-
-    @property
-    def runback(self) -> RunbackApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         record = self.record

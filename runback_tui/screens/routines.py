@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -25,11 +24,12 @@ from runback_tui.domain.exercises import (
 from runback_tui.domain.protocol import phase_title
 from runback_tui.domain.timeline import build_exercise_timeline, build_routine_timeline
 from runback_tui.paths import stylesheet
+from runback_tui.screens.base import RunbackScreen
 from runback_tui.screens.session import RoutineSessionScreen
 from runback_tui.screens.today import try_load_today
 
 if TYPE_CHECKING:
-    from runback_tui.app import RunbackApp
+    pass
 
 GENTLE_ROUTINES = frozenset({"post_run", "desk_mobility", "relief"})
 """Stretching, mobility and flare relief: the only routines offered while paused or acute
@@ -49,7 +49,7 @@ def routine_line(routine_id: str, suggested: bool) -> str:
     return f"{mark}{routine.name} · {estimated_minutes_text(routine_id)} · {routine.when}"
 
 
-class RoutinesScreen(Screen[None]):
+class RoutinesScreen(RunbackScreen[None]):
     """Pick a routine, the ice timer or a single exercise."""
 
     CSS_PATH = [stylesheet("routines.tcss")]
@@ -62,11 +62,6 @@ class RoutinesScreen(Screen[None]):
         super().__init__()
         self.suggested: tuple[str, ...] = ()
         """Routine ids suggested today, in plan order."""
-
-    @property
-    def runback(self) -> RunbackApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         today, problem = try_load_today(self.runback)

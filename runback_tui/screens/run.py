@@ -21,7 +21,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
@@ -30,6 +29,7 @@ from runback_tui.domain.models import ActiveSession, PauseSpan
 from runback_tui.domain.protocol import FLARE_PAIN, STAGES, phase_title
 from runback_tui.domain.timeline import Segment, build_routine_timeline
 from runback_tui.paths import stylesheet
+from runback_tui.screens.base import RunbackScreen
 from runback_tui.screens.session import (
     ConfirmDialog,
     RoutineSessionScreen,
@@ -54,7 +54,7 @@ from runback_tui.storage.durable import StoreError
 from runback_tui.widgets.countdown import BigWord, Countdown, CueBanner, QuietStatic, fmt_clock
 
 if TYPE_CHECKING:
-    from runback_tui.app import RunbackApp
+    pass
 
 MINUTES_STEP = 5
 """`←`/`→` change a continuous run by this many minutes."""
@@ -69,7 +69,7 @@ def stage_text(stage: int) -> str:
     )
 
 
-class RunStartScreen(Screen[None]):
+class RunStartScreen(RunbackScreen[None]):
     """Choose today's run session, another stage, a continuous run, or the warm-up/stretch."""
 
     CSS_PATH = [stylesheet("run.tcss")]
@@ -86,11 +86,6 @@ class RunStartScreen(Screen[None]):
         """Length of a continuous run."""
         self._today_id: str | None = None
         self._paused = False
-
-    @property
-    def runback(self) -> RunbackApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()

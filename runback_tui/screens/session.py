@@ -26,6 +26,7 @@ from runback_tui.domain.models import Settings
 from runback_tui.domain.protocol import FLARE_PAIN
 from runback_tui.domain.timeline import Cue, Segment, Timeline
 from runback_tui.paths import stylesheet
+from runback_tui.screens.base import RunbackScreen
 from runback_tui.sessions.controller import STALL_S, SessionController, Tick
 from runback_tui.sessions.cues import CueDispatcher, CueEvent
 from runback_tui.storage.durable import StoreError
@@ -106,7 +107,7 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(answer)
 
 
-class TimerScreen(Screen[None]):
+class TimerScreen(RunbackScreen[None]):
     """What every timed session screen shares: clock, controller, cues, keys."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -143,11 +144,6 @@ class TimerScreen(Screen[None]):
         self._segment_index = -1
         self._progress_step = -1
         self._finishing = False
-
-    @property
-    def runback(self) -> RunbackApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     # -- set-up ----------------------------------------------------------------------------
 

@@ -12,18 +12,18 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from runback_tui.domain.models import MAX_ICE_MINUTES, MIN_ICE_MINUTES, Settings
 from runback_tui.paths import stylesheet
+from runback_tui.screens.base import RunbackScreen
 from runback_tui.screens.forms import StoreWriteDone, StoreWriteFailed, focus_first
 from runback_tui.storage.durable import StoreError
 from runback_tui.storage.store import Store
 from runback_tui.widgets.choice import Choice, YesNo
 
 if TYPE_CHECKING:
-    from runback_tui.app import RunbackApp
+    pass
 
 WIDTH = 44
 """Questions are padded to this width so the answers line up."""
@@ -39,7 +39,7 @@ SWITCHES: tuple[tuple[str, str], ...] = (
 """The yes/no settings, in order, with their questions."""
 
 
-class SettingsScreen(Screen[Settings | None]):
+class SettingsScreen(RunbackScreen[Settings | None]):
     """Switch each cue kind and channel on or off."""
 
     CSS_PATH = [stylesheet("settings.tcss")]
@@ -53,11 +53,6 @@ class SettingsScreen(Screen[Settings | None]):
     def __init__(self) -> None:
         super().__init__()
         self._saving = False
-
-    @property
-    def runback(self) -> RunbackApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         try:

@@ -9,7 +9,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Header, Input, Static
 
 from runback_tui.domain.models import (
@@ -19,6 +19,7 @@ from runback_tui.domain.models import (
     RedFlagKey,
 )
 from runback_tui.paths import stylesheet
+from runback_tui.screens.base import RunbackScreen
 from runback_tui.screens.forms import (
     StoreWriteDone,
     StoreWriteFailed,
@@ -31,13 +32,13 @@ from runback_tui.storage.durable import StoreError
 from runback_tui.storage.store import Store
 
 if TYPE_CHECKING:
-    from runback_tui.app import RunbackApp
+    pass
 
 CLEARANCE_STATEMENT = "I have been assessed by a professional and cleared to continue."
 """What the user confirms when recording a clearance (protocol.md §2)."""
 
 
-class StopScreen(Screen[None]):
+class StopScreen(RunbackScreen[None]):
     """Full-screen STOP: a red flag was reported; says what to do and never offers a run."""
 
     CSS_PATH = [stylesheet("stop.tcss")]
@@ -45,11 +46,6 @@ class StopScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "clearance", "Record clearance", id="stop-clearance"),
     ]
-
-    @property
-    def runback(self) -> RunbackApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -160,7 +156,7 @@ def _red_flags_in_force(today: Today | None) -> list[RedFlagKey]:
     return sorted(ordered, key=lambda key: key not in URGENT_RED_FLAGS)
 
 
-class ClearanceDialog(ModalScreen[bool]):
+class ClearanceDialog(RunbackScreen[bool], ModalScreen[bool]):
     """Confirm 'assessed and cleared', with an optional note; `enter` confirms, `escape` cancels."""
 
     CSS_PATH = [stylesheet("stop.tcss")]
@@ -173,11 +169,6 @@ class ClearanceDialog(ModalScreen[bool]):
     def __init__(self) -> None:
         super().__init__()
         self._saving = False
-
-    @property
-    def runback(self) -> RunbackApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="clearance-box"):

@@ -20,7 +20,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from runback_tui.domain.models import (
@@ -33,6 +32,7 @@ from runback_tui.domain.models import (
 )
 from runback_tui.domain.protocol import FLARE_PAIN, StageDecision, decide_next_stage
 from runback_tui.paths import stylesheet
+from runback_tui.screens.base import RunbackScreen
 from runback_tui.screens.forms import StoreWriteDone, StoreWriteFailed, focus_first
 from runback_tui.screens.session import ConfirmDialog, RoutineResult, replace_screen
 from runback_tui.sessions.active import RunSpec
@@ -43,7 +43,7 @@ from runback_tui.widgets.countdown import fmt_clock
 from runback_tui.widgets.pain_scale import PainScale
 
 if TYPE_CHECKING:
-    from runback_tui.app import RunbackApp
+    pass
 
 OUTCOME_WORDS: dict[str, str] = {
     "progress": "▲ PROGRESS",
@@ -55,7 +55,7 @@ OUTCOME_WORDS: dict[str, str] = {
 """A word marker per decision outcome (never colour alone)."""
 
 
-class SummaryScreen(Screen[None]):
+class SummaryScreen(RunbackScreen[None]):
     """The fields and keys every summary shares."""
 
     CSS_PATH = [stylesheet("summary.tcss")]
@@ -71,11 +71,6 @@ class SummaryScreen(Screen[None]):
         self.saved = False
         """True once the log is stored."""
         self._saving = False
-
-    @property
-    def runback(self) -> RunbackApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def pain_fields(self, during: int | None) -> ComposeResult:
         """Pain during (pre-filled with the session's highest) and pain after."""

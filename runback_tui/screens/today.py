@@ -9,12 +9,6 @@ from typing import TYPE_CHECKING
 from runback_tui.domain.exercises import ROUTINES, estimated_minutes_text
 from runback_tui.domain.models import History, IceLog, Profile
 from runback_tui.domain.protocol import DayPlan, PlanWarning, plan_for
-from runback_tui.screens.homeview import (  # noqa: F401  (re-exported for the screens)
-    ICE_GUIDANCE,
-    NOT_MEDICAL_ADVICE,
-    WAKING_UNTIL_HOUR,
-    ice_status,
-)
 from runback_tui.storage.durable import StoreError
 
 if TYPE_CHECKING:

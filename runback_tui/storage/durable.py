@@ -19,6 +19,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -176,6 +177,21 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             tmp.unlink()
         raise
     fsync_directory(directory)
+
+
+def rotate_daily_backup(backup_path: Path, raw: bytes, now: datetime) -> None:
+    """Copy the previous good file *raw* to *backup_path* once a day, before changing it.
+
+    The copy's modification time is set to *now*, so "once a day" is judged by one clock
+    (the writer's, which tests inject) and not by the file system's.
+    """
+    try:
+        stamp: date | None = datetime.fromtimestamp(os.stat(backup_path).st_mtime).date()
+    except FileNotFoundError:
+        stamp = None
+    if stamp != now.date():
+        atomic_write_bytes(backup_path, raw)
+        os.utime(backup_path, (now.timestamp(), now.timestamp()))
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

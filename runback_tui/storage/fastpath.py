@@ -316,16 +316,6 @@ def checkin_tables(
     return result, bool(existing)
 
 
-def _rotate_daily_backup(backup_path: Path, raw: bytes, today: date) -> None:
-    """Copy the previous good file to ``.bak`` once a day, as Store._rotate_daily_backup does."""
-    try:
-        stamp: date | None = datetime.fromtimestamp(os.stat(backup_path).st_mtime).date()
-    except FileNotFoundError:
-        stamp = None
-    if stamp != today:
-        durable.atomic_write_bytes(backup_path, raw)
-
-
 @contextlib.contextmanager
 def _locked(data_path: Path, timeout: float) -> Iterator[None]:
     """The Store's inter-process lock on *data_path*."""
@@ -360,7 +350,7 @@ def save_checkin(
         tables, replaced = checkin_tables(seen.tables, record, stamp.isoformat(timespec="seconds"))
         payload = durable.dump_json_bytes(tables)
         with durable.translate_write_errors(data_path):
-            _rotate_daily_backup(data_path.with_name(data_path.name + ".bak"), raw, stamp.date())
+            durable.rotate_daily_backup(data_path.with_name(data_path.name + ".bak"), raw, stamp)
             durable.atomic_write_bytes(data_path, payload)
         note_valid(data_path, digest(payload))
     return replaced

@@ -948,12 +948,7 @@ class Store:
 
     def _rotate_daily_backup(self, raw: bytes) -> None:
         """Copy the previous good file to ``.bak`` once a day, before changing it."""
-        try:
-            stamp = datetime.fromtimestamp(os.stat(self.backup_path).st_mtime).date()
-        except FileNotFoundError:
-            stamp = None
-        if stamp != self._now().date():
-            durable.atomic_write_bytes(self.backup_path, raw)
+        durable.rotate_daily_backup(self.backup_path, raw, self._now())
 
     def migrate_file(self) -> None:
         """Upgrade an older file on disk (a backup is written first)."""

@@ -297,7 +297,9 @@ class Timeline:
         clamped = self._clamp(elapsed)
         index = self.segment_index_at(clamped)
         segment = self.segments[index]
-        in_segment = clamped - segment.start_s
+        # Within the segment: starts and the total are float sums, so at the very end the
+        # difference can exceed the duration by a rounding error (never show -0.0 s left).
+        in_segment = min(clamped - segment.start_s, segment.duration_s)
         return TimelineState(
             segment=segment,
             index=index,

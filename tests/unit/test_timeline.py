@@ -442,6 +442,15 @@ def test_state_at_clamps_both_ends() -> None:
         timeline.state_at(math.nan)
 
 
+@pytest.mark.parametrize("timeline", ALL_TIMELINES, ids=TIMELINE_IDS)
+def test_the_end_leaves_no_rounding_error_in_the_last_segment(timeline: tl.Timeline) -> None:
+    """At the total (a float sum), the last segment is exactly used up, never over."""
+    state = timeline.state_at(timeline.total_s)
+    assert state.finished
+    assert state.elapsed_in_segment == state.segment.duration_s
+    assert state.remaining_in_segment == 0.0
+
+
 @given(timeline_and_fraction())
 @HYPOTHESIS
 def test_segment_index_at_matches_a_linear_scan(pair: tuple[tl.Timeline, float]) -> None:

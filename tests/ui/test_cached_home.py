@@ -94,9 +94,15 @@ async def test_the_cached_first_frame_is_the_home_the_store_gives(
     app = _cached_app(path, clock)
     loaded: list[bool] = []
     app.data_loaded = lambda: loaded.append(True)  # type: ignore[method-assign]
+    # Hold the background load until the first frame is checked (it races the test).
+    load, held = app.load_in_background, []
+    app.load_in_background = lambda: held.append(True)  # type: ignore[method-assign]
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert held == [True]  # home asked for the load after its first frame
         assert _screen_text(app) == expected  # drawn from the view, before any load
         assert app._store is None
+        load()
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         assert loaded == [True]

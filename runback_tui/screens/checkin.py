@@ -8,7 +8,7 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Header, Input, Static
+from textual.widgets import Button, Input, Static
 
 from runback_tui.domain.models import (
     RED_FLAG_KEYS,
@@ -32,6 +32,7 @@ from runback_tui.screens.forms import (
 )
 from runback_tui.storage.durable import StoreError
 from runback_tui.storage.store import Store
+from runback_tui.widgets.bars import KeyBar, TitleBar
 from runback_tui.widgets.choice import YesNo
 from runback_tui.widgets.pain_scale import PainScale
 
@@ -91,7 +92,7 @@ class CheckInScreen(RunbackScreen[None]):
         self._load()
         existing = self._existing
         today = self.runback.clock.today()
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="form"):
             yield Static(
                 f"Morning check-in · {today.strftime('%A %d %B %Y')}", classes="form-title"
@@ -153,7 +154,7 @@ class CheckInScreen(RunbackScreen[None]):
             with Horizontal(classes="buttons"):
                 yield Button("Save  ctrl+s", id="save", variant="primary")
                 yield Button("Cancel  esc", id="cancel")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Apply the cursor setting and show any problems with pre-filled values."""

@@ -21,7 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Container, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Header, Static, Tab, Tabs
+from textual.widgets import DataTable, Static, Tab, Tabs
 
 from runback_tui.domain.aggregates import (
     EVENT_KINDS,
@@ -34,6 +34,7 @@ from runback_tui.domain.aggregates import (
 from runback_tui.domain.load import format_distance
 from runback_tui.paths import stylesheet
 from runback_tui.screens.base import RunbackScreen
+from runback_tui.widgets.bars import KeyBar, TitleBar
 from runback_tui.widgets.charts import (
     PainChart,
     heat_map,
@@ -169,7 +170,7 @@ class DashboardScreen(RunbackScreen[None]):
     # -- building ---------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Tabs(
             *[Tab(f"{n} {label}", id=f"tab-{key}") for n, (key, label) in enumerate(PANELS, 1)],
             id="dash-tabs",
@@ -194,7 +195,7 @@ class DashboardScreen(RunbackScreen[None]):
                 yield DataTable(id="events-table", cursor_type="row", zebra_stripes=True)
                 yield Static(id="events-detail")
         yield LiveData(self._compute, self._version, id="dash-live")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Titles and table columns; the data arrives from the LiveData worker."""

@@ -6,10 +6,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Static
 
 from runback_tui.domain.exercises import RECOVERY_TIPS
 from runback_tui.paths import stylesheet
+from runback_tui.widgets.bars import KeyBar, TitleBar
 
 KEYS: tuple[tuple[str, str], ...] = (
     ("c", "today's check-in"),
@@ -82,13 +83,13 @@ class HelpScreen(Screen[None]):
     CSS_PATH = [stylesheet("help.tcss")]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="help-scroll"):
             yield Static(_professional_text(), id="help-professional", classes="panel")
             yield Static(_keys_text(), id="help-keys", classes="panel")
             yield Static(_protocol_text(), id="help-protocol", classes="panel")
             yield Static(_tips_text(), id="help-tips", classes="panel")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Title the panels."""

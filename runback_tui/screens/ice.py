@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, ProgressBar, Static
+from textual.widgets import ProgressBar, Static
 
 from runback_tui.domain.exercises import EXERCISES, Dose
 from runback_tui.domain.models import MAX_ICE_MINUTES, MIN_ICE_MINUTES, IceLog
@@ -31,6 +31,7 @@ from runback_tui.screens.session import (
 from runback_tui.sessions.controller import Tick
 from runback_tui.storage.durable import StoreError
 from runback_tui.storage.store import Store
+from runback_tui.widgets.bars import KeyBar, TitleBar
 from runback_tui.widgets.choice import Choice
 from runback_tui.widgets.countdown import Countdown, CueBanner, QuietStatic, fmt_clock
 
@@ -57,7 +58,7 @@ class IceSetupScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         minutes = load_settings(self.app).ice_minutes  # type: ignore[arg-type]
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="ice-setup"):
             yield Static("Ice timer", classes="form-title")
             yield Static("Acute care: ice 15–20 minutes every 2–3 waking hours.", classes="hint")
@@ -69,7 +70,7 @@ class IceSetupScreen(Screen[None]):
             )
             yield Static(ice_steps(), id="ice-steps")
             yield Static("←/→ minutes · enter starts · escape back", classes="hint")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Focus the minutes."""
@@ -96,7 +97,7 @@ class IceTimerScreen(TimerScreen):
         self._started_wall: datetime | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield QuietStatic(f"Ice · {self.minutes} min", id="session-title", classes="title")
         yield CueBanner(id="cue-banner")
         with Horizontal(id="session-main"):
@@ -113,7 +114,7 @@ class IceTimerScreen(TimerScreen):
         with Horizontal(id="session-bottom"):
             yield ProgressBar(total=PROGRESS_STEPS, show_eta=False, id="session-progress")
             yield QuietStatic(id="session-times")
-        yield Footer()
+        yield KeyBar()
 
     def after_start(self) -> None:
         """Remember the wall-clock start."""

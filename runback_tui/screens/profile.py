@@ -11,7 +11,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Header, Input, Static
+from textual.widgets import Button, Input, Static
 
 from runback_tui.domain.models import (
     HISTORY_KEYS,
@@ -37,6 +37,7 @@ from runback_tui.screens.forms import (
 )
 from runback_tui.storage.durable import StoreError
 from runback_tui.storage.store import Store
+from runback_tui.widgets.bars import KeyBar, TitleBar
 from runback_tui.widgets.choice import Choice, YesNo
 
 if TYPE_CHECKING:
@@ -112,7 +113,7 @@ class ProfileFormScreen(RunbackScreen[None]):
         profile = self.initial_profile()
         units: Units = profile.units if profile else "km"
         start = profile.start_date if profile else self.runback.clock.today()
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="form"):
             yield Static(self.TITLE_TEXT, classes="form-title")
             yield from self.compose_intro()
@@ -136,7 +137,7 @@ class ProfileFormScreen(RunbackScreen[None]):
             with Horizontal(classes="buttons"):
                 yield Button(self.SAVE_LABEL, id="save", variant="primary")
                 yield from self.compose_cancel()
-        yield Footer()
+        yield KeyBar()
 
     def compose_intro(self) -> ComposeResult:
         """Text above the form."""

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from runback_tui.domain.exercises import (
@@ -27,6 +27,7 @@ from runback_tui.paths import stylesheet
 from runback_tui.screens.base import RunbackScreen
 from runback_tui.screens.session import RoutineSessionScreen
 from runback_tui.screens.today import try_load_today
+from runback_tui.widgets.bars import KeyBar, TitleBar
 
 if TYPE_CHECKING:
     pass
@@ -69,7 +70,7 @@ class RoutinesScreen(RunbackScreen[None]):
         activities = plan.activities if plan else ()
         self.suggested = tuple(a for a in activities if a in ROUTINES)
         resting = plan is not None and plan.phase in ("paused", "acute")
-        yield Header()
+        yield TitleBar()
         if plan is not None:
             head = f"Day {plan.day} · {phase_title(plan)}"
             if plan.phase == "paused":
@@ -105,7 +106,7 @@ class RoutinesScreen(RunbackScreen[None]):
             options.append(Option(line, id=f"exercise:{exercise.id}", disabled=blocked))
         yield OptionList(*options, id="routine-options")
         yield Static(id="routine-detail", classes="panel")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Highlight today's first suggestion (or the first routine)."""

@@ -21,7 +21,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, OptionList, ProgressBar, Static
+from textual.widgets import OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
 from runback_tui.domain.exercises import ROUTINES, estimated_minutes_text, form_cue_for
@@ -51,6 +51,7 @@ from runback_tui.sessions.active import (
 )
 from runback_tui.sessions.controller import SessionController, Tick
 from runback_tui.storage.durable import StoreError
+from runback_tui.widgets.bars import KeyBar, TitleBar
 from runback_tui.widgets.countdown import BigWord, Countdown, CueBanner, QuietStatic, fmt_clock
 
 if TYPE_CHECKING:
@@ -88,7 +89,7 @@ class RunStartScreen(RunbackScreen[None]):
         self._paused = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(id="run-plan", classes="panel")
         yield OptionList(id="run-options")
         yield Static(
@@ -96,7 +97,7 @@ class RunStartScreen(RunbackScreen[None]):
             classes="hint",
             id="run-hint",
         )
-        yield Footer()
+        yield KeyBar()
 
     def _run_prompt(self, today: bool) -> str:
         """The continuous run's option text."""
@@ -222,7 +223,7 @@ class RunSessionScreen(TimerScreen):
         self._flare_asked = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield QuietStatic(id="run-title", classes="title")
         yield CueBanner(id="cue-banner")
         with Horizontal(id="run-main"):
@@ -237,7 +238,7 @@ class RunSessionScreen(TimerScreen):
         yield QuietStatic(id="run-pain")
         yield QuietStatic(id="run-status")
         yield ProgressBar(total=200, show_eta=False, id="session-progress")
-        yield Footer()
+        yield KeyBar()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Runs have no reps: hide `enter` from the footer."""

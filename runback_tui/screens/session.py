@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, ProgressBar, Static
+from textual.widgets import ProgressBar, Static
 
 from runback_tui.domain.exercises import EXERCISES, ROUTINES
 from runback_tui.domain.models import Settings
@@ -30,6 +30,7 @@ from runback_tui.screens.base import RunbackScreen
 from runback_tui.sessions.controller import STALL_S, SessionController, Tick
 from runback_tui.sessions.cues import CueDispatcher, CueEvent
 from runback_tui.storage.durable import StoreError
+from runback_tui.widgets.bars import KeyBar, TitleBar
 from runback_tui.widgets.countdown import (
     Countdown,
     CueBanner,
@@ -385,7 +386,7 @@ class RoutineSessionScreen(TimerScreen):
         self.start_day = self.runback.clock.today()
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield QuietStatic(id="session-title", classes="title")
         yield CueBanner(id="cue-banner")
         with Horizontal(id="session-main"):
@@ -402,7 +403,7 @@ class RoutineSessionScreen(TimerScreen):
         with Horizontal(id="session-bottom"):
             yield ProgressBar(total=PROGRESS_STEPS, show_eta=False, id="session-progress")
             yield QuietStatic(id="session-times")
-        yield Footer()
+        yield KeyBar()
 
     def _exercise_position(self, segment: Segment) -> str:
         """'exercise 1 of 2' for routines."""

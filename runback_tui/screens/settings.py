@@ -12,7 +12,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Static
 
 from runback_tui.domain.models import MAX_ICE_MINUTES, MIN_ICE_MINUTES, Settings
 from runback_tui.paths import stylesheet
@@ -20,6 +20,7 @@ from runback_tui.screens.base import RunbackScreen
 from runback_tui.screens.forms import StoreWriteDone, StoreWriteFailed, focus_first
 from runback_tui.storage.durable import StoreError
 from runback_tui.storage.store import Store
+from runback_tui.widgets.bars import KeyBar, TitleBar
 from runback_tui.widgets.choice import Choice, YesNo
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ class SettingsScreen(RunbackScreen[Settings | None]):
             current = self.runback.store.settings()
         except StoreError:
             current = Settings()
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="settings-form"):
             yield Static("Session cues", classes="form-title")
             yield Static(
@@ -89,7 +90,7 @@ class SettingsScreen(RunbackScreen[Settings | None]):
                 classes="hint",
             )
             yield Static("", id="settings-message")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Focus the first switch."""

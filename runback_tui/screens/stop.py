@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Header, Input, Static
+from textual.widgets import Button, Input, Static
 
 from runback_tui.domain.models import (
     RED_FLAG_QUESTIONS,
@@ -30,6 +30,7 @@ from runback_tui.screens.forms import (
 from runback_tui.screens.today import Today, try_load_today
 from runback_tui.storage.durable import StoreError
 from runback_tui.storage.store import Store
+from runback_tui.widgets.bars import KeyBar, TitleBar
 
 if TYPE_CHECKING:
     pass
@@ -48,14 +49,14 @@ class StopScreen(RunbackScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="stop-scroll"), Vertical(id="stop-box"):
             yield Static(id="stop-heading")
             yield Static(id="stop-body")
             with Horizontal(id="stop-buttons"):
                 yield Button("Record clearance  a", id="record-clearance", variant="warning")
                 yield Button("Home  esc", id="stop-home")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Fill in from the store."""

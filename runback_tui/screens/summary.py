@@ -20,7 +20,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Input, Static
 
 from runback_tui.domain.models import (
     MAX_SESSION_KM,
@@ -38,6 +38,7 @@ from runback_tui.screens.session import ConfirmDialog, RoutineResult, replace_sc
 from runback_tui.sessions.active import RunSpec
 from runback_tui.storage.durable import StoreError
 from runback_tui.storage.store import Store
+from runback_tui.widgets.bars import KeyBar, TitleBar
 from runback_tui.widgets.choice import Choice
 from runback_tui.widgets.countdown import fmt_clock
 from runback_tui.widgets.pain_scale import PainScale
@@ -189,7 +190,7 @@ class RoutineSummaryScreen(SummaryScreen):
 
     def compose(self) -> ComposeResult:
         result = self.result
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="summary-form"):
             state = "finished" if result.completed else "ended early"
             yield Static(f"{result.title} — {state}", classes="form-title")
@@ -209,7 +210,7 @@ class RoutineSummaryScreen(SummaryScreen):
             yield from self.pain_fields(result.max_pain)
             yield Static("enter saves · tab moves on · escape discards", classes="hint")
             yield Static("", id="summary-message")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Focus the first empty pain field."""
@@ -315,7 +316,7 @@ class RunSummaryScreen(SummaryScreen):
         self._units = profile.units if profile else "km"
         shoes = list(snapshot.history.shoes) if snapshot else []
         last_shoe = self._last_shoe(snapshot)
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="summary-form"):
             state = "finished" if result.completed else "ended early"
             yield Static(f"{result.spec.title} — {state}", classes="form-title")
@@ -336,7 +337,7 @@ class RunSummaryScreen(SummaryScreen):
             yield Static("enter saves · tab moves on · escape discards", classes="hint")
             yield Static("", id="summary-message")
             yield Static("", id="summary-decision")
-        yield Footer()
+        yield KeyBar()
 
     def _last_shoe(self, snapshot: Any) -> str | None:
         """The shoe of the latest run or run-walk that named one."""

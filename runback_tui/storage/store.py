@@ -13,6 +13,7 @@ import dataclasses
 import gc
 import json
 import os
+import threading
 from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from contextlib import contextmanager
@@ -686,6 +687,37 @@ def _dump(model: Any) -> dict[str, Any]:
     return result
 
 
+class _Digest:
+    """fastpath.digest of *payload*, worked out in a thread for a large file.
+
+    hashlib and the write's fsync both release the GIL, so on a second core the hash of a
+    20-year file (about 1.7 ms) costs no time beside the write (about 6 ms).  A small file
+    is hashed in place: a thread would cost more than it saves.
+    """
+
+    THREAD_FROM = 256 * 1024
+    """Bytes from which the hash runs in a thread."""
+
+    def __init__(self, payload: bytes) -> None:
+        self._value: str | None = None
+        self._thread: threading.Thread | None = None
+        if len(payload) < self.THREAD_FROM:
+            self._value = fastpath.digest(payload)
+        else:
+            self._thread = threading.Thread(target=self._run, args=(payload,), daemon=True)
+            self._thread.start()
+
+    def _run(self, payload: bytes) -> None:
+        self._value = fastpath.digest(payload)
+
+    def result(self) -> str:
+        """The digest (waits for the thread)."""
+        if self._thread is not None:
+            self._thread.join()
+        assert self._value is not None
+        return self._value
+
+
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """No cyclic-GC passes while a write parses and re-serialises the whole file.
@@ -916,12 +948,13 @@ class Store:
                 except Exception:  # a bug here must not lose a save: the plain path decides
                     encoded = None
                 payload = durable.dump_json_bytes(storage.tables) if encoded is None else encoded[0]
+                hashing = _Digest(payload)  # hashed on another core while the write waits on disk
                 with durable.translate_write_errors(self.path):
                     if raw is not None:
                         self._rotate_daily_backup(raw)
                     durable.atomic_write_bytes(self.path, payload)
                 # Every writer stores validated models, so the new version is valid too.
-                digest = fastpath.digest(payload)
+                digest = hashing.result()
                 self._vouch(digest)
                 if encoded is not None:
                     written = storage.tables

@@ -432,3 +432,26 @@ def test_a_retried_session_save_is_stored_once_and_a_clashing_id_refused(store: 
     with pytest.raises(ConflictError, match="already stored"):
         store.add_session(clash)
     assert store.path.read_bytes() == before
+
+
+@pytest.mark.parametrize("size", [0, 1000, 256 * 1024, 3 * 1024 * 1024])
+def test_the_digest_of_a_save_is_the_files_digest_small_or_threaded(size: int) -> None:
+    from runback_tui.storage import fastpath
+    from runback_tui.storage.store import _Digest
+
+    payload = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+    assert _Digest(payload).result() == fastpath.digest(payload)
+
+
+def test_a_threaded_save_vouches_for_exactly_the_bytes_written(
+    data_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from runback_tui.storage import fastpath
+    from runback_tui.storage.store import _Digest
+
+    store = Store(data_path)
+    store.save_profile(make_profile())
+    store.save_checkin(CheckIn(date=date(2026, 10, 1), pain=1))
+    monkeypatch.setattr(_Digest, "THREAD_FROM", 1)  # every hash in a thread from here
+    store.save_checkin(CheckIn(date=date(2026, 11, 1), pain=2))
+    assert fastpath.known_valid_digest(data_path) == fastpath.digest(data_path.read_bytes())

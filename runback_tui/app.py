@@ -365,9 +365,10 @@ def run_tui(path: Path, *, speed: float = 1.0, cached: bool = True) -> int:
     """Open the TUI on *path*; returns the exit code.
 
     When the sidecar holds home's view for the file exactly as it is (fastpath.cached checks
-    the digest), home is drawn from it at once and the store loads after the first frame.
-    Otherwise the file is read and validated first, so a bad file still exits 3 before any
-    screen opens.  *cached* False (``RUNBACK_FAST_PATH=0``) always loads first.
+    the digest, or the inode, size and times noted for it), home is drawn from it at once and
+    the store loads after the first frame.  Otherwise the file is read and validated first,
+    so a bad file still exits 3 before any screen opens.  *cached* False
+    (``RUNBACK_FAST_PATH=0``) always loads first.
     """
     from runback_tui.screens.homeview import valid_view
     from runback_tui.screens.too_small import follow_real_terminal_size
@@ -375,7 +376,9 @@ def run_tui(path: Path, *, speed: float = 1.0, cached: bool = True) -> int:
     clock = SystemClock(speed)
     real = Path(os.path.realpath(path))
     view = (
-        valid_view(fastpath.cached(real, "home", clock.today()), clock.today()) if cached else None
+        valid_view(fastpath.cached(real, "home", clock.today(), by_stat=True), clock.today())
+        if cached
+        else None
     )
     # No collector passes until the first frame (start-up allocates much and frees little:
     # about 15 ms saved); RunbackApp.first_frame re-enables it.

@@ -188,7 +188,39 @@ def remember(
         entries.update(new or {})
         while len(entries) > MAX_CACHED_PLANS:
             entries.pop(min(entries))
-    _write_sidecar(data_path, {"code": code_token(), "valid": file_digest, **kept})
+    seen = current.get("stat") if current is not None and current["valid"] == file_digest else None
+    if home:
+        seen = _stat_of_version(data_path, file_digest) or seen
+    extra = {"stat": seen} if seen else {}
+    _write_sidecar(data_path, {"code": code_token(), "valid": file_digest, **kept, **extra})
+
+
+def _stat_key(data_path: Path) -> list[int] | None:
+    """Inode, size, modification and change times (ns): any write or replacement changes one.
+
+    The change time cannot be set back by a program (utime sets it to now), and Runback's
+    writers replace the file (a new inode).
+    """
+    try:
+        st = os.stat(data_path)
+    except OSError:
+        return None
+    return [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+
+
+def _stat_of_version(data_path: Path, file_digest: str) -> list[int] | None:
+    """The file's _stat_key when it holds exactly the version *file_digest*, else None.
+
+    Read and hashed between two equal stats, so the key belongs to those very bytes.
+    """
+    before = _stat_key(data_path)
+    try:
+        raw = durable.read_file_bytes(data_path)
+    except durable.StoreError:
+        return None
+    if before is None or raw is None or _stat_key(data_path) != before:
+        return None
+    return before if digest(raw) == file_digest else None
 
 
 def cached_plan(data_path: Path, day: date) -> str | None:
@@ -197,10 +229,13 @@ def cached_plan(data_path: Path, day: date) -> str | None:
     return text if isinstance(text, str) else None
 
 
-def cached(data_path: Path, kind: str, day: date) -> object | None:
+def cached(data_path: Path, kind: str, day: date, *, by_stat: bool = False) -> object | None:
     """The sidecar's *kind* entry ("plans" or "home") for *day*, if it is for the file as it is.
 
     The data file is read and hashed: an entry for any other version is never returned.
+    With *by_stat*, a file whose inode, size and times are those the sidecar noted for its
+    version is taken as that version unread (2 ms less on a 20-year file).  Only home's first
+    frame uses it: the store then loads the file itself and home is redrawn from it.
     """
     content = read_sidecar(data_path)
     if content is None:
@@ -208,6 +243,8 @@ def cached(data_path: Path, kind: str, day: date) -> object | None:
     entries = content.get(kind)
     if not isinstance(entries, dict) or day.isoformat() not in entries:
         return None
+    if by_stat and content.get("stat") is not None and content["stat"] == _stat_key(data_path):
+        return entries[day.isoformat()]
     try:
         raw = durable.read_file_bytes(data_path)
     except durable.StoreError:

@@ -323,3 +323,45 @@ def test_sigkill_during_fast_checkins_never_loses_an_acknowledged_write(tmp_path
         acknowledged |= done
         first = max(done | {first}) + 2
         assert acknowledged <= _numbers(path)  # parses strictly and holds every ack
+
+
+# -- home's view found by the file's stat ----------------------------------------------------
+
+
+def _home_cached(tmp_path: Path) -> tuple[Path, str]:
+    """A data file and its digest, with a (made-up) home view for NOW's date in the sidecar."""
+    path = tmp_path / "runback.json"
+    path.write_bytes(b'{"checkins":{"1":{"pain":1}}}')
+    file_digest = fastpath.digest(path.read_bytes())
+    fastpath.remember(path, file_digest, home={NOW.date().isoformat(): {"view": 1}})
+    return path, file_digest
+
+
+def test_home_view_is_found_by_stat_without_reading_the_file(tmp_path: Path) -> None:
+    path, _ = _home_cached(tmp_path)
+    with mock.patch.object(fastpath.durable, "read_file_bytes", side_effect=AssertionError):
+        assert fastpath.cached(path, "home", NOW.date(), by_stat=True) == {"view": 1}
+        with pytest.raises(AssertionError):  # without by_stat the file is always hashed
+            fastpath.cached(path, "home", NOW.date())
+
+
+def test_an_in_place_rewrite_keeping_size_and_mtime_is_hashed_again(tmp_path: Path) -> None:
+    path, _ = _home_cached(tmp_path)
+    before = os.stat(path)
+    time.sleep(0.01)  # a real-time gap, so the change time moves on coarse clocks too
+    with open(path, "r+b") as handle:  # same inode, same size, other bytes
+        handle.write(b'{"checkins":{"1":{"pain":2}}}')
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # mtime put back
+    assert os.stat(path).st_ino == before.st_ino and os.stat(path).st_size == before.st_size
+    assert fastpath.cached(path, "home", NOW.date(), by_stat=True) is None
+
+
+def test_a_stat_is_noted_only_for_the_bytes_of_that_version(tmp_path: Path) -> None:
+    path, file_digest = _home_cached(tmp_path)
+    assert fastpath.read_sidecar(path)["stat"] is not None  # type: ignore[index]
+    fastpath.remember(path, file_digest, plans={"2026-01-01": "{}"})  # a plan keeps the stat
+    assert fastpath.read_sidecar(path)["stat"] is not None  # type: ignore[index]
+    other = "0" * len(file_digest)  # views said to be for other bytes: no stat vouches
+    fastpath.remember(path, other, home={NOW.date().isoformat(): {"view": 2}})
+    assert "stat" not in fastpath.read_sidecar(path)  # type: ignore[operator]
+    assert fastpath.cached(path, "home", NOW.date(), by_stat=True) is None

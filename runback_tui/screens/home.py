@@ -30,9 +30,10 @@ PANEL_TITLES = {
     "home-warnings": "Warnings and advisories",
     "home-tip": "Recovery tip",
 }
-"""The bordered panels, top to bottom in one column, with their titles."""
+"""The bordered panels and their titles."""
 LEFT_PANELS = ("home-day", "home-plan", "home-ice")
 RIGHT_PANELS = ("home-warnings", "home-tip")
+"""The two columns from WIDE cells on; below that, one column: the left, then the right."""
 
 
 class HomeScreen(RunbackScreen[None]):
@@ -77,7 +78,7 @@ class HomeScreen(RunbackScreen[None]):
                     with Vertical(id="home-right"):
                         yield from (panels[name] for name in RIGHT_PANELS)
             else:
-                yield from panels.values()
+                yield from (panels[name] for name in LEFT_PANELS + RIGHT_PANELS)
         yield KeyBar()
 
     def on_mount(self) -> None:

@@ -179,7 +179,7 @@ class KeyBar(Widget, can_focus=False):
             gap = self.size.width - line.cell_len - cell_len(label) - 1
             if gap >= 1:
                 line.append(" " * gap)
-                line.append("▏", Style(dim=True))
+                line.append("▏", dim)
                 add(binding, enabled)
         self._keys = keys
         return line

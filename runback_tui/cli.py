@@ -329,13 +329,11 @@ def check_log_date(value: date | None, today: date, start_date: date) -> date:
 
 def _build(factory: Callable[..., Any], names: dict[str, str], **fields: Any) -> Any:
     """Build a model, turning a validation error into a usage error naming the option."""
-    from pydantic import ValidationError
-
     from runback_tui.domain import models as m
 
     try:
         return factory(**fields)
-    except ValidationError as error:
+    except m.ValidationError as error:
         raise UsageError(m.describe_validation_error(error, names)) from None
 
 

@@ -46,6 +46,7 @@ from runback_tui.domain import load
 from runback_tui.domain.models import (
     CheckIn,
     Clearance,
+    CrossActivity,
     CrossLog,
     History,
     Profile,
@@ -332,7 +333,7 @@ class _Runner:
         if self.phase == "movement":
             self.routine(day, "daily_core")
             if rng.random() < 0.8:
-                activity = "pool_run" if n % 2 == 1 else "cycle_easy"
+                activity: CrossActivity = "pool_run" if n % 2 == 1 else "cycle_easy"
                 minutes = float(rng.choice((20, 25, 30)) if n % 2 == 1 else rng.choice((15, 20)))
                 self.add(CrossLog(id=self.next_id(), date=day, activity=activity, minutes=minutes))
             return

@@ -1,29 +1,31 @@
 """Runback's data: the profile, check-ins, clearances, session logs and shoes.
 
-Every model validates on construction and is strict about what it accepts, so a value that
-reaches the store or the plan engine is always one that protocol.md allows.  Error messages
-name the field and what is allowed (see :func:`describe_validation_error`).
+The records are slotted classes checked on construction by plain Python, without pydantic:
+a settled app holds years of them, and neither pydantic (about 11 MiB once its validators
+are built) nor a pydantic model per record (about 1.2 KB each) fits the memory budget of
+issue 9.  Every record is strict about what it accepts, so a value that reaches the store or
+the plan engine is always one that protocol.md allows.  Error messages name the field and
+what is allowed (see :func:`describe_validation_error`).
+
+:mod:`runback_tui.domain.schema` states the same rules as pydantic models.  The Store uses
+them for a file this code has not validated before (hand-edited, restored, upgraded): pydantic
+checks it in bulk, and the records are then made from its output.  A property test holds the
+two to the same rules.
 
 Distances are stored in kilometres; the profile's unit is only for display and input.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import re
 import uuid
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Any, ClassVar, Literal, TypeVar, cast, dataclass_transform
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationError,
-    field_validator,
-)
-
-# Re-exported: the limits live in a pydantic-free module so the CLI can read them fast.
+# Re-exported: the limits live in a module of their own so the CLI can read them fast.
 from runback_tui.domain.limits import (  # noqa: F401
     CROSS_ACTIVITIES,
     HISTORY_KEYS,
@@ -59,236 +61,57 @@ HISTORY_QUESTIONS: dict[HistoryKey, str] = {
     "long_term_steroids": "Long-term steroid use?",
 }
 
+NotifyStyle = Literal["osc9", "osc777"]
+"""How a desktop notification travels: OSC 9 (iTerm2, WezTerm, foot) or OSC 777 (kitty, foot)."""
 
-def _check_date(value: date) -> date:
-    """Refuse dates outside the range Runback can sensibly hold."""
-    if not MIN_DATE <= value <= MAX_DATE:
-        raise ValueError(f"must be between {MIN_DATE.isoformat()} and {MAX_DATE.isoformat()}")
-    return value
-
-
-def _finite_distance(limit: float) -> Any:
-    """A validator for a finite distance in km from 0 up to *limit*."""
-
-    def check(value: float) -> float:
-        if not math.isfinite(value):
-            raise ValueError("must be a finite number")
-        if value < 0:
-            raise ValueError("must be 0 or more")
-        if value > limit:
-            raise ValueError(f"must be at most {limit:g} km")
-        return value
-
-    return AfterValidator(check)
+MIN_ICE_MINUTES = 15
+"""Shortest ice block (protocol.md §3: 15–20 min)."""
+MAX_ICE_MINUTES = 20
+"""Longest ice block."""
+ICE_NEXT_FROM_H = 2.0
+"""The next ice is due from this many hours after one ends (protocol.md §3: every 2–3 h)."""
+ICE_NEXT_BY_H = 3.0
+"""…and at the latest this many hours after."""
 
 
-def _clean_text(value: str) -> str:
-    """Refuse control characters other than newline and tab in free text."""
-    for ch in value:
-        if (ord(ch) < 32 and ch not in "\n\t") or ord(ch) == 127:
-            raise ValueError("must not contain control characters")
-    return value
+# -- errors ----------------------------------------------------------------------------------
 
 
-RunbackDate = Annotated[date, AfterValidator(_check_date)]
-Pain = Annotated[int, Field(ge=0, le=10, strict=True)]
-"""A whole number on the 0–10 pain scale."""
-SessionKm = Annotated[float, _finite_distance(MAX_SESSION_KM)]
-ShoeStartKm = Annotated[float, _finite_distance(MAX_SHOE_START_KM)]
-WeeklyKm = Annotated[float, _finite_distance(MAX_WEEKLY_KM)]
-Note = Annotated[str, Field(max_length=MAX_NOTE_CHARS), AfterValidator(_clean_text)]
-Minutes = Annotated[float, Field(gt=0, le=MAX_MINUTES, allow_inf_nan=False)]
+class ValidationError(ValueError):
+    """A record could not be built: one problem per field, each naming what is allowed.
+
+    Shaped like pydantic's error (``errors()`` gives ``loc``, ``msg`` and ``type``), so
+    :func:`describe_validation_error` reads both.
+    """
+
+    def __init__(self, title: str, problems: list[tuple[tuple[str | int, ...], str, str]]) -> None:
+        self.title = title
+        self.problems = problems
+        super().__init__(
+            f"{len(problems)} validation error(s) for {title}: "
+            + "; ".join(f"{'.'.join(map(str, loc)) or 'value'}: {msg}" for loc, msg, _ in problems)
+        )
+
+    def errors(self, include_url: bool = False) -> list[dict[str, Any]]:
+        """The problems as pydantic lists them: ``loc``, ``msg`` and ``type`` each."""
+        return [{"loc": loc, "msg": msg, "type": kind} for loc, msg, kind in self.problems]
 
 
-def new_id() -> str:
-    """A fresh unique id for a stored record."""
-    return uuid.uuid4().hex
+class _Invalid(Exception):
+    """One field's problem, raised by a check (internal)."""
+
+    def __init__(self, msg: str, kind: str = "value_error", loc: tuple[str | int, ...] = ()):
+        super().__init__(msg)
+        self.msg = msg
+        self.kind = kind
+        self.loc = loc
 
 
-class RunbackModel(BaseModel):
-    """Base for all stored models: unknown fields are refused, values are checked on assignment."""
+def describe_validation_error(error: Any, names: dict[str, str] | None = None) -> str:
+    """One line per problem: the field (renamed through *names*) and what is allowed.
 
-    model_config = ConfigDict(
-        extra="forbid",
-        validate_assignment=True,
-        frozen=False,
-        defer_build=True,
-        str_strip_whitespace=False,
-    )
-
-
-def _unique(values: list[str]) -> list[str]:
-    """Drop repeated keys, keeping the first occurrence's order."""
-    return list(dict.fromkeys(values))
-
-
-class Profile(RunbackModel):
-    """The runner's settings and standing answers."""
-
-    start_date: RunbackDate
-    """Program day 1 (protocol.md section 1)."""
-    units: Units = "km"
-    """Unit for showing and entering distances."""
-    history: list[HistoryKey] = Field(default_factory=list)
-    """History answers that raise fracture risk (protocol.md section 2)."""
-    accepted_disclaimer: bool = False
-    """The user acknowledged that Runback is not medical advice."""
-    starting_weekly_km: WeeklyKm | None = None
-    """Starting weekly distance for the first build week when phase 2 logged none (section 6)."""
-
-    @field_validator("history")
-    @classmethod
-    def _dedupe_history(cls, value: list[str]) -> list[str]:
-        return _unique(value)
-
-
-class CheckIn(RunbackModel):
-    """One morning check-in; there is at most one per date."""
-
-    date: RunbackDate
-    """The calendar date the check-in is for."""
-    pain: Pain
-    """Pain now, 0–10."""
-    stiffness: Pain | None = None
-    """Stiffness now, 0–10, if answered."""
-    red_flags: list[RedFlagKey] = Field(default_factory=list)
-    """Red-flag questions answered yes."""
-    walked_30_pain_free: bool = False
-    """Gate: can walk 30 minutes without pain."""
-    single_leg_bridge_ok: bool = False
-    """Gate: single-leg bridges without discomfort."""
-    pain_meds_for_daily_life: bool = False
-    """Gate (negated): needs pain medication for daily activities."""
-    note: Note = ""
-    """Free text."""
-
-    @field_validator("red_flags")
-    @classmethod
-    def _dedupe_flags(cls, value: list[str]) -> list[str]:
-        return _unique(value)
-
-
-class Clearance(RunbackModel):
-    """A professional's clearance to continue after a red flag (protocol.md section 2)."""
-
-    date: RunbackDate
-    """The date the user was assessed and cleared."""
-    note: Note = ""
-    """Optional note, e.g. who cleared them."""
-
-
-class SessionBase(RunbackModel):
-    """Fields every logged session has."""
-
-    id: str = Field(
-        default_factory=new_id, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$"
-    )
-    """Unique id of the log."""
-    date: RunbackDate
-    """The date the session was done."""
-
-
-class RunWalkLog(SessionBase):
-    """A run-walk interval session of phase 2 (protocol.md section 5)."""
-
-    kind: Literal["run_walk"] = "run_walk"
-    stage: int = Field(ge=1, le=3, strict=True)
-    """Run-walk stage 1–3."""
-    completed: bool
-    """All repeats were finished."""
-    repeats_done: int = Field(ge=0, le=10, strict=True)
-    """Repeats finished (equals the stage's repeats when completed)."""
-    pain_during: Pain
-    """Highest pain during the session."""
-    pain_after: Pain
-    """Pain after the session."""
-    distance_km: SessionKm | None = None
-    """Distance covered, if known."""
-    shoe: str | None = Field(default=None, max_length=MAX_NAME_CHARS)
-    """Name of the shoe worn."""
-
-
-class RunLog(SessionBase):
-    """A continuous run of the build phase (protocol.md section 6)."""
-
-    kind: Literal["run"] = "run"
-    distance_km: SessionKm
-    """Distance run."""
-    minutes: Minutes | None = None
-    """Time taken, if known."""
-    pain_during: Pain
-    """Highest pain during the run."""
-    pain_after: Pain
-    """Pain after the run."""
-    shoe: str | None = Field(default=None, max_length=MAX_NAME_CHARS)
-    """Name of the shoe worn."""
-
-
-class RoutineLog(SessionBase):
-    """A finished exercise routine (exercises.md routines)."""
-
-    kind: Literal["routine"] = "routine"
-    routine_id: str = Field(min_length=1, max_length=40, pattern=r"^[a-z0-9_]+$")
-    """Routine id from exercises.md (checked against the library by the caller)."""
-    pain_during: Pain | None = None
-    """Highest pain logged during the routine, if any."""
-    pain_after: Pain | None = None
-    """Pain after the routine, if given."""
-    completed: bool = True
-    """False when the routine was ended early."""
-    duration_s: float | None = Field(default=None, ge=0, le=MAX_MINUTES * 60, allow_inf_nan=False)
-    """Time taken, if timed."""
-    skipped: list[str] = Field(default_factory=list, max_length=200)
-    """Segments that were skipped, by label."""
-
-
-class CrossLog(SessionBase):
-    """A cross-training session (protocol.md section 4)."""
-
-    kind: Literal["cross"] = "cross"
-    activity: CrossActivity
-    """Pool running or easy stationary cycling."""
-    minutes: Minutes
-    """Duration."""
-
-
-SessionLog = Annotated[
-    RunWalkLog | RunLog | RoutineLog | CrossLog,
-    Field(discriminator="kind"),
-]
-"""Any logged session."""
-
-
-class Shoe(RunbackModel):
-    """A pair of running shoes (protocol.md section 7)."""
-
-    name: str = Field(min_length=1, max_length=MAX_NAME_CHARS)
-    """The pair's name, unique (case-insensitive) among the user's shoes."""
-    start_distance_km: ShoeStartKm = 0.0
-    """Distance already on the shoes when added."""
-    added: RunbackDate | None = None
-    """When the pair was added."""
-
-    @field_validator("name")
-    @classmethod
-    def _name_is_text(cls, value: str) -> str:
-        value = value.strip()
-        if not value:
-            raise ValueError("must not be empty")
-        return _clean_text(value)
-
-
-class History(RunbackModel):
-    """Everything the plan engine reads: a snapshot of the stored records."""
-
-    checkins: list[CheckIn] = Field(default_factory=list)
-    clearances: list[Clearance] = Field(default_factory=list)
-    sessions: list[SessionLog] = Field(default_factory=list)
-    shoes: list[Shoe] = Field(default_factory=list)
-
-
-def describe_validation_error(error: ValidationError, names: dict[str, str] | None = None) -> str:
-    """One line per problem: the field (renamed through *names*) and what is allowed."""
+    *error* is this module's ValidationError or pydantic's (from the schema's bulk check).
+    """
     lines = []
     for problem in error.errors(include_url=False):
         loc = [str(part) for part in problem["loc"]]
@@ -306,63 +129,690 @@ def describe_validation_error(error: ValidationError, names: dict[str, str] | No
     return "\n".join(lines)
 
 
+# -- checks: each takes a value and returns it (normalised) or raises _Invalid ----------------
+
+Check = Callable[[Any], Any]
+Day = date
+"""A calendar date (the alias keeps field annotations clear of fields named ``date``)."""
+
+
+def _check_date(value: Any) -> date:
+    """A calendar date (or its ISO text) between MIN_DATE and MAX_DATE."""
+    if isinstance(value, str):
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise _Invalid("must be a date as YYYY-MM-DD", "date_from_datetime_parsing")
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            raise _Invalid("must be a real date", "date_from_datetime_parsing") from None
+    if type(value) is not date:
+        raise _Invalid("must be a date", "date_type")
+    if not MIN_DATE <= value <= MAX_DATE:
+        raise _Invalid(f"must be between {MIN_DATE.isoformat()} and {MAX_DATE.isoformat()}")
+    return value
+
+
+_DATETIME_TEXT = re.compile(
+    r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?"
+)
+
+
+def _check_datetime(value: Any) -> datetime:
+    """A date and time (or its ISO text)."""
+    if isinstance(value, str):
+        if not _DATETIME_TEXT.fullmatch(value):
+            raise _Invalid("must be a date and time as YYYY-MM-DDTHH:MM:SS", "datetime_parsing")
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            raise _Invalid("must be a real date and time", "datetime_parsing") from None
+    if not isinstance(value, datetime):
+        raise _Invalid("must be a date and time", "datetime_type")
+    return value
+
+
+def _check_bool(value: Any) -> bool:
+    """True or False."""
+    if type(value) is not bool:
+        raise _Invalid("must be true or false", "bool_type")
+    return value
+
+
+def _whole(low: int, high: int) -> Check:
+    """A whole number from *low* to *high* (True and 2.0 are refused)."""
+
+    def check(value: Any) -> int:
+        if type(value) is not int or not low <= value <= high:
+            raise _Invalid(f"must be a whole number from {low} to {high}", "int_range")
+        return value
+
+    return check
+
+
+PAIN_SCALE = _whole(0, 10)
+"""A whole number on the 0–10 pain scale."""
+
+
+def _number(high: float, *, low: float = 0.0, above_low: bool = False, unit: str = "") -> Check:
+    """A finite number from *low* (or above it) up to *high*; whole numbers become floats."""
+    suffix = f" {unit}" if unit else ""
+
+    def check(value: Any) -> float:
+        if type(value) is not float and type(value) is not int:
+            raise _Invalid("must be a number", "float_type")
+        value = float(value)
+        if not math.isfinite(value):
+            raise _Invalid("must be a finite number", "finite_number")
+        if above_low and value <= low:
+            raise _Invalid(f"must be more than {low:g}{suffix}", "greater_than")
+        if not above_low and value < low:
+            raise _Invalid(f"must be {low:g} or more{suffix}", "greater_than_equal")
+        if value > high:
+            raise _Invalid(f"must be at most {high:g}{suffix}", "less_than_equal")
+        return value
+
+    return check
+
+
+def _distance(limit: float) -> Check:
+    """A finite distance in km from 0 up to *limit*."""
+    return _number(limit, unit="km")
+
+
+MINUTES = _number(MAX_MINUTES, above_low=True, unit="minutes")
+"""A session length in minutes: more than 0, at most a day."""
+
+
+def _clean(value: str) -> str:
+    """Refuse control characters other than newline and tab in free text."""
+    for ch in value:
+        if (ord(ch) < 32 and ch not in "\n\t") or ord(ch) == 127:
+            raise _Invalid("must not contain control characters")
+    return value
+
+
+def _text(
+    max_chars: int,
+    *,
+    min_chars: int = 0,
+    pattern: str | None = None,
+    allowed: str = "",
+    clean: bool = False,
+) -> Check:
+    """Text of *min_chars* to *max_chars* characters matching *pattern* (shown as *allowed*)."""
+    compiled = re.compile(pattern) if pattern else None
+
+    def check(value: Any) -> str:
+        if type(value) is not str:
+            raise _Invalid("must be text", "string_type")
+        if not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise _Invalid("must be valid Unicode text", "string_unicode") from None
+        if len(value) < min_chars:
+            raise _Invalid(f"must be at least {min_chars} character(s)", "string_too_short")
+        if len(value) > max_chars:
+            raise _Invalid(f"must be at most {max_chars} characters", "string_too_long")
+        if compiled is not None and not compiled.fullmatch(value):
+            raise _Invalid(f"must be {allowed}", "string_pattern_mismatch")
+        return _clean(value) if clean else value
+
+    return check
+
+
+NOTE = _text(MAX_NOTE_CHARS, clean=True)
+"""Free text: at most MAX_NOTE_CHARS characters, no control characters but newline and tab."""
+SHOE_NAME = _text(MAX_NAME_CHARS)
+_ANY_TEXT = _text(2**62)
+"""The name of a shoe as a session log refers to it."""
+
+
+def _shoe_name(value: Any) -> str:
+    """A shoe's own name: stripped, not empty, at most MAX_NAME_CHARS, no control characters."""
+    value = _text(MAX_NAME_CHARS, min_chars=1)(value)
+    value = value.strip()
+    if not value:
+        raise _Invalid("must not be empty")
+    return _clean(value)
+
+
+def _one_of(options: Iterable[str]) -> Check:
+    """One of the fixed *options*."""
+    allowed = tuple(options)
+    shown = ", ".join(repr(option) for option in allowed)
+
+    def check(value: Any) -> str:
+        if type(value) is not str or value not in allowed:
+            raise _Invalid(f"must be one of {shown}", "literal_error")
+        return value
+
+    return check
+
+
+def _optional(check: Check) -> Check:
+    """None, or what *check* accepts."""
+
+    def optional(value: Any) -> Any:
+        return None if value is None else check(value)
+
+    return optional
+
+
+def _list(item: Check, *, max_items: int | None = None, dedupe: bool = False) -> Check:
+    """A list of what *item* accepts; repeats dropped (first kept) with *dedupe*."""
+
+    def check(value: Any) -> list[Any]:
+        if type(value) is not list and type(value) is not tuple:
+            raise _Invalid("must be a list", "list_type")
+        if max_items is not None and len(value) > max_items:
+            raise _Invalid(f"must hold at most {max_items} items", "too_long")
+        result = []
+        for index, entry in enumerate(value):
+            try:
+                result.append(item(entry))
+            except _Invalid as problem:
+                raise _Invalid(problem.msg, problem.kind, (index, *problem.loc)) from None
+        return list(dict.fromkeys(result)) if dedupe else result
+
+    return check
+
+
+def _record_of(cls: type[R]) -> Check:
+    """One *cls* record (or a mapping of its fields)."""
+
+    def check(value: Any) -> R:
+        if isinstance(value, cls):
+            return value
+        if not isinstance(value, Mapping):
+            raise _Invalid(f"must be a {cls.__name__}", "model_type")
+        try:
+            return cls.model_validate(value)
+        except ValidationError as error:
+            loc, msg, kind = error.problems[0]
+            raise _Invalid(msg, kind, loc) from None
+
+    return check
+
+
+def _is(constant: str) -> Check:
+    """Exactly *constant* (a record's kind)."""
+
+    def check(value: Any) -> str:
+        if value != constant or type(value) is not str:
+            raise _Invalid(f"must be {constant!r}", "literal_error")
+        return constant
+
+    return check
+
+
+# -- records -------------------------------------------------------------------------------
+
+R = TypeVar("R", bound="Record")
+_NO_DEFAULT: Any = dataclasses.MISSING
+
+
+def checked(
+    check: Check,
+    *,
+    default: Any = _NO_DEFAULT,
+    default_factory: Callable[[], Any] | None = None,
+    decode: Callable[[Any], Any] | None = None,
+) -> Any:
+    """A record field: the *check* its values pass, its default, and how a stored value decodes.
+
+    *decode* turns the JSON form stored in a validated file back into the value (dates from
+    their ISO text, nested records); None means the JSON value is the value.
+    """
+    metadata = {"check": check, "decode": decode}
+    if default_factory is not None:
+        return dataclasses.field(default_factory=default_factory, metadata=metadata)
+    return dataclasses.field(default=default, metadata=metadata)
+
+
+class Record:
+    """Base of every stored record: validated keyword construction, slotted instances.
+
+    The method names follow pydantic's (``model_validate``, ``model_dump``, ``model_copy``),
+    which the schema's models share.
+    """
+
+    __slots__ = ()
+
+    _plan: ClassVar[tuple[tuple[str, Check, Any, Callable[[], Any] | None], ...]]
+    _decode_doc: ClassVar[Callable[[Mapping[str, Any]], Any]]
+    _names: ClassVar[tuple[str, ...]]
+
+    def __init__(self, **values: Any) -> None:
+        problems: list[tuple[tuple[str | int, ...], str, str]] = []
+        for name, check, default, factory in self._plan:
+            if name in values:
+                try:
+                    value = check(values.pop(name))
+                except _Invalid as problem:
+                    problems.append(((name, *problem.loc), problem.msg, problem.kind))
+                    continue
+            elif factory is not None:
+                value = factory()
+            elif default is not _NO_DEFAULT:
+                value = default
+            else:
+                problems.append(((name,), "is required", "missing"))
+                continue
+            object.__setattr__(self, name, value)
+        for name in values:
+            problems.append(((name,), "is not a known field", "extra_forbidden"))
+        if problems:
+            raise ValidationError(type(self).__name__, problems)
+
+    @classmethod
+    def model_validate(cls: type[R], data: Any) -> R:
+        """A record from a mapping of its fields (ValidationError when it cannot be one)."""
+        if isinstance(data, cls):
+            return data
+        if not isinstance(data, Mapping) or not all(isinstance(key, str) for key in data):
+            raise ValidationError(cls.__name__, [((), "must be an object of fields", "dict_type")])
+        return cls(**data)
+
+    @classmethod
+    def model_construct(cls: type[R], **values: Any) -> R:
+        """A record from values known to be valid: no checks (missing fields get defaults)."""
+        record = object.__new__(cls)
+        for name, _, default, factory in cls._plan:
+            if name in values:
+                value = values[name]
+            else:
+                value = factory() if factory is not None else default
+            object.__setattr__(record, name, value)
+        return record
+
+    @classmethod
+    def decode(cls: type[R], doc: Mapping[str, Any]) -> R:
+        """The record a validated file's document stores (its ``model_dump(mode="json")``).
+
+        No checks: only for documents of a version the full validation passed, or that this
+        code wrote.  KeyError, TypeError or ValueError when *doc* is not such a document.
+        """
+        record: R = cls._decode_doc(doc)
+        return record
+
+    def model_dump(self, mode: Literal["python", "json"] = "python") -> dict[str, Any]:
+        """The fields as a dict; in "json" mode as stored in the file (dates as ISO text)."""
+        value = _python_value if mode == "python" else _json_value
+        return {name: value(getattr(self, name)) for name in self._names}
+
+    def model_copy(self: R, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> R:
+        """A copy with *update* applied (unchecked, as pydantic's); *deep* copies lists too."""
+        values = {name: getattr(self, name) for name, *_ in self._plan}
+        if deep:
+            import copy
+
+            values = copy.deepcopy(values)
+        if update:
+            values.update(update)
+        return type(self).model_construct(**values)
+
+
+def _python_value(value: Any) -> Any:
+    """model_dump's python form of a field value: nested records become dicts."""
+    if isinstance(value, Record):
+        return value.model_dump()
+    if type(value) is list:
+        return [_python_value(item) for item in value]
+    return value
+
+
+def _json_value(value: Any) -> Any:
+    """A field value as stored in JSON."""
+    if isinstance(value, Record):
+        return value.model_dump(mode="json")
+    if isinstance(value, datetime):
+        return _datetime_text(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if type(value) is list:
+        return [_json_value(item) for item in value]
+    return value
+
+
+def _datetime_text(value: datetime) -> str:
+    """A datetime as pydantic writes it: ISO 8601, UTC as "Z"."""
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+@dataclass_transform(kw_only_default=True, field_specifiers=(checked,))
+def record(cls: type[R]) -> type[R]:
+    """Make *cls* a slotted record: its fields are ``checked(...)`` class attributes."""
+    cls = dataclasses.dataclass(slots=True, init=False, kw_only=True)(cls)
+    fields = dataclasses.fields(cast(Any, cls))
+    cls._plan = tuple(
+        (
+            f.name,
+            f.metadata["check"],
+            f.default,
+            None if f.default_factory is dataclasses.MISSING else f.default_factory,
+        )
+        for f in fields
+    )
+    decode_lines = []
+    namespace: dict[str, Any] = {"new": object.__new__, "setattr": object.__setattr__, "cls": cls}
+    for f in fields:
+        decode = f.metadata["decode"]
+        if decode is None:
+            decode_lines.append(f"    setattr(r, {f.name!r}, doc[{f.name!r}])")
+        else:
+            namespace[f"d_{f.name}"] = decode
+            decode_lines.append(f"    setattr(r, {f.name!r}, d_{f.name}(doc[{f.name!r}]))")
+    source = "def decode(doc):\n    r = new(cls)\n" + "\n".join(decode_lines) + "\n    return r\n"
+    exec(source, namespace)  # the same technique dataclasses uses: one flat function per class
+    cls._decode_doc = staticmethod(namespace["decode"])
+    cls._names = tuple(f.name for f in fields)
+    return cls
+
+
+def _decode_date(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+def _decode_optional_date(text: str | None) -> date | None:
+    return None if text is None else date.fromisoformat(text)
+
+
+def _decode_datetime(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def _decode_optional_datetime(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def _decode_list(value: list[Any]) -> list[Any]:
+    return list(value)
+
+
+def _decode_records(cls: type[R]) -> Callable[[list[Any]], list[R]]:
+    """Decoder of a list of nested *cls* documents."""
+    return lambda docs: [cls.decode(doc) for doc in docs]
+
+
+def new_id() -> str:
+    """A fresh unique id for a stored record."""
+    return uuid.uuid4().hex
+
+
+def _dedupe(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+@record
+class Profile(Record):
+    """The runner's settings and standing answers."""
+
+    start_date: date = checked(_check_date, decode=_decode_date)
+    """Program day 1 (protocol.md section 1)."""
+    units: Units = checked(_one_of(("km", "mi")), default="km")
+    """Unit for showing and entering distances."""
+    history: list[HistoryKey] = checked(
+        _list(_one_of(HISTORY_KEYS), dedupe=True), default_factory=list, decode=_decode_list
+    )
+    """History answers that raise fracture risk (protocol.md section 2)."""
+    accepted_disclaimer: bool = checked(_check_bool, default=False)
+    """The user acknowledged that Runback is not medical advice."""
+    starting_weekly_km: float | None = checked(_optional(_distance(MAX_WEEKLY_KM)), default=None)
+    """Starting weekly distance for the first build week when phase 2 logged none (section 6)."""
+
+
+@record
+class CheckIn(Record):
+    """One morning check-in; there is at most one per date."""
+
+    date: Day = checked(_check_date, decode=_decode_date)
+    """The calendar date the check-in is for."""
+    pain: int = checked(PAIN_SCALE)
+    """Pain now, 0–10."""
+    stiffness: int | None = checked(_optional(PAIN_SCALE), default=None)
+    """Stiffness now, 0–10, if answered."""
+    red_flags: list[RedFlagKey] = checked(
+        _list(_one_of(RED_FLAG_KEYS), dedupe=True), default_factory=list, decode=_decode_list
+    )
+    """Red-flag questions answered yes."""
+    walked_30_pain_free: bool = checked(_check_bool, default=False)
+    """Gate: can walk 30 minutes without pain."""
+    single_leg_bridge_ok: bool = checked(_check_bool, default=False)
+    """Gate: single-leg bridges without discomfort."""
+    pain_meds_for_daily_life: bool = checked(_check_bool, default=False)
+    """Gate (negated): needs pain medication for daily activities."""
+    note: str = checked(NOTE, default="")
+    """Free text."""
+
+
+@record
+class Clearance(Record):
+    """A professional's clearance to continue after a red flag (protocol.md section 2)."""
+
+    date: Day = checked(_check_date, decode=_decode_date)
+    """The date the user was assessed and cleared."""
+    note: str = checked(NOTE, default="")
+    """Optional note, e.g. who cleared them."""
+
+
+_SESSION_ID = _text(
+    64, min_chars=1, pattern=r"[A-Za-z0-9_-]+", allowed="letters, digits, '_' or '-'"
+)
+
+
+@record
+class RunWalkLog(Record):
+    """A run-walk interval session of phase 2 (protocol.md section 5)."""
+
+    id: str = checked(_SESSION_ID, default_factory=new_id)
+    """Unique id of the log."""
+    date: Day = checked(_check_date, decode=_decode_date)
+    """The date the session was done."""
+    kind: Literal["run_walk"] = checked(_is("run_walk"), default="run_walk")
+    stage: int = checked(_whole(1, 3))
+    """Run-walk stage 1–3."""
+    completed: bool = checked(_check_bool)
+    """All repeats were finished."""
+    repeats_done: int = checked(_whole(0, 10))
+    """Repeats finished (equals the stage's repeats when completed)."""
+    pain_during: int = checked(PAIN_SCALE)
+    """Highest pain during the session."""
+    pain_after: int = checked(PAIN_SCALE)
+    """Pain after the session."""
+    distance_km: float | None = checked(_optional(_distance(MAX_SESSION_KM)), default=None)
+    """Distance covered, if known."""
+    shoe: str | None = checked(_optional(SHOE_NAME), default=None)
+    """Name of the shoe worn."""
+
+
+@record
+class RunLog(Record):
+    """A continuous run of the build phase (protocol.md section 6)."""
+
+    id: str = checked(_SESSION_ID, default_factory=new_id)
+    """Unique id of the log."""
+    date: Day = checked(_check_date, decode=_decode_date)
+    """The date the session was done."""
+    kind: Literal["run"] = checked(_is("run"), default="run")
+    distance_km: float = checked(_distance(MAX_SESSION_KM))
+    """Distance run."""
+    minutes: float | None = checked(_optional(MINUTES), default=None)
+    """Time taken, if known."""
+    pain_during: int = checked(PAIN_SCALE)
+    """Highest pain during the run."""
+    pain_after: int = checked(PAIN_SCALE)
+    """Pain after the run."""
+    shoe: str | None = checked(_optional(SHOE_NAME), default=None)
+    """Name of the shoe worn."""
+
+
+@record
+class RoutineLog(Record):
+    """A finished exercise routine (exercises.md routines)."""
+
+    id: str = checked(_SESSION_ID, default_factory=new_id)
+    """Unique id of the log."""
+    date: Day = checked(_check_date, decode=_decode_date)
+    """The date the session was done."""
+    kind: Literal["routine"] = checked(_is("routine"), default="routine")
+    routine_id: str = checked(
+        _text(40, min_chars=1, pattern=r"[a-z0-9_]+", allowed="lower-case letters, digits or '_'")
+    )
+    """Routine id from exercises.md (checked against the library by the caller)."""
+    pain_during: int | None = checked(_optional(PAIN_SCALE), default=None)
+    """Highest pain logged during the routine, if any."""
+    pain_after: int | None = checked(_optional(PAIN_SCALE), default=None)
+    """Pain after the routine, if given."""
+    completed: bool = checked(_check_bool, default=True)
+    """False when the routine was ended early."""
+    duration_s: float | None = checked(
+        _optional(_number(MAX_MINUTES * 60, unit="seconds")), default=None
+    )
+    """Time taken, if timed."""
+    skipped: list[str] = checked(
+        _list(_ANY_TEXT, max_items=200), default_factory=list, decode=_decode_list
+    )
+    """Segments that were skipped, by label."""
+
+
+@record
+class CrossLog(Record):
+    """A cross-training session (protocol.md section 4)."""
+
+    id: str = checked(_SESSION_ID, default_factory=new_id)
+    """Unique id of the log."""
+    date: Day = checked(_check_date, decode=_decode_date)
+    """The date the session was done."""
+    kind: Literal["cross"] = checked(_is("cross"), default="cross")
+    activity: CrossActivity = checked(_one_of(CROSS_ACTIVITIES))
+    """Pool running or easy stationary cycling."""
+    minutes: float = checked(MINUTES)
+    """Duration."""
+
+
+SessionLog = RunWalkLog | RunLog | RoutineLog | CrossLog
+"""Any logged session."""
+
+SESSION_KINDS: dict[str, type[RunWalkLog | RunLog | RoutineLog | CrossLog]] = {
+    "run_walk": RunWalkLog,
+    "run": RunLog,
+    "routine": RoutineLog,
+    "cross": CrossLog,
+}
+"""Each session kind's record, by its ``kind``."""
+
+
+def validate_session(data: Any) -> SessionLog:
+    """The session log *data* describes, by its ``kind`` (ValidationError otherwise)."""
+    if isinstance(data, RunWalkLog | RunLog | RoutineLog | CrossLog):
+        return data
+    kind = data.get("kind") if isinstance(data, Mapping) else None
+    cls = SESSION_KINDS.get(kind) if isinstance(kind, str) else None
+    if cls is None:
+        shown = ", ".join(repr(k) for k in SESSION_KINDS)
+        problem = (("kind",), f"must be one of {shown}", "union_tag_invalid")
+        raise ValidationError("SessionLog", [problem])
+    return cls.model_validate(data)
+
+
+def decode_session(doc: Mapping[str, Any]) -> SessionLog:
+    """The session log a validated file's document stores (see Record.decode)."""
+    return SESSION_KINDS[doc["kind"]].decode(doc)
+
+
+@record
+class Shoe(Record):
+    """A pair of running shoes (protocol.md section 7)."""
+
+    name: str = checked(_shoe_name)
+    """The pair's name, unique (case-insensitive) among the user's shoes."""
+    start_distance_km: float = checked(_distance(MAX_SHOE_START_KM), default=0.0)
+    """Distance already on the shoes when added."""
+    added: date | None = checked(_optional(_check_date), default=None, decode=_decode_optional_date)
+    """When the pair was added."""
+
+
+def _session_item(value: Any) -> SessionLog:
+    """One session of a History (a record, or a mapping with its kind)."""
+    try:
+        return validate_session(value)
+    except ValidationError as error:
+        loc, msg, kind = error.problems[0]
+        raise _Invalid(msg, kind, loc) from None
+
+
+@record
+class History(Record):
+    """Everything the plan engine reads: a snapshot of the stored records."""
+
+    checkins: list[CheckIn] = checked(_list(_record_of(CheckIn)), default_factory=list)
+    clearances: list[Clearance] = checked(_list(_record_of(Clearance)), default_factory=list)
+    sessions: list[SessionLog] = checked(_list(_session_item), default_factory=list)
+    shoes: list[Shoe] = checked(_list(_record_of(Shoe)), default_factory=list)
+
+
+def check_note(value: Any) -> str:
+    """*value* as a note (ValidationError naming what is allowed otherwise)."""
+    try:
+        result: str = NOTE(value)
+    except _Invalid as problem:
+        raise ValidationError("Note", [(problem.loc, problem.msg, problem.kind)]) from None
+    return result
+
+
 # -- Session settings, the active (resumable) session and ice: added for the session screens.
 
-NotifyStyle = Literal["osc9", "osc777"]
-"""How a desktop notification travels: OSC 9 (iTerm2, WezTerm, foot) or OSC 777 (kitty, foot)."""
 
-MIN_ICE_MINUTES = 15
-"""Shortest ice block (protocol.md §3: 15–20 min)."""
-MAX_ICE_MINUTES = 20
-"""Longest ice block."""
-ICE_NEXT_FROM_H = 2.0
-"""The next ice is due from this many hours after one ends (protocol.md §3: every 2–3 h)."""
-ICE_NEXT_BY_H = 3.0
-"""…and at the latest this many hours after."""
-
-
-class Settings(RunbackModel):
+@record
+class Settings(Record):
     """How session cues are given and how reps are counted; one document in the file."""
 
-    visual_cues: bool = True
+    visual_cues: bool = checked(_check_bool, default=True)
     """Flash a word banner on every cue (colour and words, so it works with NO_COLOR)."""
-    bell: bool = True
+    bell: bool = checked(_check_bool, default=True)
     """Ring the terminal bell on every cue."""
-    notifications: bool = False
+    notifications: bool = checked(_check_bool, default=False)
     """Send a desktop notification (an OSC escape sequence) on segment changes and the end."""
-    notify_style: NotifyStyle = "osc9"
+    notify_style: NotifyStyle = checked(_one_of(("osc9", "osc777")), default="osc9")
     """Which escape sequence carries the notification."""
-    countdown_cues: bool = True
+    countdown_cues: bool = checked(_check_bool, default=True)
     """Give the 3-2-1 before a hold, rest or interval ends."""
-    halfway_cues: bool = True
+    halfway_cues: bool = checked(_check_bool, default=True)
     """Give the halfway cue on long holds, intervals and timed blocks."""
-    tempo_reps: bool = False
+    tempo_reps: bool = checked(_check_bool, default=False)
     """Count reps for the runner at 2 s up, 2 s down, instead of `enter` for each rep."""
-    ice_minutes: int = Field(default=MIN_ICE_MINUTES, ge=MIN_ICE_MINUTES, le=MAX_ICE_MINUTES)
+    ice_minutes: int = checked(_whole(MIN_ICE_MINUTES, MAX_ICE_MINUTES), default=MIN_ICE_MINUTES)
     """The ice timer's default length."""
 
 
-class PauseSpan(RunbackModel):
+@record
+class PauseSpan(Record):
     """One pause of an active session, in wall-clock time."""
 
-    start: datetime
+    start: datetime = checked(_check_datetime, decode=_decode_datetime)
     """When the pause began (local wall clock)."""
-    end: datetime | None = None
+    end: datetime | None = checked(
+        _optional(_check_datetime), default=None, decode=_decode_optional_datetime
+    )
     """When the session went on again; None while still paused."""
 
 
-class PainTap(RunbackModel):
+@record
+class PainTap(Record):
     """A pain rating logged during a session."""
 
-    at: datetime
+    at: datetime = checked(_check_datetime, decode=_decode_datetime)
     """When it was logged (local wall clock)."""
-    elapsed_s: float = Field(ge=0, le=MAX_MINUTES * 60, allow_inf_nan=False)
+    elapsed_s: float = checked(_number(MAX_MINUTES * 60, unit="seconds"))
     """Seconds into the session's timeline."""
-    pain: Pain
+    pain: int = checked(PAIN_SCALE)
     """The rating, 0–10."""
 
 
-class ActiveSession(RunbackModel):
+@record
+class ActiveSession(Record):
     """A run session under way, saved so it survives a dropped connection or a kill.
 
     The position by the wall clock is ``(now − started_at − paused time) × speed + shift_s``:
@@ -370,29 +820,39 @@ class ActiveSession(RunbackModel):
     clock, and is refreshed at every save.
     """
 
-    kind: Literal["run_walk", "run"]
+    kind: Literal["run_walk", "run"] = checked(_one_of(("run_walk", "run")))
     """A run-walk interval session, or a continuous run."""
-    stage: int | None = Field(default=None, ge=1, le=3, strict=True)
+    stage: int | None = checked(_optional(_whole(1, 3)), default=None)
     """The run-walk stage (run-walk only)."""
-    minutes: Minutes | None = None
+    minutes: float | None = checked(_optional(MINUTES), default=None)
     """The planned length of a continuous run (run only)."""
-    date: RunbackDate
+    date: Day = checked(_check_date, decode=_decode_date)
     """The date the session counts for."""
-    started_at: datetime
+    started_at: datetime = checked(_check_datetime, decode=_decode_datetime)
     """Wall-clock start."""
-    pauses: list[PauseSpan] = Field(default_factory=list, max_length=10_000)
+    pauses: list[PauseSpan] = checked(
+        _list(_record_of(PauseSpan), max_items=10_000),
+        default_factory=list,
+        decode=_decode_records(PauseSpan),
+    )
     """Every pause, oldest first; the last may still be open."""
-    pains: list[PainTap] = Field(default_factory=list, max_length=10_000)
+    pains: list[PainTap] = checked(
+        _list(_record_of(PainTap), max_items=10_000),
+        default_factory=list,
+        decode=_decode_records(PainTap),
+    )
     """Pain logged during the session."""
-    skipped: list[str] = Field(default_factory=list, max_length=200)
+    skipped: list[str] = checked(
+        _list(_ANY_TEXT, max_items=200), default_factory=list, decode=_decode_list
+    )
     """Segments skipped, by label."""
-    shift_s: float = Field(default=0.0, allow_inf_nan=False)
+    shift_s: float = checked(_number(math.inf, low=-math.inf), default=0.0)
     """Seconds to add to the wall-clock running time (skips, backs, clock drift)."""
-    speed: float = Field(default=1.0, gt=0, le=1000, allow_inf_nan=False)
+    speed: float = checked(_number(1000, above_low=True), default=1.0)
     """Session seconds per wall second (``--speed``)."""
-    saved_at: datetime
+    saved_at: datetime = checked(_check_datetime, decode=_decode_datetime)
     """When this record was written."""
-    elapsed_at_save_s: float = Field(ge=0, le=MAX_MINUTES * 60 * 10, allow_inf_nan=False)
+    elapsed_at_save_s: float = checked(_number(MAX_MINUTES * 60 * 10, unit="seconds"))
     """Where the session stood when this record was written."""
 
     def paused_seconds(self, now: datetime) -> float:
@@ -414,16 +874,17 @@ class ActiveSession(RunbackModel):
         return max(self.elapsed_at_save_s, running * self.speed + self.shift_s)
 
 
-class IceLog(RunbackModel):
+@record
+class IceLog(Record):
     """One ice block on an acute day (protocol.md §3)."""
 
-    started_at: datetime
+    started_at: datetime = checked(_check_datetime, decode=_decode_datetime)
     """When the ice went on."""
-    minutes: float = Field(gt=0, le=MAX_ICE_MINUTES + 10, allow_inf_nan=False)
+    minutes: float = checked(_number(MAX_ICE_MINUTES + 10, above_low=True, unit="minutes"))
     """How long it stayed on."""
-    completed: bool = True
+    completed: bool = checked(_check_bool, default=True)
     """False when the timer was stopped early."""
-    next_due_from: datetime
+    next_due_from: datetime = checked(_check_datetime, decode=_decode_datetime)
     """The next ice is due from this time (2 h after this one ended)…"""
-    next_due_by: datetime
+    next_due_by: datetime = checked(_check_datetime, decode=_decode_datetime)
     """…and by this time (3 h after)."""

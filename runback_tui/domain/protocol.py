@@ -83,6 +83,7 @@ Choices where protocol.md leaves room (each is the safer reading):
 
 from __future__ import annotations
 
+import json
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -393,7 +394,7 @@ Session = RunWalkLog | RunLog | RoutineLog | CrossLog
 
 def _session_key(session: Session) -> tuple[date, str, str, str]:
     """A total, deterministic order for sessions: date, kind, id, then full content."""
-    return (session.date, session.kind, session.id, session.model_dump_json())
+    return (session.date, session.kind, session.id, json.dumps(session.model_dump(mode="json")))
 
 
 def _short_key(session: Session) -> tuple[date, str, str]:

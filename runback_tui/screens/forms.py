@@ -5,18 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import TypeAdapter, ValidationError
 from textual.app import App
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input
 
-from runback_tui.domain.models import Note, describe_validation_error
+from runback_tui.domain.models import ValidationError, check_note, describe_validation_error
 
 if TYPE_CHECKING:
     from runback_tui.app import RunbackApp
 
-_NOTE = TypeAdapter(Note)
 T = TypeVar("T")
 
 
@@ -56,7 +54,7 @@ def report_from_worker(
 def note_problem(text: str, label: str = "Note") -> str | None:
     """Why *text* cannot be stored as a note, or None when it can."""
     try:
-        _NOTE.validate_python(text)
+        check_note(text)
     except ValidationError as error:
         detail = describe_validation_error(error).split(": ", 1)[-1]
         return f"✗ {label}: {detail} (now {len(text)} characters)."

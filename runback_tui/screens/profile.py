@@ -6,7 +6,6 @@ import math
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import ValidationError
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -21,6 +20,7 @@ from runback_tui.domain.models import (
     Profile,
     Shoe,
     Units,
+    ValidationError,
     describe_validation_error,
     from_km,
     to_km,

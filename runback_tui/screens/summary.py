@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import ValidationError
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -27,6 +26,7 @@ from runback_tui.domain.models import (
     RoutineLog,
     RunLog,
     RunWalkLog,
+    ValidationError,
     describe_validation_error,
     to_km,
 )
@@ -400,23 +400,27 @@ class RunSummaryScreen(SummaryScreen):
         shoe = self.query_one("#shoe", Choice).value
         try:
             if result.spec.kind == "run_walk":
-                return RunWalkLog(
-                    date=result.day,
-                    stage=result.spec.stage or 1,
-                    completed=result.completed,
-                    repeats_done=result.repeats_done,
-                    pain_during=during,
-                    pain_after=after,
-                    distance_km=km,
-                    shoe=shoe,
+                return RunWalkLog.model_validate(
+                    {
+                        "date": result.day,
+                        "stage": result.spec.stage or 1,
+                        "completed": result.completed,
+                        "repeats_done": result.repeats_done,
+                        "pain_during": during,
+                        "pain_after": after,
+                        "distance_km": km,
+                        "shoe": shoe,
+                    }
                 )
-            return RunLog(
-                date=result.day,
-                distance_km=km,
-                minutes=max(0.1, round(result.active_s / 60, 1)),
-                pain_during=during,
-                pain_after=after,
-                shoe=shoe,
+            return RunLog.model_validate(
+                {
+                    "date": result.day,
+                    "distance_km": km,
+                    "minutes": max(0.1, round(result.active_s / 60, 1)),
+                    "pain_during": during,
+                    "pain_after": after,
+                    "shoe": shoe,
+                }
             )
         except ValidationError as error:
             self.set_message("✗ " + describe_validation_error(error), error=True)

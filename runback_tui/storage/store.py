@@ -24,7 +24,6 @@ from operator import eq, is_, is_not
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import TypeAdapter, ValidationError
 from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
@@ -38,10 +37,12 @@ from runback_tui.domain.models import (
     History,
     IceLog,
     Profile,
-    SessionLog,
     Settings,
     Shoe,
+    ValidationError,
+    decode_session,
     describe_validation_error,
+    validate_session,
 )
 from runback_tui.storage import durable, fastpath
 from runback_tui.storage.durable import DataFileError, StoreError
@@ -86,8 +87,6 @@ KNOWN_TABLES = frozenset(
     }
 )
 
-_SESSION_ADAPTER: TypeAdapter[Any] = TypeAdapter(SessionLog)
-
 
 class ConflictError(StoreError):
     """A value clashes with what is stored (a duplicate shoe name); exit 2."""
@@ -125,6 +124,8 @@ class Snapshot:
     """Ice blocks, oldest first."""
     digest: str | None = None
     """The digest of the file bytes this was read from (fastpath.digest); None: no file."""
+    canonical: bool = True
+    """Every document is exactly as Runback writes it (see decode_snapshot)."""
 
 
 class _TablesStorage(Storage):
@@ -533,9 +534,11 @@ def _check_layout(tables: Any) -> None:
 
 def _validate(table: str, doc_id: str, validator: Callable[[Any], T], doc: Any) -> T:
     """Validate one document; ValueError naming the table, document and field otherwise."""
+    from pydantic import ValidationError as SchemaError
+
     try:
         return validator(doc)
-    except ValidationError as error:
+    except (SchemaError, ValidationError) as error:
         detail = describe_validation_error(error).replace("\n", "; ")
         raise ValueError(f"document {doc_id} of {table!r} is invalid: {detail}") from None
 
@@ -552,6 +555,8 @@ class _TableDecoded:
     """doc id -> what it was decoded to."""
     ordered: list[Any]
     """The decoded values in doc-id order."""
+    canonical: bool
+    """Every document decoded was exactly the stored form of its value."""
 
 
 _Decoded = dict[str, _TableDecoded]
@@ -563,14 +568,14 @@ class _DecodeMemo:
 
     The Store keeps the tables of the file version it last read or wrote and shares their
     unchanged documents with the next version (see _Remembered), so after a write only the
-    documents it added are validated again.  Validation depends on nothing but the document.
+    documents it added are decoded.  Decoding depends on nothing but the document.
     """
 
     def __init__(self, previous: _Decoded | None = None) -> None:
         self.previous: _Decoded = previous or {}
         self.current: _Decoded = {}
 
-    def decode(self, tables: Tables, name: str, decode: Callable[[str, Any], T]) -> list[T]:
+    def decode(self, tables: Tables, name: str, decode: _Decoder) -> list[Any]:
         """The documents of one table decoded, in doc-id order."""
         table = tables.get(name, {})
         before = self.previous.get(name)
@@ -579,72 +584,182 @@ class _DecodeMemo:
             return list(before.ordered)
         order = sorted(table, key=int)
         docs = list(map(table.__getitem__, order))
+        canonical = True
         if before is None:
-            values = [decode(doc_id, doc) for doc_id, doc in zip(order, docs, strict=True)]
+            decoded = [decode(doc_id, doc) for doc_id, doc in zip(order, docs, strict=True)]
         else:
             old = before.values
-            same = map(is_, map(before.docs.get, order, repeat(_MISSING)), docs)
-            values = [
-                old[doc_id] if reuse else decode(doc_id, doc)
+            same = list(map(is_, map(before.docs.get, order, repeat(_MISSING)), docs))
+            canonical = before.canonical or not any(same)
+            decoded = [
+                (old[doc_id], True) if reuse else decode(doc_id, doc)
                 for doc_id, doc, reuse in zip(order, docs, same, strict=True)
             ]
+        values = [value for value, _ in decoded]
+        canonical = canonical and all(exact for _, exact in decoded)
         docs_by_id = dict(zip(order, docs, strict=True))
         values_by_id = dict(zip(order, values, strict=True))
-        self.current[name] = _TableDecoded(table, docs_by_id, values_by_id, values)
+        self.current[name] = _TableDecoded(table, docs_by_id, values_by_id, values, canonical)
         return list(values)
 
-
-def _decode_edit(doc_id: str, doc: Any) -> CheckInEdit:
-    """One document of the check-in edits table."""
-    body = dict(doc)
-    stamp = body.pop("replaced_at", None)
-    checkin = _validate(CHECKIN_EDITS_TABLE, doc_id, CheckIn.model_validate, body)
-    try:
-        replaced_at = datetime.fromisoformat(str(stamp))
-    except ValueError:
-        raise ValueError(
-            f"document {doc_id} of {CHECKIN_EDITS_TABLE!r} has no valid replaced_at"
-        ) from None
-    return CheckInEdit(checkin, replaced_at)
+    @property
+    def canonical(self) -> bool:
+        """Every document decoded (or reused) so far was in its stored form."""
+        return all(table.canonical for table in self.current.values())
 
 
-def _validator(table: str, validator: Callable[[Any], T]) -> Callable[[str, Any], T]:
-    """A decoder validating each document of *table* with *validator*."""
-    return lambda doc_id, doc: _validate(table, doc_id, validator, doc)
+_Decoder = Callable[[str, Any], tuple[Any, bool]]
+"""Decodes one document (by id): its value, and whether the document was its exact stored form."""
 
 
-def decode_snapshot(tables: Tables, version: int, memo: _DecodeMemo | None = None) -> Snapshot:
-    """Validate every document; ValueError naming the table, document and field otherwise.
+def _same_json(a: Any, b: Any) -> bool:
+    """True when two JSON values are equal and of the same types (1 is not 1.0 nor true)."""
+    if type(a) is not type(b):
+        return False
+    if type(a) is dict:
+        return a.keys() == b.keys() and all(_same_json(a[k], b[k]) for k in a)
+    if type(a) is list:
+        return len(a) == len(b) and all(map(_same_json, a, b))
+    return bool(a == b)
 
-    With *memo*, documents decoded before (the very same objects) are not validated again.
+
+class _Trusted(Exception):
+    """A document of a vouched-for file did not decode: the file is validated instead."""
+
+
+def _trusting(decode: Callable[[Any], T]) -> _Decoder:
+    """A decoder for documents of a file version already validated or written by this code."""
+
+    def decoder(doc_id: str, doc: Any) -> tuple[T, bool]:
+        try:
+            return decode(doc), True
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            raise _Trusted(doc_id) from error
+
+    return decoder
+
+
+def _trusted_edit(doc: Any) -> CheckInEdit:
+    """One stored document of the check-in edits table."""
+    return CheckInEdit(CheckIn.decode(doc), datetime.fromisoformat(doc["replaced_at"]))
+
+
+_TRUSTED: dict[str, _Decoder] = {
+    PROFILE_TABLE: _trusting(Profile.decode),
+    CHECKINS_TABLE: _trusting(CheckIn.decode),
+    CHECKIN_EDITS_TABLE: _trusting(_trusted_edit),
+    CLEARANCES_TABLE: _trusting(Clearance.decode),
+    SESSIONS_TABLE: _trusting(decode_session),
+    SHOES_TABLE: _trusting(Shoe.decode),
+    SETTINGS_TABLE: _trusting(Settings.decode),
+    ACTIVE_SESSION_TABLE: _trusting(ActiveSession.decode),
+    ICE_TABLE: _trusting(IceLog.decode),
+}
+"""Decoders of a file this code validated or wrote: no checks, no pydantic."""
+
+
+def _validating(
+    table: str, schema_check: Callable[[Any], Any], decode: Callable[[Any], T]
+) -> _Decoder:
+    """A decoder checking each document with the pydantic schema, then decoding its output."""
+
+    def decoder(doc_id: str, doc: Any) -> tuple[T, bool]:
+        model = _validate(table, doc_id, schema_check, doc)
+        stored = model.model_dump(mode="json")
+        return decode(stored), _same_json(stored, doc)
+
+    return decoder
+
+
+def _validated_edit(schema_check: Callable[[Any], Any]) -> _Decoder:
+    """The validating decoder of the check-in edits table."""
+
+    def decoder(doc_id: str, doc: Any) -> tuple[CheckInEdit, bool]:
+        body = dict(doc)
+        stamp = body.pop("replaced_at", None)
+        model = _validate(CHECKIN_EDITS_TABLE, doc_id, schema_check, body)
+        stored = model.model_dump(mode="json")
+        try:
+            replaced_at = datetime.fromisoformat(str(stamp))
+        except ValueError:
+            raise ValueError(
+                f"document {doc_id} of {CHECKIN_EDITS_TABLE!r} has no valid replaced_at"
+            ) from None
+        exact = type(stamp) is str and _same_json(stored, body)
+        return CheckInEdit(CheckIn.decode(stored), replaced_at), exact
+
+    return decoder
+
+
+_validating_decoders: dict[str, _Decoder] | None = None
+
+
+def _validating_decoders_built() -> dict[str, _Decoder]:
+    """Decoders checking each document with pydantic (imported here, on first need)."""
+    global _validating_decoders
+    if _validating_decoders is None:
+        from pydantic import TypeAdapter
+
+        from runback_tui.domain import schema
+
+        sessions: TypeAdapter[Any] = TypeAdapter(schema.SessionLog)
+        _validating_decoders = {
+            PROFILE_TABLE: _validating(
+                PROFILE_TABLE, schema.Profile.model_validate, Profile.decode
+            ),
+            CHECKINS_TABLE: _validating(
+                CHECKINS_TABLE, schema.CheckIn.model_validate, CheckIn.decode
+            ),
+            CHECKIN_EDITS_TABLE: _validated_edit(schema.CheckIn.model_validate),
+            CLEARANCES_TABLE: _validating(
+                CLEARANCES_TABLE, schema.Clearance.model_validate, Clearance.decode
+            ),
+            SESSIONS_TABLE: _validating(SESSIONS_TABLE, sessions.validate_python, decode_session),
+            SHOES_TABLE: _validating(SHOES_TABLE, schema.Shoe.model_validate, Shoe.decode),
+            SETTINGS_TABLE: _validating(
+                SETTINGS_TABLE, schema.Settings.model_validate, Settings.decode
+            ),
+            ACTIVE_SESSION_TABLE: _validating(
+                ACTIVE_SESSION_TABLE, schema.ActiveSession.model_validate, ActiveSession.decode
+            ),
+            ICE_TABLE: _validating(ICE_TABLE, schema.IceLog.model_validate, IceLog.decode),
+        }
+    return _validating_decoders
+
+
+def decode_snapshot(
+    tables: Tables, version: int, memo: _DecodeMemo | None = None, *, trusted: bool = False
+) -> Snapshot:
+    """Every document decoded; ValueError naming the table, document and field otherwise.
+
+    *trusted* tables are those of a file version this code validated or wrote: they are
+    decoded without checks (and without pydantic), and _Trusted is raised if one does not
+    decode.  Otherwise the pydantic schema checks every document, and the snapshot says
+    whether each was exactly its stored form (``canonical``): only such a file may later be
+    decoded trusted.  With *memo*, documents decoded before (the very same objects) are reused.
     """
     if memo is None:
         memo = _DecodeMemo()
-    profiles = memo.decode(tables, PROFILE_TABLE, _validator(PROFILE_TABLE, Profile.model_validate))
+    decoders = _TRUSTED if trusted else _validating_decoders_built()
+
+    def table(name: str) -> list[Any]:
+        return memo.decode(tables, name, decoders[name])
+
+    profiles = table(PROFILE_TABLE)
     if len(profiles) > 1:
         raise ValueError("it holds more than one profile")
-    checkins = memo.decode(
-        tables, CHECKINS_TABLE, _validator(CHECKINS_TABLE, CheckIn.model_validate)
-    )
-    edits = memo.decode(tables, CHECKIN_EDITS_TABLE, _decode_edit)
-    clearances = memo.decode(
-        tables, CLEARANCES_TABLE, _validator(CLEARANCES_TABLE, Clearance.model_validate)
-    )
-    sessions = memo.decode(
-        tables, SESSIONS_TABLE, _validator(SESSIONS_TABLE, _SESSION_ADAPTER.validate_python)
-    )
-    shoes = memo.decode(tables, SHOES_TABLE, _validator(SHOES_TABLE, Shoe.model_validate))
-    settings_docs = memo.decode(
-        tables, SETTINGS_TABLE, _validator(SETTINGS_TABLE, Settings.model_validate)
-    )
-    active_docs = memo.decode(
-        tables, ACTIVE_SESSION_TABLE, _validator(ACTIVE_SESSION_TABLE, ActiveSession.model_validate)
-    )
+    checkins = table(CHECKINS_TABLE)
+    edits = table(CHECKIN_EDITS_TABLE)
+    clearances = table(CLEARANCES_TABLE)
+    sessions = table(SESSIONS_TABLE)
+    shoes = table(SHOES_TABLE)
+    settings_docs = table(SETTINGS_TABLE)
+    active_docs = table(ACTIVE_SESSION_TABLE)
     if len(settings_docs) > 1:
         raise ValueError("it holds more than one settings document")
     if len(active_docs) > 1:
         raise ValueError("it holds more than one active session")
-    ice = memo.decode(tables, ICE_TABLE, _validator(ICE_TABLE, IceLog.model_validate))
+    ice = table(ICE_TABLE)
     _refuse_duplicates("check-in date", [c.date.isoformat() for c in checkins])
     _refuse_duplicates("session id", [s.id for s in sessions])
     _refuse_duplicates("shoe name", [s.name.casefold() for s in shoes])
@@ -659,6 +774,7 @@ def decode_snapshot(tables: Tables, version: int, memo: _DecodeMemo | None = Non
         settings_docs[0] if settings_docs else Settings(),
         active_docs[0] if active_docs else None,
         tuple(ice),
+        canonical=memo.canonical,
     )
 
 
@@ -822,33 +938,44 @@ class Store:
         known = self._remembered
         if known is not None and raw == known.raw:
             # The version this Store just wrote (or validated): its tables are at hand, their
-            # ids and layout checked when parsed or made by TinyDB; documents not decoded
-            # before are validated below.
-            tables, version = known.tables, CURRENT_VERSION
+            # ids and layout checked when parsed or made by TinyDB.
+            tables, version, file_digest = known.tables, CURRENT_VERSION, known.digest
             unknown = sorted(set(tables) - KNOWN_TABLES)
             if unknown:
                 raise self._corrupt(f"it has a table {unknown[0]!r} that Runback does not know")
+            trusted = True
         else:
             known = None
             if not raw.strip():
                 raise self._corrupt("it is empty")
             tables, version = self._tables_from_bytes(raw)
-        memo = _DecodeMemo(self._decoded)
-        try:
-            snap = decode_snapshot(tables, CURRENT_VERSION, memo)
-        except ValueError as error:
-            raise self._corrupt(str(error)) from None
+            file_digest = fastpath.digest(raw)
+            trusted = version == CURRENT_VERSION and self._known_valid(file_digest)
+        snap = self._decode(tables, trusted)
         if version < CURRENT_VERSION:
             self.migrate_file()
             return self.snapshot()
-        self._decoded = memo.current
-        if known is None:
-            known = _Remembered(raw, fastpath.digest(raw), tables, {})
-            self._remembered = known
-        file_digest = known.digest
+        if snap.canonical:
+            if known is None:
+                known = _Remembered(raw, file_digest, tables, {})
+                self._remembered = known
+            self._vouch(file_digest)
         snap = dataclasses.replace(snap, digest=file_digest)
         self._cache = (key, snap)
-        self._vouch(file_digest)
+        return snap
+
+    def _decode(self, tables: Tables, trusted: bool) -> Snapshot:
+        """decode_snapshot through this Store's memo; a trusted file that fails is validated."""
+        memo = _DecodeMemo(self._decoded)
+        try:
+            try:
+                snap = decode_snapshot(tables, CURRENT_VERSION, memo, trusted=trusted)
+            except _Trusted:
+                memo = _DecodeMemo()
+                snap = decode_snapshot(tables, CURRENT_VERSION, memo)
+        except ValueError as error:
+            raise self._corrupt(str(error)) from None
+        self._decoded = memo.current
         return snap
 
     def _vouch(self, file_digest: str) -> None:
@@ -911,6 +1038,7 @@ class Store:
             chunks: dict[str, _TableChunks] = {}
             canonical: frozenset[str] = frozenset()
             digest: str | None = None
+            exact = True  # every document in its stored form: only then is the result vouched for
             if raw is None:
                 tables: Tables = {META_TABLE: {"1": {"schema_version": CURRENT_VERSION}}}
                 parsed: Tables = {}
@@ -928,7 +1056,7 @@ class Store:
                 if version < CURRENT_VERSION:
                     self._write_migration_backup(raw, version)
                 try:
-                    decode_snapshot(tables, CURRENT_VERSION)
+                    exact = decode_snapshot(tables, CURRENT_VERSION).canonical
                 except ValueError as error:
                     raise self._corrupt(str(error)) from None
                 # Migrated tables were edited in memory: they are not the parse of any file.
@@ -953,10 +1081,13 @@ class Store:
                     if raw is not None:
                         self._rotate_daily_backup(raw)
                     durable.atomic_write_bytes(self.path, payload)
-                # Every writer stores validated models, so the new version is valid too.
+                # Every writer stores validated records in their stored form, so the new
+                # version is valid too; it is vouched for unless an old document was valid
+                # but not in that form (a hand edit), which only a full check may decode.
                 digest = hashing.result()
-                self._vouch(digest)
-                if encoded is not None:
+                if exact:
+                    self._vouch(digest)
+                if encoded is not None and exact:
                     written = storage.tables
                     self._remembered = _Remembered(
                         payload,
@@ -965,7 +1096,7 @@ class Store:
                         encoded[2],
                         frozenset(n for n, t in storage.canonical.items() if written.get(n) is t),
                     )
-            elif raw is not None and version == CURRENT_VERSION:
+            elif raw is not None and version == CURRENT_VERSION and exact:
                 # Nothing changed: the file is as read, and valid.
                 if digest is None:
                     digest = fastpath.digest(raw)
@@ -1018,7 +1149,7 @@ class Store:
 
     def add_session(self, session: Any) -> None:
         """Record a run-walk, run, routine or cross-training log; saving it again is a no-op."""
-        session = _SESSION_ADAPTER.validate_python(session)
+        session = validate_session(session)
         with self._transaction() as db:
             if _session_stored(db, session):
                 return
@@ -1048,7 +1179,7 @@ class Store:
         in the batch is refused and nothing is written.  *profile*, when given, replaces the
         stored one.
         """
-        checked = [_SESSION_ADAPTER.validate_python(s) for s in sessions]
+        checked = [validate_session(s) for s in sessions]
         with self._transaction() as db:
             taken_days = {str(d.get("date")) for d in db.table(CHECKINS_TABLE).all()}
             taken_ids = {str(d.get("id")) for d in db.table(SESSIONS_TABLE).all()}
@@ -1102,7 +1233,7 @@ class Store:
 
     def finish_active_session(self, session: Any) -> None:
         """Log *session* and forget the session under way, in one write."""
-        session = _SESSION_ADAPTER.validate_python(session)
+        session = validate_session(session)
         with self._transaction() as db:
             if not _session_stored(db, session):
                 db.table(SESSIONS_TABLE).insert(_dump(session))

@@ -7,9 +7,9 @@ import sys
 
 def main() -> None:
     """Run the command line and exit with its code."""
-    from runback_tui.cli import run
+    from runback_tui.cli import finish, run
 
-    sys.exit(run(sys.argv[1:]))
+    finish(run(sys.argv[1:]))
 
 
 if __name__ == "__main__":

@@ -828,6 +828,27 @@ def dispatch(ctx: Context, args: argparse.Namespace) -> int:
     return COMMANDS[args.command](ctx, args)
 
 
+short_lived = False
+"""Set when run() ran a short-lived subcommand (not the app, ``serve`` or ``demo``)."""
+
+
+def finish(code: int) -> NoReturn:
+    """Exit with *code*: a short-lived subcommand skips the interpreter's teardown.
+
+    Freeing years of records and every module one by one took about 8 ms of a 63 ms
+    ``runback today --json`` at 5 years; the operating system reclaims the memory at once.
+    Output is flushed first, and every file Runback writes is closed by then (with blocks).
+    """
+    if short_lived:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except (BrokenPipeError, ValueError):
+            code = code or EXIT_ERROR
+        os._exit(code)
+    sys.exit(code)
+
+
 def run(
     argv: Sequence[str] | None = None,
     *,
@@ -883,6 +904,8 @@ def run(
     collecting = gc.isenabled()
     if args.command != "serve":
         gc.disable()
+        global short_lived
+        short_lived = True
     try:
         real = Path(os.path.realpath(path))
         if fast and args.command == "today" and args.json:

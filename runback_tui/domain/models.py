@@ -17,13 +17,11 @@ Distances are stored in kilometres; the profile's unit is only for display and i
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import re
-import uuid
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
-from typing import Any, ClassVar, Literal, TypeVar, cast, dataclass_transform
+from typing import Any, ClassVar, Literal, TypeVar, dataclass_transform
 
 # Re-exported: the limits live in a module of their own so the CLI can read them fast.
 from runback_tui.domain.limits import (  # noqa: F401
@@ -349,7 +347,25 @@ def _is(constant: str) -> Check:
 # -- records -------------------------------------------------------------------------------
 
 R = TypeVar("R", bound="Record")
-_NO_DEFAULT: Any = dataclasses.MISSING
+_NO_DEFAULT: Any = object()
+
+
+class _Field:
+    """What ``checked(...)`` declares about one field (read by _RecordMeta)."""
+
+    __slots__ = ("check", "decode", "default", "factory")
+
+    def __init__(
+        self,
+        check: Check,
+        default: Any,
+        factory: Callable[[], Any] | None,
+        decode: Callable[[Any], Any] | None,
+    ) -> None:
+        self.check = check
+        self.default = default
+        self.factory = factory
+        self.decode = decode
 
 
 def checked(
@@ -364,22 +380,57 @@ def checked(
     *decode* turns the JSON form stored in a validated file back into the value (dates from
     their ISO text, nested records); None means the JSON value is the value.
     """
-    metadata = {"check": check, "decode": decode}
-    if default_factory is not None:
-        return dataclasses.field(default_factory=default_factory, metadata=metadata)
-    return dataclasses.field(default=default, metadata=metadata)
+    return _Field(check, default, default_factory, decode)
 
 
-class Record:
+@dataclass_transform(kw_only_default=True, field_specifiers=(checked,))
+class _RecordMeta(type):
+    """Makes each ``checked(...)`` class attribute a slot, and plans construction and decoding.
+
+    Lighter than ``dataclasses.dataclass(slots=True)``, which builds every class twice: the
+    command line imports these on every call.
+    """
+
+    def __new__(
+        mcs, name: str, bases: tuple[type, ...], namespace: dict[str, Any], **kwargs: Any
+    ) -> _RecordMeta:
+        own = {key: value for key, value in namespace.items() if isinstance(value, _Field)}
+        for key in own:
+            del namespace[key]
+        namespace["__slots__"] = tuple(own)
+        cls = super().__new__(mcs, name, bases, namespace, **kwargs)
+        inherited: tuple[tuple[str, Check, Any, Any], ...] = getattr(cls, "_plan", ())
+        plan = inherited + tuple((k, f.check, f.default, f.factory) for k, f in own.items())
+        decoders = dict(getattr(cls, "_decoders", {}))
+        decoders.update({key: f.decode for key, f in own.items()})
+        cls._plan = plan  # type: ignore[attr-defined]
+        cls._decoders = decoders  # type: ignore[attr-defined]
+        cls._names = tuple(entry[0] for entry in plan)  # type: ignore[attr-defined]
+        # One flat function per class, as dataclasses writes __init__: a loop over the
+        # fields would cost twice as much on years of records.
+        scope: dict[str, Any] = {"new": object.__new__, "cls": cls}
+        lines = ["def decode(doc):", "    r = new(cls)"]
+        for key, decode in decoders.items():
+            if decode is None:
+                lines.append(f"    r.{key} = doc[{key!r}]")
+            else:
+                scope[f"d_{key}"] = decode
+                lines.append(f"    r.{key} = d_{key}(doc[{key!r}])")
+        lines.append("    return r")
+        exec("\n".join(lines), scope)
+        cls._decode_doc = staticmethod(scope["decode"])  # type: ignore[attr-defined]
+        return cls
+
+
+class Record(metaclass=_RecordMeta):
     """Base of every stored record: validated keyword construction, slotted instances.
 
     The method names follow pydantic's (``model_validate``, ``model_dump``, ``model_copy``),
     which the schema's models share.
     """
 
-    __slots__ = ()
-
     _plan: ClassVar[tuple[tuple[str, Check, Any, Callable[[], Any] | None], ...]]
+    _decoders: ClassVar[dict[str, Callable[[Any], Any] | None]]
     _decode_doc: ClassVar[Callable[[Mapping[str, Any]], Any]]
     _names: ClassVar[tuple[str, ...]]
 
@@ -399,11 +450,22 @@ class Record:
             else:
                 problems.append(((name,), "is required", "missing"))
                 continue
-            object.__setattr__(self, name, value)
+            setattr(self, name, value)
         for name in values:
             problems.append(((name,), "is not a known field", "extra_forbidden"))
         if problems:
             raise ValidationError(type(self).__name__, problems)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self._names)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._names)
+        return f"{type(self).__name__}({shown})"
 
     @classmethod
     def model_validate(cls: type[R], data: Any) -> R:
@@ -423,7 +485,7 @@ class Record:
                 value = values[name]
             else:
                 value = factory() if factory is not None else default
-            object.__setattr__(record, name, value)
+            setattr(record, name, value)
         return record
 
     @classmethod
@@ -481,36 +543,6 @@ def _datetime_text(value: datetime) -> str:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-@dataclass_transform(kw_only_default=True, field_specifiers=(checked,))
-def record(cls: type[R]) -> type[R]:
-    """Make *cls* a slotted record: its fields are ``checked(...)`` class attributes."""
-    cls = dataclasses.dataclass(slots=True, init=False, kw_only=True)(cls)
-    fields = dataclasses.fields(cast(Any, cls))
-    cls._plan = tuple(
-        (
-            f.name,
-            f.metadata["check"],
-            f.default,
-            None if f.default_factory is dataclasses.MISSING else f.default_factory,
-        )
-        for f in fields
-    )
-    decode_lines = []
-    namespace: dict[str, Any] = {"new": object.__new__, "setattr": object.__setattr__, "cls": cls}
-    for f in fields:
-        decode = f.metadata["decode"]
-        if decode is None:
-            decode_lines.append(f"    setattr(r, {f.name!r}, doc[{f.name!r}])")
-        else:
-            namespace[f"d_{f.name}"] = decode
-            decode_lines.append(f"    setattr(r, {f.name!r}, d_{f.name}(doc[{f.name!r}]))")
-    source = "def decode(doc):\n    r = new(cls)\n" + "\n".join(decode_lines) + "\n    return r\n"
-    exec(source, namespace)  # the same technique dataclasses uses: one flat function per class
-    cls._decode_doc = staticmethod(namespace["decode"])
-    cls._names = tuple(f.name for f in fields)
-    return cls
-
-
 def _decode_date(text: str) -> date:
     return date.fromisoformat(text)
 
@@ -538,6 +570,8 @@ def _decode_records(cls: type[R]) -> Callable[[list[Any]], list[R]]:
 
 def new_id() -> str:
     """A fresh unique id for a stored record."""
+    import uuid  # here: it costs the command line 1.3 ms, and only new logs need it
+
     return uuid.uuid4().hex
 
 
@@ -545,7 +579,6 @@ def _dedupe(values: list[str]) -> list[str]:
     return list(dict.fromkeys(values))
 
 
-@record
 class Profile(Record):
     """The runner's settings and standing answers."""
 
@@ -563,7 +596,6 @@ class Profile(Record):
     """Starting weekly distance for the first build week when phase 2 logged none (section 6)."""
 
 
-@record
 class CheckIn(Record):
     """One morning check-in; there is at most one per date."""
 
@@ -587,7 +619,6 @@ class CheckIn(Record):
     """Free text."""
 
 
-@record
 class Clearance(Record):
     """A professional's clearance to continue after a red flag (protocol.md section 2)."""
 
@@ -602,7 +633,6 @@ _SESSION_ID = _text(
 )
 
 
-@record
 class RunWalkLog(Record):
     """A run-walk interval session of phase 2 (protocol.md section 5)."""
 
@@ -627,7 +657,6 @@ class RunWalkLog(Record):
     """Name of the shoe worn."""
 
 
-@record
 class RunLog(Record):
     """A continuous run of the build phase (protocol.md section 6)."""
 
@@ -648,7 +677,6 @@ class RunLog(Record):
     """Name of the shoe worn."""
 
 
-@record
 class RoutineLog(Record):
     """A finished exercise routine (exercises.md routines)."""
 
@@ -677,7 +705,6 @@ class RoutineLog(Record):
     """Segments that were skipped, by label."""
 
 
-@record
 class CrossLog(Record):
     """A cross-training session (protocol.md section 4)."""
 
@@ -722,7 +749,6 @@ def decode_session(doc: Mapping[str, Any]) -> SessionLog:
     return SESSION_KINDS[doc["kind"]].decode(doc)
 
 
-@record
 class Shoe(Record):
     """A pair of running shoes (protocol.md section 7)."""
 
@@ -743,7 +769,6 @@ def _session_item(value: Any) -> SessionLog:
         raise _Invalid(msg, kind, loc) from None
 
 
-@record
 class History(Record):
     """Everything the plan engine reads: a snapshot of the stored records."""
 
@@ -765,7 +790,6 @@ def check_note(value: Any) -> str:
 # -- Session settings, the active (resumable) session and ice: added for the session screens.
 
 
-@record
 class Settings(Record):
     """How session cues are given and how reps are counted; one document in the file."""
 
@@ -787,7 +811,6 @@ class Settings(Record):
     """The ice timer's default length."""
 
 
-@record
 class PauseSpan(Record):
     """One pause of an active session, in wall-clock time."""
 
@@ -799,7 +822,6 @@ class PauseSpan(Record):
     """When the session went on again; None while still paused."""
 
 
-@record
 class PainTap(Record):
     """A pain rating logged during a session."""
 
@@ -811,7 +833,6 @@ class PainTap(Record):
     """The rating, 0–10."""
 
 
-@record
 class ActiveSession(Record):
     """A run session under way, saved so it survives a dropped connection or a kill.
 
@@ -874,7 +895,6 @@ class ActiveSession(Record):
         return max(self.elapsed_at_save_s, running * self.speed + self.shift_s)
 
 
-@record
 class IceLog(Record):
     """One ice block on an acute day (protocol.md §3)."""
 

@@ -16,7 +16,6 @@ import errno
 import fcntl
 import json
 import os
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
@@ -159,6 +158,8 @@ def fsync_directory(directory: Path) -> None:
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Replace *path* with *data*: temp file, fsync, os.replace, fsync the directory."""
     directory = path.parent
+    import tempfile  # here: reads never need it, and it costs 1.7 ms to import
+
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     tmp = Path(tmp_name)
     try:

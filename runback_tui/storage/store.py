@@ -948,10 +948,14 @@ class Store:
             known = None
             if not raw.strip():
                 raise self._corrupt("it is empty")
-            tables, version = self._tables_from_bytes(raw)
             file_digest = fastpath.digest(raw)
-            trusted = version == CURRENT_VERSION and self._known_valid(file_digest)
-        snap = self._decode(tables, trusted)
+            trusted = self._known_valid(file_digest)
+            if trusted:
+                # Bytes validated before: a plain parse (no duplicate-key hook) is enough.
+                tables, version = json.loads(raw), CURRENT_VERSION
+            else:
+                tables, version = self._tables_from_bytes(raw)
+        snap = self._decode(raw, tables, trusted)
         if version < CURRENT_VERSION:
             self.migrate_file()
             return self.snapshot()
@@ -964,14 +968,17 @@ class Store:
         self._cache = (key, snap)
         return snap
 
-    def _decode(self, tables: Tables, trusted: bool) -> Snapshot:
+    def _decode(self, raw: bytes, tables: Tables, trusted: bool) -> Snapshot:
         """decode_snapshot through this Store's memo; a trusted file that fails is validated."""
         memo = _DecodeMemo(self._decoded)
         try:
             try:
                 snap = decode_snapshot(tables, CURRENT_VERSION, memo, trusted=trusted)
-            except _Trusted:
+            except (_Trusted, AttributeError, TypeError):  # not what this code writes
+                if not trusted:
+                    raise
                 memo = _DecodeMemo()
+                tables, _ = self._tables_from_bytes(raw)
                 snap = decode_snapshot(tables, CURRENT_VERSION, memo)
         except ValueError as error:
             raise self._corrupt(str(error)) from None

@@ -8,6 +8,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from collections.abc import Iterator
@@ -329,12 +330,11 @@ def test_unwritable_target_leaves_the_file(tmp_path: Path, monkeypatch: pytest.M
     before = store.path.read_bytes()
     import errno
 
-    import runback_tui.storage.durable as durable
 
     def refuse(*args: object, **kwargs: object) -> tuple[int, str]:
         raise OSError(errno.EROFS, "Read-only file system")
 
-    monkeypatch.setattr(durable.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
     with pytest.raises(DataFileError, match="read-only") as caught:
         store.save_checkin(CheckIn(date=date(2026, 11, 2), pain=1))
     assert caught.value.exit_code == 3

@@ -289,3 +289,26 @@ def test_installed_entry_point_runs_as_a_process(tmp_path: Path) -> None:
         capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2],
     )  # fmt: skip
     assert bad.returncode == 2 and "--pain" in bad.stderr
+
+
+def test_a_short_lived_subcommand_exits_without_teardown_and_loses_no_output(
+    tmp_path: Path,
+) -> None:
+    """`runback` skips the interpreter's teardown (os._exit) after flushing what it wrote."""
+    path = tmp_path / "runback.json"
+    command = [sys.executable, "-m", "runback_tui", "--data", str(path)]
+    for args, code in (
+        (["init", "--start-date", "2026-11-01", "--units", "km", "--accept-disclaimer"], 0),
+        (["checkin", "--pain", "2"], 0),
+    ):
+        done = subprocess.run([*command, *args], capture_output=True, text=True, check=False)
+        assert done.returncode == code, done.stderr
+    done = subprocess.run(
+        [*command, "today", "--json", "--date", "2026-11-21"], capture_output=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["date"] == "2026-11-21"
+    refused = subprocess.run(
+        [*command, "checkin", "--pain", "2", "--stiffness", "11"], capture_output=True, text=True
+    )
+    assert refused.returncode == 2 and "--stiffness" in refused.stderr

@@ -330,7 +330,6 @@ def test_unwritable_target_leaves_the_file(tmp_path: Path, monkeypatch: pytest.M
     before = store.path.read_bytes()
     import errno
 
-
     def refuse(*args: object, **kwargs: object) -> tuple[int, str]:
         raise OSError(errno.EROFS, "Read-only file system")
 

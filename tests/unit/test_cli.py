@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -296,19 +297,28 @@ def test_a_short_lived_subcommand_exits_without_teardown_and_loses_no_output(
 ) -> None:
     """`runback` skips the interpreter's teardown (os._exit) after flushing what it wrote."""
     path = tmp_path / "runback.json"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # buffered, as usual
     command = [sys.executable, "-m", "runback_tui", "--data", str(path)]
     for args, code in (
         (["init", "--start-date", "2026-11-01", "--units", "km", "--accept-disclaimer"], 0),
         (["checkin", "--pain", "2"], 0),
     ):
-        done = subprocess.run([*command, *args], capture_output=True, text=True, check=False)
+        done = subprocess.run(
+            [*command, *args], capture_output=True, text=True, check=False, env=env
+        )
         assert done.returncode == code, done.stderr
     done = subprocess.run(
-        [*command, "today", "--json", "--date", "2026-11-21"], capture_output=True, check=False
+        [*command, "today", "--json", "--date", "2026-11-21"],
+        capture_output=True,
+        check=False,
+        env=env,
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["date"] == "2026-11-21"
     refused = subprocess.run(
-        [*command, "checkin", "--pain", "2", "--stiffness", "11"], capture_output=True, text=True
+        [*command, "checkin", "--pain", "2", "--stiffness", "11"],
+        capture_output=True,
+        text=True,
+        env=env,
     )
     assert refused.returncode == 2 and "--stiffness" in refused.stderr

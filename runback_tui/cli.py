@@ -657,14 +657,15 @@ def cmd_today(ctx: Context, args: argparse.Namespace) -> int:
 
     profile = ctx.profile()
     day = args.date or ctx.clock.today()
-    plan = plan_for(profile, ctx.store.history(), day)
+    snapshot = ctx.store.snapshot()
+    plan = plan_for(profile, snapshot.history, day)
     if args.json:
         text = json.dumps(plan.to_json(), ensure_ascii=False)
         ctx.say(text)
-        if ctx.store.validated_digest is not None:
+        if snapshot.digest is not None:  # a version the Store vouches for
             from runback_tui.storage import fastpath
 
-            fastpath.remember_plan(ctx.store.path, ctx.store.validated_digest, day, text)
+            fastpath.remember_plan(ctx.store.path, snapshot.digest, day, text)
         return EXIT_OK
     ctx.say(f"{plan.date.strftime('%A')} {plan.date.isoformat()} - program day {plan.day}")
     ctx.say(explain_phase(plan))

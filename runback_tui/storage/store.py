@@ -123,7 +123,9 @@ class Snapshot:
     ice: tuple[IceLog, ...] = ()
     """Ice blocks, oldest first."""
     digest: str | None = None
-    """The digest of the file bytes this was read from (fastpath.digest); None: no file."""
+    """The digest of the file bytes this was read from (fastpath.digest), when the Store vouches
+    for them; None: no file, or one not exactly in the form Runback writes (answers computed
+    from it are never cached, so a lax value is never decoded unchecked)."""
     canonical: bool = True
     """Every document is exactly as Runback writes it (see decode_snapshot)."""
 
@@ -964,7 +966,7 @@ class Store:
                 known = _Remembered(raw, file_digest, tables, {})
                 self._remembered = known
             self._vouch(file_digest)
-        snap = dataclasses.replace(snap, digest=file_digest)
+        snap = dataclasses.replace(snap, digest=file_digest if snap.canonical else None)
         self._cache = (key, snap)
         return snap
 

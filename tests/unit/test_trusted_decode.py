@@ -80,7 +80,10 @@ def test_a_valid_hand_edit_not_in_stored_form_is_never_trusted(tmp_path: Path) -
     _write(path, tables)
     snap = Store(path).snapshot()
     assert not snap.canonical and not _vouched(path)
+    assert snap.digest is None  # so neither the app nor the CLI caches answers for it
     assert snap.history.checkins[0].walked_30_pain_free is True
+    assert run(["--data", str(path), "today", "--json"]) == 0
+    assert not _vouched(path)  # today --json computed a plan, and kept nothing
     assert type(snap.history.sessions[0].distance_km) is float
     # A write keeps the hand-edited documents as they were, and vouches for nothing.
     store = Store(path)

@@ -340,24 +340,6 @@ class ActiveSession(RunbackModel):
     elapsed_at_save_s: float = Field(ge=0, le=MAX_MINUTES * 60 * 10, allow_inf_nan=False)
     """Where the session stood when this record was written."""
 
-    def paused_seconds(self, now: datetime) -> float:
-        """Wall seconds spent paused up to *now* (an open pause counts up to *now*)."""
-        total = 0.0
-        for span in self.pauses:
-            end = span.end or now
-            total += max(0.0, (min(end, now) - span.start).total_seconds())
-        return total
-
-    @property
-    def paused(self) -> bool:
-        """True when the session was paused when saved."""
-        return bool(self.pauses) and self.pauses[-1].end is None
-
-    def elapsed_at(self, now: datetime) -> float:
-        """Where the session would be at *now* by the wall clock (never before the last save)."""
-        running = (now - self.started_at).total_seconds() - self.paused_seconds(now)
-        return max(self.elapsed_at_save_s, running * self.speed + self.shift_s)
-
 
 class IceLog(RunbackModel):
     """One ice block on an acute day (protocol.md §3)."""

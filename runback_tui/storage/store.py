@@ -126,7 +126,7 @@ class Snapshot:
     """The digest of the file bytes this was read from (fastpath.digest), when the Store vouches
     for them; None: no file, or one not exactly in the form Runback writes (answers computed
     from it are never cached, so a lax value is never decoded unchecked)."""
-    canonical: bool = True
+    in_stored_form: bool = True
     """Every document is exactly as Runback writes it (see decode_snapshot)."""
 
 
@@ -557,7 +557,7 @@ class _TableDecoded:
     """doc id -> what it was decoded to."""
     ordered: list[Any]
     """The decoded values in doc-id order."""
-    canonical: bool
+    in_stored_form: bool
     """Every document decoded was exactly the stored form of its value."""
 
 
@@ -586,28 +586,28 @@ class _DecodeMemo:
             return list(before.ordered)
         order = sorted(table, key=int)
         docs = list(map(table.__getitem__, order))
-        canonical = True
+        in_stored_form = True
         if before is None:
             decoded = [decode(doc_id, doc) for doc_id, doc in zip(order, docs, strict=True)]
         else:
             old = before.values
             same = list(map(is_, map(before.docs.get, order, repeat(_MISSING)), docs))
-            canonical = before.canonical or not any(same)
+            in_stored_form = before.in_stored_form or not any(same)
             decoded = [
                 (old[doc_id], True) if reuse else decode(doc_id, doc)
                 for doc_id, doc, reuse in zip(order, docs, same, strict=True)
             ]
         values = [value for value, _ in decoded]
-        canonical = canonical and all(exact for _, exact in decoded)
+        in_stored_form = in_stored_form and all(exact for _, exact in decoded)
         docs_by_id = dict(zip(order, docs, strict=True))
         values_by_id = dict(zip(order, values, strict=True))
-        self.current[name] = _TableDecoded(table, docs_by_id, values_by_id, values, canonical)
+        self.current[name] = _TableDecoded(table, docs_by_id, values_by_id, values, in_stored_form)
         return list(values)
 
     @property
-    def canonical(self) -> bool:
+    def in_stored_form(self) -> bool:
         """Every document decoded (or reused) so far was in its stored form."""
-        return all(table.canonical for table in self.current.values())
+        return all(table.in_stored_form for table in self.current.values())
 
 
 _Decoder = Callable[[str, Any], tuple[Any, bool]]
@@ -737,7 +737,7 @@ def decode_snapshot(
     *trusted* tables are those of a file version this code validated or wrote: they are
     decoded without checks (and without pydantic), and _Trusted is raised if one does not
     decode.  Otherwise the pydantic schema checks every document, and the snapshot says
-    whether each was exactly its stored form (``canonical``): only such a file may later be
+    whether each was exactly its stored form (``in_stored_form``): only such a file may later be
     decoded trusted.  With *memo*, documents decoded before (the very same objects) are reused.
     """
     if memo is None:
@@ -776,7 +776,7 @@ def decode_snapshot(
         settings_docs[0] if settings_docs else Settings(),
         active_docs[0] if active_docs else None,
         tuple(ice),
-        canonical=memo.canonical,
+        in_stored_form=memo.in_stored_form,
     )
 
 
@@ -957,21 +957,25 @@ class Store:
                 tables, version = json.loads(raw), CURRENT_VERSION
             else:
                 tables, version = self._tables_from_bytes(raw)
-        snap = self._decode(raw, tables, trusted)
+        snap, tables = self._decode(raw, tables, trusted)
         if version < CURRENT_VERSION:
             self.migrate_file()
             return self.snapshot()
-        if snap.canonical:
+        if snap.in_stored_form:
             if known is None:
                 known = _Remembered(raw, file_digest, tables, {})
                 self._remembered = known
             self._vouch(file_digest)
-        snap = dataclasses.replace(snap, digest=file_digest if snap.canonical else None)
+        snap = dataclasses.replace(snap, digest=file_digest if snap.in_stored_form else None)
         self._cache = (key, snap)
         return snap
 
-    def _decode(self, raw: bytes, tables: Tables, trusted: bool) -> Snapshot:
-        """decode_snapshot through this Store's memo; a trusted file that fails is validated."""
+    def _decode(self, raw: bytes, tables: Tables, trusted: bool) -> tuple[Snapshot, Tables]:
+        """decode_snapshot through this Store's memo; a trusted file that fails is validated.
+
+        Returns the snapshot and the tables it was decoded from (a failed trusted decode parses
+        the file again, strictly), which the memo's reuse by identity refers to.
+        """
         memo = _DecodeMemo(self._decoded)
         try:
             try:
@@ -985,7 +989,7 @@ class Store:
         except ValueError as error:
             raise self._corrupt(str(error)) from None
         self._decoded = memo.current
-        return snap
+        return snap, tables
 
     def _vouch(self, file_digest: str) -> None:
         """Remember (here and in the sidecar) that this exact file version is valid."""
@@ -1065,7 +1069,7 @@ class Store:
                 if version < CURRENT_VERSION:
                     self._write_migration_backup(raw, version)
                 try:
-                    exact = decode_snapshot(tables, CURRENT_VERSION).canonical
+                    exact = decode_snapshot(tables, CURRENT_VERSION).in_stored_form
                 except ValueError as error:
                     raise self._corrupt(str(error)) from None
                 # Migrated tables were edited in memory: they are not the parse of any file.

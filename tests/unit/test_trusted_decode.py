@@ -48,7 +48,7 @@ def test_a_file_written_by_runback_is_vouched_for_and_decodes_the_same(tmp_path:
     path = tmp_path / "runback.json"
     _write(path, _base())
     checked = Store(path).snapshot()  # the schema checks it: every document in stored form
-    assert checked.canonical and _vouched(path)
+    assert checked.in_stored_form and _vouched(path)
     trusted = Store(path).snapshot()  # a new Store: decoded from the vouched bytes
     assert trusted.history == checked.history and trusted.profile == checked.profile
 
@@ -79,7 +79,7 @@ def test_a_valid_hand_edit_not_in_stored_form_is_never_trusted(tmp_path: Path) -
     tables["sessions"]["1"]["distance_km"] = 5  # an int where 5.0 is stored
     _write(path, tables)
     snap = Store(path).snapshot()
-    assert not snap.canonical and not _vouched(path)
+    assert not snap.in_stored_form and not _vouched(path)
     assert snap.digest is None  # so neither the app nor the CLI caches answers for it
     assert snap.history.checkins[0].walked_30_pain_free is True
     assert run(["--data", str(path), "today", "--json"]) == 0
@@ -103,7 +103,7 @@ def test_a_vouched_file_that_does_not_decode_is_checked_instead(tmp_path: Path) 
     fastpath.note_valid(path, fastpath.digest(path.read_bytes()))  # a sidecar that says so
     snap = Store(path).snapshot()
     assert snap.history.checkins[0].note == ""
-    assert not snap.canonical
+    assert not snap.in_stored_form
 
 
 def test_a_vouched_file_with_a_bad_value_still_decodes_only_what_is_there(tmp_path: Path) -> None:

@@ -390,22 +390,42 @@ def cmd_checkin(ctx: Context, args: argparse.Namespace) -> int:
         note=args.note,
     )
     replaced = ctx.store.save_checkin(checkin)
-    _say_checkin(ctx.out, day, checkin.pain, checkin.red_flags, replaced)
+    stored = ctx.store.snapshot().history.checkins
+    flags = next((c.red_flags for c in stored if c.date == day), checkin.red_flags)
+    _say_checkin(ctx.out, day, checkin.pain, flags, replaced, answered=checkin.red_flags)
     return EXIT_OK
 
 
 def _say_checkin(
-    out: TextIO, day: date, pain: int, red_flags: Sequence[str], replaced: bool
+    out: TextIO,
+    day: date,
+    pain: int,
+    red_flags: Sequence[str],
+    replaced: bool,
+    *,
+    answered: Sequence[str] | None = None,
 ) -> None:
-    """What `runback checkin` prints once the check-in is saved."""
+    """What `runback checkin` prints once the check-in is saved (*red_flags* as stored)."""
+    from runback_tui.domain import wording
+
     verb = "replaced the earlier one" if replaced else "saved"
     print(f"Check-in for {day.isoformat()} {verb}: pain {pain}/10.", file=out)
-    if "bladder_bowel" in red_flags:
-        print("RED FLAG: loss of bladder or bowel control. Seek emergency care now.", file=out)
-    elif red_flags:
+    if not red_flags:
+        return
+    named = wording.name_flags(red_flags)
+    if wording.is_urgent(red_flags):
+        print(f"RED FLAG: {named}. {wording.URGENT_CARE}", file=out)
+    else:
         print(
-            "RED FLAG: stop running and see a healthcare provider. Record their clearance "
-            "with `runback clear` before you run again.",
+            f"RED FLAG: {named}. Stop running and see a healthcare provider. Record their "
+            "clearance with `runback clear` before you run again.",
+            file=out,
+        )
+    kept = [f for f in red_flags if answered is not None and f not in answered]
+    if kept:
+        print(
+            f"A red flag saved earlier for {day.isoformat()} still stands "
+            f"({wording.name_flags(kept)}). {wording.HOW_TO_LIFT}",
             file=out,
         )
 
@@ -448,10 +468,11 @@ def fast_checkin(
     if not lim.MIN_DATE <= day <= lim.MAX_DATE:
         return None  # let the model's own message speak
     record = checkin_record(day, args)
-    replaced = fastpath.save_checkin(path, seen, record, now=now)
-    if replaced is None:
+    saved = fastpath.save_checkin(path, seen, record, now=now)
+    if saved is None:
         return None
-    _say_checkin(out, day, record["pain"], record["red_flags"], replaced)
+    replaced, flags = saved
+    _say_checkin(out, day, record["pain"], flags, replaced, answered=record["red_flags"])
     return EXIT_OK
 
 

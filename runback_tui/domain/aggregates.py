@@ -41,9 +41,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal
 
-from runback_tui.domain import load
+from runback_tui.domain import load, wording
 from runback_tui.domain.models import (
-    URGENT_RED_FLAGS,
     CrossLog,
     History,
     Profile,
@@ -54,6 +53,7 @@ from runback_tui.domain.models import (
 )
 from runback_tui.domain.protocol import (
     BUILD_FROM_DAY,
+    FLARE_PAIN,
     GATE_TEXT,
     GATES_FROM_DAY,
     NON_TRAINING_ROUTINES,
@@ -61,11 +61,11 @@ from runback_tui.domain.protocol import (
     BuildWeek,
     DayPlan,
     ProgramPhase,
+    _build_week,
     _compose,
     _Facts,
     _Replay,
     _rest_day,
-    _week_plan,
     phase_title,
 )
 
@@ -77,15 +77,14 @@ CORE_ROUTINES = frozenset({"daily_core", "core_stability"})
 """Routines that count for the core streak."""
 TARGET_STAGE3_DAY = 15
 """protocol.md §5: the target is stage 3 by program day 15."""
-OVER_CAP_SLACK_KM = 0.005
-"""A week is over its cap only by more than this (the engine's own tolerance)."""
 
-EventKind = Literal["red_flag", "clearance", "flare", "stage"]
+EventKind = Literal["red_flag", "clearance", "withdrawal", "flare", "stage"]
 """Kinds of event the dashboard's table can filter on."""
-EVENT_KINDS: tuple[EventKind, ...] = ("red_flag", "clearance", "flare", "stage")
+EVENT_KINDS: tuple[EventKind, ...] = ("red_flag", "clearance", "withdrawal", "flare", "stage")
 EVENT_LABELS: dict[EventKind, str] = {
     "red_flag": "Red flag",
     "clearance": "Clearance",
+    "withdrawal": "Withdrawn",
     "flare": "Flare",
     "stage": "Stage change",
 }
@@ -93,12 +92,6 @@ EVENT_LABELS: dict[EventKind, str] = {
 
 _ONE_DAY = timedelta(days=1)
 
-_RED_FLAG_TEXT: dict[str, str] = {
-    "numbness_below_knee": "numbness or tingling below the knee",
-    "leg_weakness": "leg weakness",
-    "bladder_bowel": "loss of bladder or bowel control",
-    "night_pain": "night pain (woke from sleep)",
-}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -302,14 +295,9 @@ class WeekVolume:
     """A deload week (every 4th build week, or after a flare or red flag)."""
     current: bool
     """The week holding today."""
-
-    @property
-    def over_km(self) -> float:
-        """By how much the week went over its cap; 0 when it did not."""
-        if self.cap_km is None:
-            return 0.0
-        over = self.km - self.cap_km
-        return over if over > OVER_CAP_SLACK_KM else 0.0
+    over_km: float = 0.0
+    """By how much the week went over its cap, as the engine judges it (BuildWeek.over_cap_km:
+    the distance the runner chose, at the precision shown); 0 when it did not."""
 
 
 def weekly_volumes(timeline: Timeline) -> tuple[WeekVolume, ...]:
@@ -321,16 +309,14 @@ def weekly_volumes(timeline: Timeline) -> tuple[WeekVolume, ...]:
     first = min(facts.weekly_km)
     this_monday = load.week_start(today)
     build_start = timeline.replay.build_start
-    first_build_monday = load.week_start(build_start) if build_start is not None else None
     weeks: list[WeekVolume] = []
     monday = first
     while monday <= this_monday:
         km = facts.week_km(monday)
         build: BuildWeek | None = None
-        if first_build_monday is not None and monday >= first_build_monday:
-            number = (monday - first_build_monday).days // 7 + 1
-            end = min(today, monday + timedelta(days=6))
-            build = _week_plan(timeline.profile, facts, timeline.replay, number, monday, end)
+        end = min(today, monday + timedelta(days=6))
+        if build_start is not None and end >= build_start:
+            build = _build_week(timeline.profile, facts, timeline.replay, end)
         weeks.append(
             WeekVolume(
                 week_start=monday,
@@ -340,6 +326,7 @@ def weekly_volumes(timeline: Timeline) -> tuple[WeekVolume, ...]:
                 planned_km=build.planned_volume_km if build else None,
                 deload=build.deload if build else False,
                 current=monday == this_monday,
+                over_km=build.over_cap_km(timeline.units) if build else 0.0,
             )
         )
         monday += timedelta(days=7)
@@ -571,12 +558,12 @@ def _flare_events(timeline: Timeline) -> list[Event]:
             end += _ONE_DAY
         causes: list[str] = []
         checkin = facts.checkins.get(day)
-        if checkin is not None and checkin.pain >= 4:
+        if checkin is not None and checkin.pain >= FLARE_PAIN:
             causes.append(f"check-in pain {checkin.pain}")
         for session in facts.sessions_by_date.get(day, ()):
             if isinstance(session, RunWalkLog | RunLog):
                 name = "run-walk" if isinstance(session, RunWalkLog) else "run"
-                if max(session.pain_during, session.pain_after) >= 4:
+                if max(session.pain_during, session.pain_after) >= FLARE_PAIN:
                     causes.append(
                         f"{name} pain {session.pain_during} during, {session.pain_after} after"
                     )
@@ -585,7 +572,7 @@ def _flare_events(timeline: Timeline) -> list[Event]:
                     (p for p in (session.pain_during, session.pain_after) if p is not None),
                     default=-1,
                 )
-                if worst >= 4:
+                if worst >= FLARE_PAIN:
                     causes.append(f"{session.routine_id} routine pain {worst}")
         cause = "; ".join(causes) or "pain of 4 or more"
         events.append(
@@ -641,9 +628,8 @@ def events(timeline: Timeline) -> tuple[Event, ...]:
     found: list[Event] = []
     for day, checkin in facts.checkins.items():
         if checkin.red_flags:
-            flags = sorted(checkin.red_flags)
-            named = ", ".join(_RED_FLAG_TEXT.get(f, f) for f in flags)
-            urgent = bool(set(flags) & URGENT_RED_FLAGS)
+            named = wording.name_flags(checkin.red_flags)
+            urgent = wording.is_urgent(checkin.red_flags)
             found.append(
                 Event(
                     day,
@@ -651,7 +637,7 @@ def events(timeline: Timeline) -> tuple[Event, ...]:
                     named[0].upper() + named[1:],
                     f"Reported {named}; "
                     + (
-                        "emergency care advised at once; "
+                        "told to seek emergency care now; "
                         if urgent
                         else "told to stop running and see a healthcare provider; "
                     )
@@ -659,6 +645,21 @@ def events(timeline: Timeline) -> tuple[Event, ...]:
                     urgent=urgent,
                 )
             )
+    for mistake in facts.mistakes:
+        named = wording.name_flags(mistake.flags) or "a red flag"
+        when = f" at {mistake.made_at:%H:%M}" if mistake.made_at is not None else ""
+        found.append(
+            Event(
+                mistake.date,
+                "withdrawal",
+                f"Withdrawn: {named}",
+                f"Red flag answered by mistake ({named}), withdrawn by the runner{when} the "
+                "same day; not a professional's clearance"
+                + (f". Note: {mistake.note}" if mistake.note else "")
+                + ".",
+                urgent=wording.is_urgent(mistake.flags),
+            )
+        )
     cleared = {end: start for start, end in timeline.replay.pauses if end is not None}
     for day in sorted(facts.clearances):
         if day in cleared:
@@ -684,7 +685,7 @@ def clearance_notes(history: History, first: date, last: date) -> dict[date, lis
     """The notes recorded with clearances dated from *first* to *last*."""
     notes: dict[date, list[str]] = {}
     for clearance in history.clearances:
-        if first <= clearance.date <= last:
+        if clearance.reason == "professional" and first <= clearance.date <= last:
             notes.setdefault(clearance.date, [])
             if clearance.note:
                 notes[clearance.date].append(clearance.note)
@@ -816,13 +817,7 @@ def _in_days(days: int) -> str:
 
 def _current_build_week(timeline: Timeline) -> BuildWeek | None:
     """The build week holding today, also on paused and acute days (the plan hides it then)."""
-    replay = timeline.replay
-    if replay.build_start is None:
-        return None
-    first = load.week_start(replay.build_start)
-    monday = load.week_start(timeline.today)
-    number = (monday - first).days // 7 + 1
-    return _week_plan(timeline.profile, timeline.facts, replay, number, monday, timeline.today)
+    return _build_week(timeline.profile, timeline.facts, timeline.replay, timeline.today)
 
 
 # ---------------------------------------------------------------------------------------------

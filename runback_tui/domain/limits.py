@@ -15,7 +15,9 @@ KM_PER_MILE = 1.609344
 Units = Literal["km", "mi"]
 """The unit a profile shows distances in."""
 
-RedFlagKey = Literal["numbness_below_knee", "leg_weakness", "bladder_bowel", "night_pain"]
+RedFlagKey = Literal[
+    "numbness_below_knee", "leg_weakness", "bladder_bowel", "night_pain", "saddle_numbness"
+]
 """Red-flag questions asked at every check-in (protocol.md section 2)."""
 
 HistoryKey = Literal["cancer_history", "osteoporosis", "long_term_steroids"]
@@ -29,8 +31,24 @@ RED_FLAG_KEYS: tuple[RedFlagKey, ...] = (
     "leg_weakness",
     "bladder_bowel",
     "night_pain",
+    "saddle_numbness",
 )
-URGENT_RED_FLAGS: frozenset[str] = frozenset({"bladder_bowel"})
+URGENT_RED_FLAGS: frozenset[str] = frozenset({"bladder_bowel", "saddle_numbness"})
+"""Red flags that need emergency care now (protocol.md section 2)."""
+
+ClearanceReason = Literal["professional", "mistake"]
+"""Why a red flag was lifted: a professional cleared the runner, or it was answered by mistake."""
+
+
+def standing_red_flags(earlier: list[str], answered: list[str]) -> list[str]:
+    """The red flags a replaced check-in keeps: the new answers, then every earlier one.
+
+    protocol.md section 2: a red-flag answer, once saved, stands even when a later check-in for
+    the same date leaves it out; only a clearance (professional, or ``mistake``) lifts it.
+    Every writer of a check-in applies this, so no edit can erase a red flag.
+    """
+    return list(dict.fromkeys([*answered, *earlier]))
+
 
 HISTORY_KEYS: tuple[HistoryKey, ...] = ("cancer_history", "osteoporosis", "long_term_steroids")
 

@@ -38,6 +38,7 @@ from runback_tui.domain.limits import (  # noqa: F401
     MIN_DATE,
     RED_FLAG_KEYS,
     URGENT_RED_FLAGS,
+    ClearanceReason,
     CrossActivity,
     HistoryKey,
     RedFlagKey,
@@ -51,6 +52,7 @@ RED_FLAG_QUESTIONS: dict[RedFlagKey, str] = {
     "leg_weakness": "Leg weakness — trouble walking on heels or toes?",
     "bladder_bowel": "Any loss of bladder or bowel control?",
     "night_pain": "Back pain that woke you from sleep?",
+    "saddle_numbness": 'Numbness in the groin, genitals or inner thighs (the "saddle" area)?',
 }
 
 HISTORY_QUESTIONS: dict[HistoryKey, str] = {
@@ -620,12 +622,27 @@ class CheckIn(Record):
 
 
 class Clearance(Record):
-    """A professional's clearance to continue after a red flag (protocol.md section 2)."""
+    """What lifted a red flag (protocol.md section 2).
+
+    ``professional``: the runner was assessed and cleared to continue; it lifts every pause
+    dated on or before it.  ``mistake``: red flags answered by mistake, withdrawn on their own
+    date; it lifts only the *flags* it names, on that date, and never an earlier pause.
+    """
 
     date: Day = checked(_check_date, decode=_decode_date)
-    """The date the user was assessed and cleared."""
+    """The date the user was assessed and cleared (for a mistake: the red flag's date)."""
     note: str = checked(NOTE, default="")
     """Optional note, e.g. who cleared them."""
+    reason: ClearanceReason = checked(_one_of(("professional", "mistake")), default="professional")
+    """A professional's clearance, or a red flag answered by mistake."""
+    made_at: datetime | None = checked(
+        _optional(_check_datetime), default=None, decode=_decode_optional_datetime
+    )
+    """When it was recorded, with its UTC offset (None in files from before schema 2)."""
+    flags: list[RedFlagKey] = checked(
+        _list(_one_of(RED_FLAG_KEYS), dedupe=True), default_factory=list, decode=_decode_list
+    )
+    """The red flags a mistake withdrawal took back (empty for a professional clearance)."""
 
 
 _SESSION_ID = _text(
@@ -641,6 +658,10 @@ class RunWalkLog(Record):
     date: Day = checked(_check_date, decode=_decode_date)
     """The date the session was done."""
     kind: Literal["run_walk"] = checked(_is("run_walk"), default="run_walk")
+    logged_at: datetime | None = checked(
+        _optional(_check_datetime), default=None, decode=_decode_optional_datetime
+    )
+    """When the log was saved, with its UTC offset (set by the Store; None before schema 2)."""
     stage: int = checked(_whole(1, 3))
     """Run-walk stage 1–3."""
     completed: bool = checked(_check_bool)
@@ -665,6 +686,10 @@ class RunLog(Record):
     date: Day = checked(_check_date, decode=_decode_date)
     """The date the session was done."""
     kind: Literal["run"] = checked(_is("run"), default="run")
+    logged_at: datetime | None = checked(
+        _optional(_check_datetime), default=None, decode=_decode_optional_datetime
+    )
+    """When the log was saved, with its UTC offset (set by the Store; None before schema 2)."""
     distance_km: float = checked(_distance(MAX_SESSION_KM))
     """Distance run."""
     minutes: float | None = checked(_optional(MINUTES), default=None)
@@ -685,6 +710,10 @@ class RoutineLog(Record):
     date: Day = checked(_check_date, decode=_decode_date)
     """The date the session was done."""
     kind: Literal["routine"] = checked(_is("routine"), default="routine")
+    logged_at: datetime | None = checked(
+        _optional(_check_datetime), default=None, decode=_decode_optional_datetime
+    )
+    """When the log was saved, with its UTC offset (set by the Store; None before schema 2)."""
     routine_id: str = checked(
         _text(40, min_chars=1, pattern=r"[a-z0-9_]+", allowed="lower-case letters, digits or '_'")
     )
@@ -713,6 +742,10 @@ class CrossLog(Record):
     date: Day = checked(_check_date, decode=_decode_date)
     """The date the session was done."""
     kind: Literal["cross"] = checked(_is("cross"), default="cross")
+    logged_at: datetime | None = checked(
+        _optional(_check_datetime), default=None, decode=_decode_optional_datetime
+    )
+    """When the log was saved, with its UTC offset (set by the Store; None before schema 2)."""
     activity: CrossActivity = checked(_one_of(CROSS_ACTIVITIES))
     """Pool running or easy stationary cycling."""
     minutes: float = checked(MINUTES)

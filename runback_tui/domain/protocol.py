@@ -88,13 +88,14 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
-from runback_tui.domain import load
+from runback_tui.domain import load, wording
 from runback_tui.domain.models import (
     URGENT_RED_FLAGS,
     CheckIn,
+    Clearance,
     CrossLog,
     History,
     Profile,
@@ -103,6 +104,8 @@ from runback_tui.domain.models import (
     RunWalkLog,
     Shoe,
     Units,
+    from_km,
+    to_km,
 )
 
 Phase = Literal["paused", "acute", "movement", "run_walk", "build"]
@@ -117,6 +120,7 @@ WarningCode = Literal[
     "flare",
     "gate_missing",
     "ten_percent_rule",
+    "long_run_spike",
     "shoe_replace_soon",
     "shoe_replace_now",
 ]
@@ -146,9 +150,23 @@ STRENGTH_PER_WEEK = 3
 """Most posterior-chain sessions suggested per build week (protocol.md §6: 2–3)."""
 TOP_STAGE = 3
 """The highest run-walk stage."""
+HEAT_STIFFNESS = 5
+"""Stiffness at or above this on a check-in adds heat to a day that is not acute (§3, v2)."""
+MORNING_RISE = 2
+"""Pain this much higher the morning after a session makes it a repeat (§5 next-morning)."""
+SPIKE_FACTOR = 1.10
+"""A run longer than this times the longest of the previous 30 days is a spike (§6)."""
+SPIKE_LOOKBACK_DAYS = 30
+"""How far back the single-run spike looks for the longest run (§6)."""
+SPIKE_WARN_DAYS = 7
+"""A spike stays on the plan this many days, counting the day of the run."""
 
-NON_TRAINING_ROUTINES = frozenset({"pre_run", "post_run", "desk_mobility", "relief"})
-"""Routines that are warm-up, stretching, mobility or flare relief, not strength/core work."""
+NON_TRAINING_ROUTINES = frozenset(
+    {"pre_run", "post_run", "desk_mobility", "relief", "daily_core", "core_stability"}
+)
+"""Routines the rest-day rule does not count: warm-up, stretching, mobility, flare relief, and
+the daily core prescribed every day (``daily_core``, and ``core_stability`` as the build
+phase's daily core; protocol.md §5 v2)."""
 
 GATE_KEYS: tuple[GateKey, ...] = ("walked_30_pain_free", "single_leg_bridge_ok", "no_pain_meds")
 GATE_TEXT: dict[GateKey, str] = {
@@ -157,13 +175,6 @@ GATE_TEXT: dict[GateKey, str] = {
     "no_pain_meds": "no pain medication needed for daily activities",
 }
 """How each gate reads in a message."""
-
-_RED_FLAG_TEXT: dict[str, str] = {
-    "numbness_below_knee": "numbness or tingling below the knee",
-    "leg_weakness": "leg weakness",
-    "bladder_bowel": "loss of bladder or bowel control",
-    "night_pain": "back pain that woke you from sleep",
-}
 
 _HISTORY_TEXT: dict[str, str] = {
     "cancer_history": "a history of cancer",
@@ -179,6 +190,7 @@ _WARNING_ORDER: tuple[WarningCode, ...] = (
     "history_advisory",
     "gate_missing",
     "ten_percent_rule",
+    "long_run_spike",
     "shoe_replace_now",
     "shoe_replace_soon",
 )
@@ -186,6 +198,11 @@ _WARNING_ORDER: tuple[WarningCode, ...] = (
 _ONE_DAY = timedelta(days=1)
 _Date = date
 """``date`` under a name the ``DayPlan.date`` field does not shadow."""
+
+
+def _shown(km: float, units: Units) -> float:
+    """*km* in *units* as the runner sees it: rounded to 0.1."""
+    return float(f"{from_km(km, units):.1f}")
 
 
 @dataclass(frozen=True)
@@ -242,6 +259,31 @@ class BuildWeek:
     """Distance logged in the previous Monday–Sunday week."""
     actual_km_so_far: float
     """Distance logged this week up to and including the plan's date."""
+    chosen_km_so_far: float = 0.0
+    """The part the 10% rule judges: run-walk sessions of phase 2, done as the plan prescribed,
+    are left out (protocol.md §6 v2)."""
+    lead_in_days: int = 0
+    """For the build days before build week 1's Monday (``week`` 0): how many there are."""
+
+    @property
+    def lead_in(self) -> bool:
+        """The build days before the first Monday–Sunday build week (planned pro rata)."""
+        return self.week == 0
+
+    @property
+    def label(self) -> str:
+        """'build week 3', or 'the build lead-in' for the days before week 1."""
+        return "the build lead-in" if self.lead_in else f"build week {self.week}"
+
+    def over_cap_km(self, units: Units) -> float:
+        """By how much the judged distance went over the cap, at the precision shown (0.1 of the
+        profile's unit), in km; 0.0 when it did not (protocol.md §6: +10 % exactly never warns).
+        """
+        if self.cap_km is None:
+            return 0.0
+        shown = _shown(self.chosen_km_so_far, units)
+        cap = _shown(self.cap_km, units)
+        return to_km(shown - cap, units) if shown > cap else 0.0
 
     def to_json(self) -> dict[str, Any]:
         """The week as interface.md's ``build`` object."""
@@ -264,10 +306,6 @@ class PlanWarning:
     def to_json(self) -> dict[str, str]:
         """The warning as interface.md's ``warnings[]`` object."""
         return {"code": self.code, "message": self.message}
-
-
-Warning = PlanWarning
-"""Alias: the name the interface notes use."""
 
 
 @dataclass(frozen=True)
@@ -308,6 +346,12 @@ class DayPlan:
     """A check-in exists for the date."""
     reasons: tuple[str, ...]
     """Short explanations of why the plan is what it is."""
+    done: tuple[str, ...] = ()
+    """Activity ids logged on the date, in the order they were logged (protocol.md §8)."""
+    done_at: tuple[datetime | None, ...] = ()
+    """When each of *done* was logged (None for logs from before schema 2)."""
+    longest_run_km: float | None = None
+    """Build phase: the longest run today that stays within the single-run spike rule."""
 
     def to_json(self) -> dict[str, Any]:
         """Exactly the ``runback today --json`` object of interface.md."""
@@ -318,9 +362,16 @@ class DayPlan:
             "running_allowed": self.running_allowed,
             "stage": self.stage.to_json() if self.stage is not None else None,
             "activities": list(self.activities),
+            "done": list(self.done),
             "build": self.build.to_json() if self.build is not None else None,
             "warnings": [w.to_json() for w in self.warnings],
         }
+
+    @property
+    def complete(self) -> bool:
+        """Every activity on the plan (other than rest) is done."""
+        todo = [a for a in self.activities if a != "rest"]
+        return bool(todo) and all(a in self.done for a in todo)
 
     def warning_codes(self) -> tuple[WarningCode, ...]:
         """The codes of the plan's warnings, in order."""
@@ -354,6 +405,7 @@ class _DayCheckIn:
     date: date
     pain: int
     red_flags: frozenset[str]
+    stiffness: int
     walked_30_pain_free: bool
     single_leg_bridge_ok: bool
     pain_meds_for_daily_life: bool
@@ -382,6 +434,7 @@ def _merge_checkins(checkins: Iterable[CheckIn]) -> dict[date, _DayCheckIn]:
             date=day,
             pain=max(c.pain for c in group),
             red_flags=frozenset(flag for c in group for flag in c.red_flags),
+            stiffness=max(c.stiffness if c.stiffness is not None else -1 for c in group),
             walked_30_pain_free=all(c.walked_30_pain_free for c in group),
             single_leg_bridge_ok=all(c.single_leg_bridge_ok for c in group),
             pain_meds_for_daily_life=any(c.pain_meds_for_daily_life for c in group),
@@ -421,6 +474,13 @@ def _sorted_sessions(sessions: Iterable[Session]) -> tuple[Session, ...]:
     return tuple(result)
 
 
+def session_name(session: RunWalkLog | RunLog) -> str:
+    """'your stage 2 session logged at 07:40' (the time only when the log has one)."""
+    what = f"stage {session.stage} session" if isinstance(session, RunWalkLog) else "run"
+    when = f" logged at {session.logged_at:%H:%M}" if session.logged_at is not None else ""
+    return f"your {what}{when}"
+
+
 def _session_pain(session: Session) -> int:
     """The highest pain a session logged, -1 when it logged none."""
     if isinstance(session, RunWalkLog | RunLog):
@@ -449,6 +509,9 @@ class _Facts:
 
     checkins: dict[date, _DayCheckIn]
     clearances: frozenset[date]
+    """Dates of professional clearances (only these lift a pause)."""
+    mistakes: tuple[Clearance, ...]
+    """Red flags withdrawn as answered by mistake, by date (they lift no pause)."""
     sessions_by_date: dict[date, tuple[Session, ...]]
     sessions: tuple[Session, ...]
     flare_triggers: frozenset[date]
@@ -475,7 +538,16 @@ class _Facts:
         )
         return cls(
             checkins=checkins,
-            clearances=frozenset(c.date for c in history.clearances if c.date <= on),
+            # A mistake withdrawal removed its flags from the check-in; it clears no pause.
+            clearances=frozenset(
+                c.date for c in history.clearances if c.date <= on and c.reason == "professional"
+            ),
+            mistakes=tuple(
+                sorted(
+                    (c for c in history.clearances if c.date <= on and c.reason == "mistake"),
+                    key=lambda c: c.date,
+                )
+            ),
             sessions_by_date={d: tuple(v) for d, v in by_date.items()},
             sessions=sessions,
             flare_triggers=frozenset(triggers),
@@ -534,6 +606,10 @@ class _Replay:
     deload_weeks: set[date] = field(default_factory=set)
     decisions: dict[date, _DayDecision] = field(default_factory=dict)
     stage_at_start: int = 1
+    last_checkin_pain: int | None = None
+    """Pain of the latest check-in processed so far."""
+    morning_watch: tuple[date, int] | None = None
+    """(running date, pain before it): waiting for the first check-in after that date."""
 
     @property
     def start(self) -> date:
@@ -616,6 +692,9 @@ class _Replay:
         facts = self.facts
         self._advance(day, inclusive=False)
         checkin = facts.checkins.get(day)
+        if checkin is not None:
+            self._next_morning(day, checkin.pain)
+            self.last_checkin_pain = checkin.pain
 
         # protocol.md §2 Red flags: any red flag pauses until a clearance dated on/after it.
         pause_started = False
@@ -681,6 +760,9 @@ class _Replay:
                 self._judge(day, run_walks, eligible=not acute and not paused)
             if any(_is_running(s) for s in day_sessions):
                 self._set_gap_anchor(day)
+        if any(_is_running(s) for s in day_sessions):
+            # protocol.md §5 Next-morning response: the first check-in after this date decides.
+            self.morning_watch = (day, self.last_checkin_pain or 0)
 
         # protocol.md §3: after the 48 hours the run-walk resumes one stage lower (min 1).
         if flare_started:
@@ -711,18 +793,66 @@ class _Replay:
                 self.deload_weeks.add(load.week_start(day))
             self._set_gap_anchor(day)
 
+    def _next_morning(self, day: date, pain: int) -> None:
+        """protocol.md §5 Next-morning response (v2): pain 2 or more above the check-in before a
+        session, on the first check-in after it, makes that session a repeat, not a progression.
+
+        Only while nothing has happened since (still phase 2, the stage it moved to, no build
+        started); pain ≥ 4 is also a flare, handled as every flare.  With no check-in before the
+        session the baseline is 0 (the safer reading).
+        """
+        watch = self.morning_watch
+        if watch is None or watch[0] >= day:
+            return
+        self.morning_watch = None
+        session_day, before = watch
+        decision = self.decisions.get(session_day)
+        if (
+            pain < before + MORNING_RISE
+            or decision is None
+            or decision.outcome not in ("progress", "build")
+            or self.phase != "run_walk"
+            or self.stage != decision.next_stage
+        ):
+            return
+        base = decision.next_stage - 1 if decision.outcome == "progress" else TOP_STAGE
+        decision.outcome = "repeat"
+        decision.next_stage = base
+        decision.build_from = None
+        self.ready_for_build = False
+        self.pending_build = None
+        self.stage = base
+        self.stage_reason = decision.reason = (
+            f"Stage {base} again: your check-in on {day.isoformat()} had pain {pain}, "
+            f"{pain - before} higher than before your {session_day.isoformat()} session, so that "
+            "session counts as a repeat (the morning after must not be worse)."
+        )
+
     def _judge(self, day: date, run_walks: Sequence[RunWalkLog], eligible: bool) -> None:
-        """protocol.md §5 Progression: decide the next stage from one date's run-walk sessions."""
+        """protocol.md §5 Progression: decide the next stage from one date's run-walk sessions.
+
+        Several sessions on the date are judged together by the worst of them, and the reason
+        names the session that decided it.
+        """
         planned = self.stage
         base = min(planned, min(s.stage for s in run_walks))
-        worst_pain = max(max(s.pain_during, s.pain_after) for s in run_walks)
-        all_completed = all(s.completed for s in run_walks)
+        worst = max(run_walks, key=lambda s: max(s.pain_during, s.pain_after))
+        worst_pain = max(worst.pain_during, worst.pain_after)
+        stopped = [s for s in run_walks if not s.completed]
+        several = (
+            f" With {len(run_walks)} run-walk sessions on {day.isoformat()}, the worst decides."
+            if len(run_walks) > 1
+            else ""
+        )
         build_from: date | None = None
         if worst_pain >= FLARE_PAIN:
             # protocol.md §5: pain during or after ≥ 4 → flare (§3); the episode lowers it.
             outcome: StageOutcome = "flare"
             next_stage = base
-            reason = f"Flare: pain reached {worst_pain}, so 48 hours of acute care come first."
+            reason = (
+                f"Flare: pain reached {worst_pain} in {session_name(worst)}, so 48 hours of "
+                f"acute care come first.{several}"
+            )
         elif not eligible:
             outcome = "repeat"
             next_stage = planned
@@ -730,25 +860,30 @@ class _Replay:
                 f"Stage {planned} stays: a session on a paused or acute day does not move "
                 "the stage."
             )
-        elif not all_completed:
+        elif stopped:
             # protocol.md §5: stopped early for any reason → repeat the stage (app rule).
             outcome = "repeat"
             next_stage = base
-            reason = f"Stage {base} again: the session was stopped early."
+            first = stopped[0]
+            reason = (
+                f"Stage {base} again: {session_name(first)} was stopped early "
+                f"(after {first.repeats_done} of {STAGES[first.stage].repeats} repeats).{several}"
+            )
         elif worst_pain >= PROGRESS_PAIN_BELOW:
             # protocol.md §5: pain during or after of 2 or 3 → repeat the stage (app rule).
             outcome = "repeat"
             next_stage = base
             reason = (
-                f"Stage {base} again: pain reached {worst_pain} "
-                "(progress needs pain below 2 during and after)."
+                f"Stage {base} again: pain reached {worst_pain} in {session_name(worst)} "
+                f"(progress needs pain below 2 during and after).{several}"
             )
         elif base < TOP_STAGE:
             # protocol.md §5 Progression: never more than one stage per session.
             outcome = "progress"
             next_stage = base + 1
+            done = "sessions were" if len(run_walks) > 1 else "session was"
             reason = (
-                f"Stage {next_stage} next: your stage {base} session was completed with pain "
+                f"Stage {next_stage} next: your stage {base} {done} completed with pain "
                 "below 2 during and after."
             )
         else:
@@ -794,14 +929,65 @@ def _fmt(km: float, units: Units, decimals: int = 1) -> str:
     return load.format_distance(km, units, decimals)
 
 
+def first_build_monday(build_start: date) -> date:
+    """protocol.md §6 (v2): build week 1 is the first Monday–Sunday week starting on or after
+    the first build day."""
+    return build_start + timedelta(days=(7 - build_start.weekday()) % 7)
+
+
 def _build_week(profile: Profile, facts: _Facts, replay: _Replay, on: date) -> BuildWeek | None:
-    """protocol.md §6 Build: the build week holding *on*, with its cap and planned volume."""
-    if replay.build_start is None:
+    """protocol.md §6 Build: the build week holding *on*, with its cap and planned volume.
+
+    Build days before week 1's Monday are the lead-in (``week`` 0): planned at 1.10 × the last
+    phase-2 week's volume (the Monday–Sunday week before the first build day's week), pro rata
+    for the days it has; with no distance there, the starting weekly distance pro rata.
+    """
+    start = replay.build_start
+    if start is None or on < start:
         return None
-    first_monday = load.week_start(replay.build_start)
-    monday = load.week_start(on)
-    number = (monday - first_monday).days // 7 + 1
-    return _week_plan(profile, facts, replay, number, monday, on)
+    monday_one = first_build_monday(start)
+    if on >= monday_one:
+        number = (load.week_start(on) - monday_one).days // 7 + 1
+        return _week_plan(profile, facts, replay, number, load.week_start(on), on)
+    days = (monday_one - start).days
+    basis = facts.week_km(load.week_start(start) - timedelta(days=7))
+    deload = load.week_start(on) in replay.deload_weeks
+    cap: float | None = None
+    if basis > 0:
+        cap = load.floor_km(load.TEN_PERCENT_FACTOR * basis * days / 7)
+    elif profile.starting_weekly_km:
+        cap = load.floor_km(profile.starting_weekly_km * days / 7)
+    planned = cap if cap is None or not deload else load.floor_km(load.DELOAD_FACTOR * cap)
+    actual, chosen = _logged_km(facts, replay, start, on)
+    return BuildWeek(
+        week=0,
+        week_start=load.week_start(on),
+        planned_volume_km=planned,
+        cap_km=cap,
+        deload=deload,
+        previous_week_km=basis,
+        actual_km_so_far=actual,
+        chosen_km_so_far=chosen,
+        lead_in_days=days,
+    )
+
+
+def _logged_km(facts: _Facts, replay: _Replay, first: date, last: date) -> tuple[float, float]:
+    """(all distance, the distance the 10% rule judges) logged from *first* to *last*.
+
+    protocol.md §6 (v2): phase-2 run-walk sessions were prescribed, so they are never judged.
+    """
+    build_start = replay.build_start
+    every: list[float] = []
+    chosen: list[float] = []
+    for d in _dates(first, last):
+        for s in facts.sessions_by_date.get(d, ()):
+            km = load.session_distance_km(s)
+            every.append(km)
+            prescribed = isinstance(s, RunWalkLog) and (build_start is None or d < build_start)
+            if not prescribed:
+                chosen.append(km)
+    return math.fsum(every), math.fsum(chosen)
 
 
 def _week_plan(
@@ -824,13 +1010,7 @@ def _week_plan(
     else:
         cap = None
         planned = None
-    actual = math.fsum(
-        [
-            load.session_distance_km(s)
-            for d in _dates(monday, min(on, monday + timedelta(days=6)))
-            for s in facts.sessions_by_date.get(d, ())
-        ]
-    )
+    actual, chosen = _logged_km(facts, replay, monday, min(on, monday + timedelta(days=6)))
     return BuildWeek(
         week=number,
         week_start=monday,
@@ -839,6 +1019,7 @@ def _week_plan(
         deload=deload,
         previous_week_km=previous_km,
         actual_km_so_far=actual,
+        chosen_km_so_far=chosen,
     )
 
 
@@ -880,31 +1061,24 @@ def _gates_missing(replay: _Replay, facts: _Facts, on: date) -> tuple[GateKey, .
 
 
 def _red_flag_warnings(flags: Iterable[str], since: date) -> list[PlanWarning]:
-    """protocol.md §2 Red flags: stop running; bladder/bowel → emergency care now."""
+    """protocol.md §2 Red flags: stop running; an urgent flag → one message, emergency care now.
+
+    With an urgent flag the warning is ``red_flag_urgent`` alone (naming any other flag too), so
+    no screen says "emergency care now" and "see a provider" side by side.
+    """
     flags = set(flags)
-    warnings: list[PlanWarning] = []
-    urgent = sorted(flags & URGENT_RED_FLAGS)
-    other = sorted(flags - URGENT_RED_FLAGS)
+    urgent = flags & URGENT_RED_FLAGS
+    other = flags - URGENT_RED_FLAGS
     if urgent:
-        warnings.append(
-            PlanWarning(
-                "red_flag_urgent",
-                "Loss of bladder or bowel control is a medical emergency: seek emergency care "
-                "immediately (call your local emergency number or go to an emergency "
-                "department). Runback is paused until you record a professional's clearance.",
-            )
+        also = f" Also reported: {wording.name_flags(other)}." if other else ""
+        return [PlanWarning("red_flag_urgent", wording.urgent_warning(urgent) + also)]
+    return [
+        PlanWarning(
+            "red_flag",
+            f"Red flag reported since {since.isoformat()} ({wording.name_flags(other)}): "
+            + wording.STOP_AND_CONSULT,
         )
-    if other:
-        named = ", ".join(_RED_FLAG_TEXT.get(f, f) for f in other)
-        warnings.append(
-            PlanWarning(
-                "red_flag",
-                f"Red flag reported since {since.isoformat()} ({named}): stop running and "
-                "consult a healthcare provider. The plan stays paused until you record that a "
-                "professional has assessed you and cleared you to continue.",
-            )
-        )
-    return warnings
+    ]
 
 
 def _flare_warning(trigger: date, until: date) -> PlanWarning:
@@ -924,24 +1098,69 @@ def _flare_warning(trigger: date, until: date) -> PlanWarning:
 def _ten_percent_warnings(
     week: BuildWeek, previous: BuildWeek | None, units: Units
 ) -> list[PlanWarning]:
-    """protocol.md §6 10% rule: a logged week over its cap warns, naming by how much."""
+    """protocol.md §6 10% rule: a logged week over its cap warns, naming by how much.
+
+    Judged at the precision shown (0.1 of the unit) on the distance the runner chose.
+    """
     warnings: list[PlanWarning] = []
     for label, item in (("This week", week), ("Last week", previous)):
         if item is None or item.cap_km is None:
             continue
-        actual = item.actual_km_so_far
-        over = actual - item.cap_km
-        if over > 0.005:
-            percent = f" ({over / item.cap_km * 100:.0f}% over)" if item.cap_km > 0 else ""
-            warnings.append(
-                PlanWarning(
-                    "ten_percent_rule",
-                    f"{label} (build week {item.week}) you logged {_fmt(actual, units)}, "
-                    f"{_fmt(over, units, 2)} over its cap of {_fmt(item.cap_km, units)}"
-                    f"{percent}: the 10% rule allows at most 1.10 × the previous week's "
-                    f"{_fmt(item.previous_week_km, units)}. Ease off to let your back adapt.",
-                )
+        over = item.over_cap_km(units)
+        if over <= 0:
+            continue
+        percent = f" ({over / item.cap_km * 100:.0f}% over)" if item.cap_km > 0 else ""
+        basis = (
+            f"1.10 × your last run-walk week's {_fmt(item.previous_week_km, units)}, pro rata "
+            f"for its {wording.plural(item.lead_in_days, 'day')}"
+            if item.lead_in
+            else f"1.10 × the previous week's {_fmt(item.previous_week_km, units)}"
+        )
+        warnings.append(
+            PlanWarning(
+                "ten_percent_rule",
+                f"{label} ({item.label}) you ran {_fmt(item.chosen_km_so_far, units)}, "
+                f"{_fmt(over, units)} over its cap of {_fmt(item.cap_km, units)}{percent}: the "
+                f"10% rule allows at most {basis}. Ease off to let your back adapt.",
             )
+        )
+    return warnings
+
+
+def _spike_limit_km(facts: _Facts, on: date) -> float | None:
+    """protocol.md §6 Single-run spike: 1.10 × the longest run or run-walk distance of the 30
+    days before *on*; None when none of them logged a distance."""
+    longest = 0.0
+    for k in range(1, SPIKE_LOOKBACK_DAYS + 1):
+        for s in facts.sessions_by_date.get(on - timedelta(days=k), ()):
+            longest = max(longest, load.session_distance_km(s))
+    return load.floor_km(SPIKE_FACTOR * longest) if longest > 0 else None
+
+
+def _spike_warnings(facts: _Facts, build_start: date, on: date, units: Units) -> list[PlanWarning]:
+    """protocol.md §6 Single-run spike (v2): a build-phase run more than 1.10 × the longest of
+    the previous 30 days warns, naming both, on its day and the following six."""
+    warnings: list[PlanWarning] = []
+    for k in range(SPIKE_WARN_DAYS - 1, -1, -1):
+        day = on - timedelta(days=k)
+        if day < build_start:
+            continue
+        limit = _spike_limit_km(facts, day)
+        if limit is None:
+            continue
+        for s in facts.sessions_by_date.get(day, ()):
+            if isinstance(s, RunLog) and _shown(s.distance_km, units) > _shown(limit, units):
+                longest = limit / SPIKE_FACTOR
+                warnings.append(
+                    PlanWarning(
+                        "long_run_spike",
+                        f"Your run on {day.isoformat()} was {_fmt(s.distance_km, units)}, more "
+                        f"than 10% longer than your longest in the 30 days before it "
+                        f"({_fmt(longest, units)}; at most {_fmt(limit, units)}). A single run "
+                        "that jumps like this raises the risk of injury: keep the next ones "
+                        "within 10% of your longest.",
+                    )
+                )
     return warnings
 
 
@@ -984,18 +1203,13 @@ def _history_warning(profile: Profile) -> PlanWarning | None:
 
 
 def _build_activities(
-    facts: _Facts, week: BuildWeek, on: date, ran_yesterday: bool
+    facts: _Facts, replay: _Replay, week: BuildWeek, on: date, ran_yesterday: bool
 ) -> tuple[list[str], list[str]]:
     """protocol.md §6 Build: the day's activities and their reasons."""
     reasons: list[str] = []
     monday = week.week_start
-    logged_before_today = math.fsum(
-        [
-            load.session_distance_km(s)
-            for d in _dates(monday, on - _ONE_DAY)
-            for s in facts.sessions_by_date.get(d, ())
-        ]
-    )
+    first = max(monday, replay.build_start or monday)
+    _, logged_before_today = _logged_km(facts, replay, first, on - _ONE_DAY)
     volume_left = week.planned_volume_km is None or (
         logged_before_today + 0.005 < week.planned_volume_km
     )
@@ -1020,6 +1234,36 @@ def _build_activities(
     return activities, reasons
 
 
+def activity_of(session: Session) -> str:
+    """The activity id a logged session stands for (``run_walk``, ``run``, a routine id, or the
+    cross-training kind)."""
+    if isinstance(session, RunWalkLog):
+        return "run_walk"
+    if isinstance(session, RunLog):
+        return "run"
+    if isinstance(session, RoutineLog):
+        return session.routine_id
+    return session.activity
+
+
+def _done(
+    sessions: Sequence[Session], on: date
+) -> tuple[tuple[str, ...], tuple[datetime | None, ...]]:
+    """protocol.md §8 done (v2): activity ids logged on *on*, in the order logged, each once."""
+    ids: list[str] = []
+    times: list[datetime | None] = []
+    logged = sorted(
+        sessions, key=lambda s: s.logged_at.timestamp() if s.logged_at is not None else 0.0
+    )
+    for session in logged:
+        if session.date == on:
+            activity = activity_of(session)
+            if activity not in ids:
+                ids.append(activity)
+                times.append(session.logged_at)
+    return tuple(ids), tuple(times)
+
+
 def plan_for(profile: Profile, history: History, on: date) -> DayPlan:
     """The plan for *on*, computed from the profile and the history alone (protocol.md §8)."""
     facts = _Facts.collect(history, on)
@@ -1030,6 +1274,7 @@ def plan_for(profile: Profile, history: History, on: date) -> DayPlan:
 
 def _compose(profile: Profile, facts: _Facts, replay: _Replay, on: date) -> DayPlan:
     """Turn the replayed state at *on* into the day's plan."""
+    history_sessions = facts.sessions_by_date.get(on, ())
     units = profile.units
     day = replay.program_day(on)
     paused = replay.pause_open is not None
@@ -1091,21 +1336,18 @@ def _compose(profile: Profile, facts: _Facts, replay: _Replay, on: date) -> DayP
 
     build: BuildWeek | None = None
     week = _build_week(profile, facts, replay, on) if program_phase == "build" else None
-    if week is not None:
+    longest_run: float | None = None
+    if week is not None and replay.build_start is not None:
         previous = (
-            _week_plan(
-                profile,
-                facts,
-                replay,
-                week.week - 1,
-                week.week_start - timedelta(days=7),
-                on,
-            )
-            if week.week > 1
-            else None
+            None
+            if week.lead_in
+            else _build_week(profile, facts, replay, week.week_start - _ONE_DAY)
         )
         # protocol.md §6 10% rule warning.
         warnings += _ten_percent_warnings(week, previous, units)
+        # protocol.md §6 Single-run spike (v2).
+        warnings += _spike_warnings(facts, replay.build_start, on, units)
+        longest_run = _spike_limit_km(facts, on)
 
     activities: list[str]
     stage: Stage | None = None
@@ -1116,11 +1358,12 @@ def _compose(profile: Profile, facts: _Facts, replay: _Replay, on: date) -> DayP
         # protocol.md §3 Acute plan: ice, relief positions, gentle walking.
         activities = ["relief", "ice"]
     elif rest_day:
-        # protocol.md §5 Rest day: gentle walking and stretching only.
-        activities = ["rest", "desk_mobility"]
+        # protocol.md §5 Rest day: gentle walking, stretching and the daily core (v2).
+        core = "core_stability" if program_phase == "build" else "daily_core"
+        activities = ["rest", "desk_mobility", core]
         reasons.append(
-            f"Full rest day: you trained on each of the last {REST_AFTER_DAYS} days "
-            "(gentle walking and stretching only)."
+            f"Full rest day: you trained on each of the last {REST_AFTER_DAYS} days. Gentle "
+            "walking, stretching and the daily core only."
         )
     elif phase == "movement":
         # protocol.md §4 Phase 1: daily core, one cross-training session, mobility as wanted.
@@ -1155,14 +1398,29 @@ def _compose(profile: Profile, facts: _Facts, replay: _Replay, on: date) -> DayP
         reasons.append(replay.stage_reason)
     else:
         assert week is not None
-        activities, build_reasons = _build_activities(facts, week, on, ran_yesterday)
+        activities, build_reasons = _build_activities(facts, replay, week, on, ran_yesterday)
         planned = (
             _fmt(week.planned_volume_km, units) if week.planned_volume_km is not None else None
         )
-        if planned is None and week.week == 1:
+        if week.lead_in:
+            monday_one = week.week_start + timedelta(days=7)
+            reasons.append(
+                f"Build lead-in until build week 1 starts on Monday {monday_one.isoformat()}: "
+                + (
+                    f"{planned} planned for these "
+                    f"{wording.plural(week.lead_in_days, 'day')} (1.10 × your last run-walk "
+                    f"week, pro rata), {_fmt(week.chosen_km_so_far, units)} run so far."
+                    if planned is not None
+                    else "no distance was logged in your last run-walk week and no starting "
+                    "weekly distance is set, so keep runs short and easy and set one "
+                    "(`runback init --weekly-distance` or the profile)."
+                )
+            )
+        elif planned is None and week.week == 1:
             reasons.append(
                 "Build week 1: no distance was logged last week and no starting weekly "
-                "distance is set, so keep runs short and easy and set a starting distance."
+                "distance is set, so keep runs short and easy and set one "
+                "(`runback init --weekly-distance` or the profile)."
             )
         elif planned is None:
             reasons.append(
@@ -1173,9 +1431,27 @@ def _compose(profile: Profile, facts: _Facts, replay: _Replay, on: date) -> DayP
             kind = "deload week" if week.deload else "week"
             reasons.append(
                 f"Build {kind} {week.week}: {planned} planned, "
-                f"{_fmt(week.actual_km_so_far, units)} logged so far."
+                f"{_fmt(week.chosen_km_so_far, units)} run so far."
             )
         reasons += build_reasons
+        if longest_run is not None and "run" in activities:
+            reasons.append(
+                f"Longest run today: {_fmt(longest_run, units)} (10% more than your longest "
+                f"in the last {SPIKE_LOOKBACK_DAYS} days)."
+            )
+
+    # protocol.md §3 Heat for stiffness (v2): not on acute or paused days (there it is ice).
+    today_checkin = facts.checkins.get(on)
+    if (
+        phase not in ("paused", "acute")
+        and today_checkin is not None
+        and today_checkin.stiffness >= HEAT_STIFFNESS
+    ):
+        activities.append("heat")
+        reasons.append(
+            f"Heat for stiffness ({today_checkin.stiffness}/10 on today's check-in): a warm "
+            "pack for 15–20 minutes, wrapped, never hot enough to burn, never while sleeping."
+        )
 
     if phase == "build":
         build = week
@@ -1184,6 +1460,7 @@ def _compose(profile: Profile, facts: _Facts, replay: _Replay, on: date) -> DayP
     order = {code: i for i, code in enumerate(_WARNING_ORDER)}
     warnings += _shoe_warnings(facts, units)
     warnings.sort(key=lambda w: order[w.code])  # stable: keeps shoe and gate order
+    done, done_at = _done(history_sessions, on)
     return DayPlan(
         date=on,
         day=day,
@@ -1202,6 +1479,9 @@ def _compose(profile: Profile, facts: _Facts, replay: _Replay, on: date) -> DayP
         rest_day=rest_day,
         checked_in=on in facts.checkins,
         reasons=tuple(reasons),
+        done=done,
+        done_at=done_at,
+        longest_run_km=longest_run if program_phase == "build" and not paused else None,
     )
 
 

@@ -148,9 +148,20 @@ class Clearance(RunbackModel):
     """A professional's clearance to continue after a red flag (protocol.md section 2)."""
 
     date: RunbackDate
-    """The date the user was assessed and cleared."""
+    """The date the user was assessed and cleared (for a mistake: the red flag's date)."""
     note: Note = ""
     """Optional note, e.g. who cleared them."""
+    reason: Literal["professional", "mistake"] = "professional"
+    """A professional's clearance, or a red flag answered by mistake."""
+    made_at: datetime | None = None
+    """When it was recorded, with its UTC offset (None in files from before schema 2)."""
+    flags: list[RedFlagKey] = Field(default_factory=list)
+    """The red flags a mistake withdrawal took back (empty for a professional clearance)."""
+
+    @field_validator("flags")
+    @classmethod
+    def _dedupe_flags(cls, value: list[str]) -> list[str]:
+        return _unique(value)
 
 
 class SessionBase(RunbackModel):
@@ -168,6 +179,8 @@ class RunWalkLog(SessionBase):
     """A run-walk interval session of phase 2 (protocol.md section 5)."""
 
     kind: Literal["run_walk"] = "run_walk"
+    logged_at: datetime | None = None
+    """When the log was saved, with its UTC offset (set by the Store; None before schema 2)."""
     stage: int = Field(ge=1, le=3, strict=True)
     """Run-walk stage 1–3."""
     completed: bool
@@ -188,6 +201,8 @@ class RunLog(SessionBase):
     """A continuous run of the build phase (protocol.md section 6)."""
 
     kind: Literal["run"] = "run"
+    logged_at: datetime | None = None
+    """When the log was saved, with its UTC offset (set by the Store; None before schema 2)."""
     distance_km: SessionKm
     """Distance run."""
     minutes: Minutes | None = None
@@ -204,6 +219,8 @@ class RoutineLog(SessionBase):
     """A finished exercise routine (exercises.md routines)."""
 
     kind: Literal["routine"] = "routine"
+    logged_at: datetime | None = None
+    """When the log was saved, with its UTC offset (set by the Store; None before schema 2)."""
     routine_id: str = Field(min_length=1, max_length=40, pattern=r"^[a-z0-9_]+$")
     """Routine id from exercises.md (checked against the library by the caller)."""
     pain_during: Pain | None = None
@@ -222,6 +239,8 @@ class CrossLog(SessionBase):
     """A cross-training session (protocol.md section 4)."""
 
     kind: Literal["cross"] = "cross"
+    logged_at: datetime | None = None
+    """When the log was saved, with its UTC offset (set by the Store; None before schema 2)."""
     activity: CrossActivity
     """Pool running or easy stationary cycling."""
     minutes: Minutes

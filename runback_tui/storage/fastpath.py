@@ -24,6 +24,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from runback_tui.domain.limits import standing_red_flags
 from runback_tui.storage import durable
 
 APP_NAME = "runback"
@@ -39,7 +40,7 @@ MAX_SIDECAR_BYTES = 4 * 1024 * 1024
 """A larger sidecar is ignored (a hostile or runaway file)."""
 MAX_CACHED_PLANS = 8
 """Plans kept per file version (today, and a few dates scripts asked about)."""
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """The schema_version the fast check-in writes into; must equal migrations.CURRENT_VERSION."""
 
 _CODE_DIRS = ("domain", "storage")
@@ -342,16 +343,29 @@ def checkin_tables(
     existing = [(k, d) for k, d in checkins.items() if d.get("date") == record["date"]]
     if existing:
         edits = dict(result.get("checkin_edits", {}))
+        record = dict(record)
         for _, doc in existing:
             edit = dict(doc)
             edit["replaced_at"] = replaced_at
             edits[_next_id(edits)] = edit
+            # protocol.md section 2: an earlier red flag of the date stands (as Store.save_checkin).
+            record["red_flags"] = standing_red_flags(
+                list(doc.get("red_flags", [])), record["red_flags"]
+            )
         result["checkin_edits"] = edits
         for key, _ in existing:
             del checkins[key]
     checkins[_next_id(checkins)] = dict(record)
     result["checkins"] = checkins
     return result, bool(existing)
+
+
+def stored_red_flags(tables: dict[str, Any], day: str) -> list[str]:
+    """The red flags *tables* hold on the check-in of *day* (ISO date)."""
+    for doc in tables.get("checkins", {}).values():
+        if doc.get("date") == day:
+            return list(doc.get("red_flags", []))
+    return []
 
 
 @contextlib.contextmanager
@@ -369,7 +383,7 @@ def save_checkin(
     *,
     now: Callable[[], datetime] = datetime.now,
     lock_timeout: float | None = None,
-) -> bool | None:
+) -> tuple[bool, list[str]] | None:
     """Store.save_checkin without pydantic, for a file whose bytes are known valid.
 
     *record* must equal ``CheckIn(...).model_dump(mode="json")`` (the CLI builds it from values
@@ -377,7 +391,8 @@ def save_checkin(
     Store's lock the file is re-read: if it changed since *seen*, nothing is written and None
     comes back (the caller takes the full path).  Otherwise the new file is written the same
     crash-safe way (temp file, fsync, rename, directory fsync; daily ``.bak`` first) and the
-    sidecar vouches for it.  Returns whether an earlier check-in was replaced.
+    sidecar vouches for it.  Returns whether an earlier check-in was replaced, and the red
+    flags stored (the new answers plus any earlier one of the date, which stands).
     """
     timeout = lock_timeout_from_env() if lock_timeout is None else lock_timeout
     with _locked(data_path, timeout):
@@ -391,4 +406,4 @@ def save_checkin(
             durable.rotate_daily_backup(data_path.with_name(data_path.name + ".bak"), raw, stamp)
             durable.atomic_write_bytes(data_path, payload)
         note_valid(data_path, digest(payload))
-    return replaced
+    return replaced, stored_red_flags(tables, record["date"])

@@ -8,6 +8,11 @@ Version history:
 - **0** — the prototype layout: no ``_meta`` table; a check-in's pain was ``pain_score``
   and its red flags a ``{key: bool}`` object.
 - **1** — ``_meta`` added; check-ins hold ``pain`` and ``red_flags`` as a list of keys.
+- **2** — protocol v2: a clearance has a ``reason`` (``professional`` or ``mistake``), the time it
+  was ``made_at`` and the ``flags`` a mistake withdrawal took back; every session log has a
+  ``logged_at`` time (null for logs made before); and a red flag that a later edit of the same
+  date's check-in left out (kept in ``checkin_edits``) is put back on that check-in, because a
+  red flag stands until it is cleared (protocol.md section 2).
 
 Each step is a pure function from the version-N tables to version N+1; ``migrate`` runs
 them in order.  The Store writes a backup of the original file before saving the result.
@@ -19,7 +24,9 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
-CURRENT_VERSION = 1
+from runback_tui.domain.limits import standing_red_flags
+
+CURRENT_VERSION = 2
 """The schema_version this Runback writes."""
 
 META_TABLE = "_meta"
@@ -56,7 +63,37 @@ def _v0_to_v1(tables: Tables) -> Tables:
     return tables
 
 
-MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {0: _v0_to_v1}
+def _docs(tables: Tables, name: str) -> list[dict[str, Any]]:
+    """The documents of table *name* that are objects (others are left for validation)."""
+    table = tables.get(name, {})
+    if not isinstance(table, dict):
+        return []
+    return [doc for doc in table.values() if isinstance(doc, dict)]
+
+
+def _v1_to_v2(tables: Tables) -> Tables:
+    """Clearance reasons and times, session log times, and red flags an edit had erased."""
+    for doc in _docs(tables, "clearances"):
+        doc.setdefault("reason", "professional")
+        doc.setdefault("made_at", None)
+        doc.setdefault("flags", [])
+    for doc in _docs(tables, "sessions"):
+        doc.setdefault("logged_at", None)
+    earlier: dict[Any, list[str]] = {}
+    for edit in _docs(tables, "checkin_edits"):
+        flags = edit.get("red_flags")
+        if isinstance(flags, list) and all(isinstance(f, str) for f in flags):
+            earlier.setdefault(edit.get("date"), []).extend(flags)
+    for doc in _docs(tables, "checkins"):
+        flags = doc.get("red_flags", [])
+        lost = earlier.get(doc.get("date"))
+        if lost and isinstance(flags, list):
+            doc["red_flags"] = standing_red_flags(lost, flags)
+    tables[META_TABLE] = {"1": {"schema_version": 2}}
+    return tables
+
+
+MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {0: _v0_to_v1, 1: _v1_to_v2}
 """Step from version N (the key) to N+1."""
 
 

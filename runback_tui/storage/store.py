@@ -28,6 +28,7 @@ from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
+from runback_tui.domain.limits import standing_red_flags
 from runback_tui.domain.models import (
     ICE_NEXT_BY_H,
     ICE_NEXT_FROM_H,
@@ -90,6 +91,12 @@ KNOWN_TABLES = frozenset(
 
 class ConflictError(StoreError):
     """A value clashes with what is stored (a duplicate shoe name); exit 2."""
+
+    exit_code = 2
+
+
+class NothingToWithdraw(StoreError):
+    """A mistake withdrawal with no red flag to withdraw, or not on the flag's date; exit 2."""
 
     exit_code = 2
 
@@ -790,11 +797,18 @@ def _refuse_duplicates(what: str, values: list[str]) -> None:
 
 
 def _session_stored(db: TinyDB, session: Any) -> bool:
-    """True when this exact log is stored (a retried save); ConflictError when its id is taken."""
+    """True when this exact log is stored (a retried save); ConflictError when its id is taken.
+
+    The time it was logged is not compared: a retried save is stamped anew.
+    """
     stored = db.table(SESSIONS_TABLE).get(Query().id == session.id)
     if stored is None:
         return False
-    if dict(stored) == _dump(session):
+    mine = _dump(session)
+    theirs = dict(stored)
+    mine.pop("logged_at", None)
+    theirs.pop("logged_at", None)
+    if theirs == mine:
         return True
     raise ConflictError(f"another session with id {session.id!r} is already stored")
 
@@ -1140,29 +1154,81 @@ class Store:
             table.insert(_dump(profile))
 
     def save_checkin(self, checkin: CheckIn) -> bool:
-        """Store the check-in for its date, replacing (and archiving) an earlier one; True if so."""
+        """Store the check-in for its date, replacing (and archiving) an earlier one; True if so.
+
+        A red flag the earlier check-in of that date holds is kept (protocol.md section 2: it
+        stands until a clearance); :meth:`stored_checkin` shows what was saved.
+        """
         day = checkin.date.isoformat()
         with self._transaction() as db:
             table = db.table(CHECKINS_TABLE)
             # Not Query().date == day: that runs Python for every check-in stored.
             existing = table.search(_FieldIs("date", day))
+            record = _dump(checkin)
             for doc in existing:
                 edit = dict(doc)
                 edit["replaced_at"] = self._now().isoformat(timespec="seconds")
                 db.table(CHECKIN_EDITS_TABLE).insert(edit)
+                record["red_flags"] = standing_red_flags(
+                    list(doc.get("red_flags", [])), record["red_flags"]
+                )
             if existing:
                 table.remove(doc_ids=[doc.doc_id for doc in existing])
-            table.insert(_dump(checkin))
+            table.insert(record)
         return bool(existing)
 
+    def withdraw_red_flags(self, day: date, note: str = "") -> Clearance:
+        """Withdraw the red flags of *day*'s check-in, answered by mistake (protocol.md §2).
+
+        One write: the check-in is archived and stored again without red flags, and a clearance
+        with reason ``mistake`` names the flags withdrawn and when.  Only for today's date (the
+        writer's clock): NothingToWithdraw otherwise, or when that check-in holds no red flag.
+        """
+        now = self._now()
+        if day != now.date():
+            raise NothingToWithdraw(
+                f"a red flag can be withdrawn as a mistake only on its own date "
+                f"({day.isoformat()}), and today is {now.date().isoformat()}; after that, "
+                "record a professional's clearance"
+            )
+        with self._transaction() as db:
+            table = db.table(CHECKINS_TABLE)
+            existing = table.search(_FieldIs("date", day.isoformat()))
+            flags = [f for doc in existing for f in doc.get("red_flags", [])]
+            if not flags:
+                raise NothingToWithdraw(f"the check-in of {day.isoformat()} holds no red flag")
+            clearance = Clearance(
+                date=day,
+                note=note,
+                reason="mistake",
+                made_at=now.astimezone(),
+                flags=list(dict.fromkeys(flags)),
+            )
+            for doc in existing:
+                edit = dict(doc)
+                edit["replaced_at"] = now.isoformat(timespec="seconds")
+                db.table(CHECKIN_EDITS_TABLE).insert(edit)
+            table.remove(doc_ids=[doc.doc_id for doc in existing])
+            table.insert({**dict(existing[-1]), "red_flags": []})
+            db.table(CLEARANCES_TABLE).insert(_dump(clearance))
+        return clearance
+
+    def _stamped(self, session: Any) -> Any:
+        """*session* with the time it was logged (now, with its UTC offset) when it has none."""
+        if session.logged_at is not None:
+            return session
+        return session.model_copy(update={"logged_at": self._now().astimezone()})
+
     def add_clearance(self, clearance: Clearance) -> None:
-        """Record a professional's clearance."""
+        """Record a professional's clearance (a mistake goes through withdraw_red_flags)."""
+        if clearance.made_at is None:
+            clearance = clearance.model_copy(update={"made_at": self._now().astimezone()})
         with self._transaction() as db:
             db.table(CLEARANCES_TABLE).insert(_dump(clearance))
 
     def add_session(self, session: Any) -> None:
         """Record a run-walk, run, routine or cross-training log; saving it again is a no-op."""
-        session = validate_session(session)
+        session = self._stamped(validate_session(session))
         with self._transaction() as db:
             if _session_stored(db, session):
                 return
@@ -1246,7 +1312,7 @@ class Store:
 
     def finish_active_session(self, session: Any) -> None:
         """Log *session* and forget the session under way, in one write."""
-        session = validate_session(session)
+        session = self._stamped(validate_session(session))
         with self._transaction() as db:
             if not _session_stored(db, session):
                 db.table(SESSIONS_TABLE).insert(_dump(session))
@@ -1285,6 +1351,10 @@ class Store:
             "schema_version": snap.schema_version,
             "profile": _dump(snap.profile) if snap.profile else None,
             "checkins": [_dump(c) for c in sorted(history.checkins, key=lambda c: c.date)],
+            "checkin_edits": [
+                {**_dump(e.checkin), "replaced_at": e.replaced_at.isoformat(timespec="seconds")}
+                for e in snap.checkin_edits
+            ],
             "clearances": [_dump(c) for c in sorted(history.clearances, key=lambda c: c.date)],
             "sessions": [_dump(s) for s in sorted(history.sessions, key=lambda s: s.date)],
             "shoes": [_dump(s) for s in history.shoes],

@@ -37,7 +37,7 @@ def today_json(cli: CliRunner, *extra: str) -> dict[str, object]:
 
 def check_shape(data: dict[str, object]) -> None:
     assert list(data) == [
-        "date", "day", "phase", "running_allowed", "stage", "activities", "build", "warnings",
+        "date", "day", "phase", "running_allowed", "stage", "activities", "done", "build", "warnings",
     ]  # fmt: skip
     assert data["phase"] in {"paused", "acute", "movement", "run_walk", "build"}
     assert set(data["activities"]) <= ACTIVITY_IDS  # type: ignore[arg-type]

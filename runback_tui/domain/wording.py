@@ -1,0 +1,70 @@
+"""The words Runback uses for safety facts, stated once for every surface.
+
+The CLI, the screens and the report take red-flag names and the urgent message from here,
+so the same fact reads the same everywhere (protocol.md section 1, "told true").  This module
+imports nothing heavy: the CLI's fast paths use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from runback_tui.domain.limits import RED_FLAG_KEYS, URGENT_RED_FLAGS
+
+RED_FLAG_TEXT: dict[str, str] = {
+    "numbness_below_knee": "numbness or tingling below the knee",
+    "leg_weakness": "leg weakness",
+    "bladder_bowel": "loss of bladder or bowel control",
+    "night_pain": "back pain that woke you from sleep",
+    "saddle_numbness": "numbness in the groin, genitals or inner thighs (saddle area)",
+}
+"""Each red flag as it reads inside a sentence (protocol.md section 2)."""
+
+URGENT_CARE = (
+    "Seek emergency care now: call your local emergency number or go to an emergency department."
+)
+"""protocol.md section 2: the one urgent message, on every surface.  It never reads as
+"see a provider when you can"."""
+
+STOP_AND_CONSULT = (
+    "Stop running and consult a healthcare provider. The plan stays paused until you record "
+    "that a professional has assessed you and cleared you to continue."
+)
+"""What a (not urgent) red flag asks of the runner (protocol.md section 2, source 000)."""
+
+HOW_TO_LIFT = (
+    "Only a clearance lifts it: a professional's (`runback clear`), or, on the same date, "
+    "`runback clear --mistake` for an answer given by mistake."
+)
+"""How a standing red flag can be lifted, and nothing else."""
+
+
+def ordered_flags(flags: Iterable[str]) -> list[str]:
+    """*flags* in the order the check-in asks them (unknown keys last, sorted)."""
+    given = set(flags)
+    known = [key for key in RED_FLAG_KEYS if key in given]
+    return known + sorted(given - set(RED_FLAG_KEYS))
+
+
+def name_flags(flags: Iterable[str]) -> str:
+    """The red flags as words, in question order: 'leg weakness, back pain that woke you'."""
+    return ", ".join(RED_FLAG_TEXT.get(key, key) for key in ordered_flags(flags))
+
+
+def is_urgent(flags: Iterable[str]) -> bool:
+    """True when any of *flags* needs emergency care now."""
+    return any(flag in URGENT_RED_FLAGS for flag in flags)
+
+
+def urgent_warning(flags: Iterable[str]) -> str:
+    """The engine's ``red_flag_urgent`` message for the urgent flags among *flags*."""
+    urgent = [f for f in ordered_flags(flags) if f in URGENT_RED_FLAGS]
+    return (
+        f"{name_flags(urgent).capitalize()}: this is a medical emergency. {URGENT_CARE} "
+        "Runback is paused until you record a professional's clearance."
+    )
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """'1 red flag', '2 red flags' (*many* defaults to *one* + 's')."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"

@@ -14,7 +14,7 @@ import math
 import os
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
@@ -31,6 +31,10 @@ EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_DATA = 0, 1, 2, 3
 
 class UsageError(Exception):
     """Bad usage or an invalid value; exit 2 with this message."""
+
+
+MAX_START_DAYS_AHEAD = 60
+"""`runback init`: the start date may be at most this many days after today (interface.md)."""
 
 
 # -- argument types: each names what is allowed ---------------------------------------------
@@ -97,6 +101,7 @@ def _positive_number(what: str, allow_zero: bool, limit: float) -> Callable[[str
 
 
 distance_type = _positive_number("distance", True, lim.MAX_SHOE_START_KM)
+weekly_type = _positive_number("weekly distance", False, lim.MAX_WEEKLY_KM)
 minutes_type = _positive_number("number of minutes", False, lim.MAX_MINUTES)
 
 
@@ -143,6 +148,16 @@ def _add_data(parser: argparse.ArgumentParser, top: bool) -> None:
     )
 
 
+def _version() -> str:
+    """The installed package's version."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("runback")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line of interface.md."""
     parser = _Parser(
@@ -151,6 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
         "With no command it opens the app. Not medical advice.",
     )
     _add_data(parser, top=True)
+    parser.add_argument("--version", action="version", version=f"runback {_version()}")
     parser.add_argument(
         "--speed",
         type=_positive_number("speed factor", False, 1000.0),
@@ -174,6 +190,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="history answered yes: " + ", ".join(lim.HISTORY_KEYS))  # fmt: skip
     p.add_argument("--accept-disclaimer", action="store_true",
                    help="acknowledge that Runback is not medical advice")  # fmt: skip
+    p.add_argument("--weekly-distance", type=weekly_type, metavar="X",
+                   help="starting weekly distance for the first build week, in --units, used "
+                   "when phase 2 logged no distance")  # fmt: skip
 
     p = command("checkin", "record (or replace) a date's check-in")
     p.add_argument("--pain", type=pain_type, required=True, metavar="N", help="pain now, 0-10")
@@ -193,6 +212,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("clear", "record a professional's clearance after a red flag")
     p.add_argument("--date", type=parse_date, metavar="D", help="YYYY-MM-DD (default today)")
     p.add_argument("--note", type=note_type, default="", metavar="TEXT")
+    p.add_argument("--mistake", action="store_true",
+                   help="withdraw today's red flag, answered by mistake (not a clearance by a "
+                   "professional; only on the red flag's own date)")  # fmt: skip
+    p.add_argument("--yes", action="store_true",
+                   help="with --mistake: do not ask for confirmation")  # fmt: skip
 
     p = command("today", "the day's plan")
     p.add_argument("--date", type=parse_date, metavar="D", help="YYYY-MM-DD (default today)")
@@ -243,6 +267,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", type=name_type, metavar="NAME")
     p.add_argument("--start-distance", type=distance_type, default=0.0, metavar="X",
                    help="distance already on them, in the profile's unit")  # fmt: skip
+    p.add_argument("--date", type=parse_date, metavar="D",
+                   help="when you started wearing them, YYYY-MM-DD (default today)")  # fmt: skip
     p = shoe_sub.add_parser("list", help="list shoes", description="list shoes and their wear")
     _add_data(p, top=False)
     p.add_argument("--json", action="store_true", help="machine-readable output")
@@ -354,7 +380,19 @@ def cmd_init(ctx: Context, args: argparse.Namespace) -> int:
             f"a profile already exists in {ctx.store.path}; nothing was changed "
             "(edit it in the app's profile screen, or use another file with --data)"
         )
-    names = {"start_date": "--start-date", "units": "--units", "history": "--history"}
+    latest = ctx.clock.today() + timedelta(days=MAX_START_DAYS_AHEAD)
+    if args.start_date > latest:
+        raise UsageError(
+            f"--start-date must be at most {MAX_START_DAYS_AHEAD} days ahead, on or before "
+            f"{latest.isoformat()} (got {args.start_date.isoformat()})"
+        )
+    names = {
+        "start_date": "--start-date",
+        "units": "--units",
+        "history": "--history",
+        "starting_weekly_km": "--weekly-distance",
+    }
+    weekly = args.weekly_distance
     profile = _build(
         m.Profile,
         names,
@@ -362,6 +400,7 @@ def cmd_init(ctx: Context, args: argparse.Namespace) -> int:
         units=args.units,
         history=args.history,
         accepted_disclaimer=args.accept_disclaimer,
+        starting_weekly_km=lim.to_km(weekly, args.units) if weekly is not None else None,
     )
     ctx.store.save_profile(profile)
     ctx.say(f"Profile created in {ctx.store.path}: day 1 is {profile.start_date.isoformat()}.")
@@ -488,14 +527,55 @@ def fast_today_json(path: Path, clock: Clock, out: TextIO, args: argparse.Namesp
 
 
 def cmd_clear(ctx: Context, args: argparse.Namespace) -> int:
-    """Record a clearance."""
+    """Record a professional's clearance, or (``--mistake``) withdraw today's red flag."""
     from runback_tui.domain import models as m
 
     profile = ctx.profile()
     day = ctx.log_date(args.date, profile)
+    if args.mistake:
+        return _withdraw_mistake(ctx, args, day)
+    if args.yes:
+        raise UsageError("--yes goes with --mistake only")
     clearance = _build(m.Clearance, {"note": "--note"}, date=day, note=args.note)
     ctx.store.add_clearance(clearance)
     ctx.say(f"Clearance recorded for {day.isoformat()}. The program resumes where it was.")
+    return EXIT_OK
+
+
+def _withdraw_mistake(ctx: Context, args: argparse.Namespace, day: date) -> int:
+    """`runback clear --mistake`: protocol.md §2, asked first (twice for an urgent flag)."""
+    from runback_tui.domain import wording
+
+    today = ctx.clock.today()
+    if day != today:
+        raise UsageError(
+            f"--mistake withdraws a red flag on its own date only (today, {today.isoformat()}; "
+            f"got --date {day.isoformat()}); for an earlier red flag, record a professional's "
+            "clearance with `runback clear`"
+        )
+    stored = next((c for c in ctx.store.history().checkins if c.date == day), None)
+    flags = list(stored.red_flags) if stored is not None else []
+    if not flags:
+        raise UsageError(f"the check-in of {day.isoformat()} holds no red flag to withdraw")
+    named = wording.name_flags(flags)
+    if not args.yes:
+        questions = [f"Withdraw today's red flag ({named}) as answered by mistake?"]
+        if wording.is_urgent(flags):
+            questions.append(
+                "This red flag needs emergency care if it is real. Are you sure it was a mistake?"
+            )
+        if not sys.stdin.isatty():
+            raise UsageError("--mistake asks for confirmation: run it in a terminal, or add --yes")
+        for question in questions:
+            answer = input(f"{question} [y/N] ").strip().lower()
+            if answer not in ("y", "yes"):
+                ctx.say("Nothing was changed.")
+                return EXIT_OK
+    ctx.store.withdraw_red_flags(day, args.note, today=today)
+    ctx.say(
+        f"Red flag of {day.isoformat()} withdrawn as answered by mistake ({named}). It is kept "
+        "in the history as a withdrawal, not as a professional's clearance."
+    )
     return EXIT_OK
 
 
@@ -506,9 +586,14 @@ def cmd_shoe_add(ctx: Context, args: argparse.Namespace) -> int:
     profile = ctx.profile()
     start_km = lim.to_km(args.start_distance, profile.units)
     names = {"name": "NAME", "start_distance_km": "--start-distance"}
-    shoe = _build(
-        m.Shoe, names, name=args.name, start_distance_km=start_km, added=ctx.clock.today()
-    )
+    today = ctx.clock.today()
+    added = args.date or today
+    if added > today:
+        raise UsageError(
+            f"--date must be today or earlier ({today.isoformat()}), "
+            f"the day you started wearing them (got {added.isoformat()})"
+        )
+    shoe = _build(m.Shoe, names, name=args.name, start_distance_km=start_km, added=added)
     ctx.store.add_shoe(shoe)
     ctx.say(f"Added shoes {shoe.name!r} at {_format_km(start_km, profile.units)}.")
     return EXIT_OK

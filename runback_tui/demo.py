@@ -57,6 +57,7 @@ from runback_tui.domain.models import (
     Shoe,
     Units,
 )
+from runback_tui.domain.protocol import NON_TRAINING_ROUTINES
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -124,6 +125,9 @@ class _Runner:
     away_until: date | None = None
     training: set[date] = field(default_factory=set)
     running: set[date] = field(default_factory=set)
+    last_run: date | None = None
+    last_checkin: date = date.min
+    last_pain: int = 0
     strength: set[date] = field(default_factory=set)
     shoe: str = ""
     shoe_km: float = 0.0
@@ -161,7 +165,7 @@ class _Runner:
     def add(self, session: SessionLog) -> None:
         self.sessions.append(session)
         if isinstance(session, RoutineLog):
-            if session.routine_id not in ("pre_run", "post_run", "desk_mobility", "relief"):
+            if session.routine_id not in NON_TRAINING_ROUTINES:
                 self.training.add(session.date)
             if session.routine_id == "posterior_chain":
                 self.strength.add(session.date)
@@ -169,6 +173,7 @@ class _Runner:
             self.training.add(session.date)
         if isinstance(session, RunLog | RunWalkLog):
             self.running.add(session.date)
+            self.last_run = session.date
             km = load.session_distance_km(session)
             monday = load.week_start(session.date)
             self.week_km[monday] = self.week_km.get(monday, 0.0) + km
@@ -239,6 +244,8 @@ class _Runner:
         self.normal_day(day, n)
 
     def checkin(self, day: date, pain: int, **extra: object) -> None:
+        self.last_pain = pain
+        self.last_checkin = day
         stiffness = min(10, pain + self.rng.randint(0, 2))
         note = self.rng.choice(_NOTES) if self.rng.random() < 0.06 else ""
         fields: dict[str, object] = {
@@ -327,8 +334,13 @@ class _Runner:
                 self.checkin(day, pain=4, note="Sore after lifting boxes")
                 self.flare(day, session_pain=False)
                 return
+            if self.last_run is not None and self.last_run >= self.last_checkin:
+                # A morning after a session no worse than 1 above the one before (§5 v2).
+                base = min(base, self.last_pain + 1)
             self.checkin(day, pain=base)
         if self.rest_day(day):
+            # The daily core is prescribed on rest days too (protocol.md §5 v2).
+            self.routine(day, "core_stability" if self.phase == "build" else "daily_core")
             return
         if self.phase == "movement":
             self.routine(day, "daily_core")

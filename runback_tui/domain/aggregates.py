@@ -93,7 +93,6 @@ EVENT_LABELS: dict[EventKind, str] = {
 _ONE_DAY = timedelta(days=1)
 
 
-
 # ---------------------------------------------------------------------------------------------
 # The one replay.
 
@@ -295,6 +294,8 @@ class WeekVolume:
     """A deload week (every 4th build week, or after a flare or red flag)."""
     current: bool
     """The week holding today."""
+    judged_km: float = 0.0
+    """The part the 10% rule judges (phase-2 run-walk sessions, prescribed, left out)."""
     over_km: float = 0.0
     """By how much the week went over its cap, as the engine judges it (BuildWeek.over_cap_km:
     the distance the runner chose, at the precision shown); 0 when it did not."""
@@ -326,6 +327,7 @@ def weekly_volumes(timeline: Timeline) -> tuple[WeekVolume, ...]:
                 planned_km=build.planned_volume_km if build else None,
                 deload=build.deload if build else False,
                 current=monday == this_monday,
+                judged_km=build.chosen_km_so_far if build else km,
                 over_km=build.over_cap_km(timeline.units) if build else 0.0,
             )
         )
@@ -411,7 +413,10 @@ def day_activities(timeline: Timeline, first: date, last: date) -> tuple[DayActi
         routine = core = cross = ran = False
         for session in sessions:
             if isinstance(session, RoutineLog):
-                if session.routine_id not in NON_TRAINING_ROUTINES:
+                # The daily core is exercise done, though the rest-day rule does not count it.
+                if session.routine_id not in NON_TRAINING_ROUTINES or (
+                    session.routine_id in CORE_ROUTINES
+                ):
                     routine = True
                 if session.routine_id in CORE_ROUTINES:
                     core = True

@@ -512,6 +512,8 @@ class _Facts:
     """Dates of professional clearances (only these lift a pause)."""
     mistakes: tuple[Clearance, ...]
     """Red flags withdrawn as answered by mistake, by date (they lift no pause)."""
+    sessions_on: tuple[Session, ...]
+    """The sessions dated on the plan's date, in the history's (stored, logged) order."""
     sessions_by_date: dict[date, tuple[Session, ...]]
     sessions: tuple[Session, ...]
     flare_triggers: frozenset[date]
@@ -548,6 +550,7 @@ class _Facts:
                     key=lambda c: c.date,
                 )
             ),
+            sessions_on=tuple(s for s in history.sessions if s.date == on),
             sessions_by_date={d: tuple(v) for d, v in by_date.items()},
             sessions=sessions,
             flare_triggers=frozenset(triggers),
@@ -1274,7 +1277,7 @@ def plan_for(profile: Profile, history: History, on: date) -> DayPlan:
 
 def _compose(profile: Profile, facts: _Facts, replay: _Replay, on: date) -> DayPlan:
     """Turn the replayed state at *on* into the day's plan."""
-    history_sessions = facts.sessions_by_date.get(on, ())
+    history_sessions = facts.sessions_on
     units = profile.units
     day = replay.program_day(on)
     paused = replay.pause_open is not None
@@ -1561,6 +1564,8 @@ _PHASE_TEXT: dict[Phase, str] = {
 
 def phase_title(plan: DayPlan) -> str:
     """The phase in a few words, e.g. 'Phase 2 · run-walk intervals (stage 1)'."""
+    if plan.phase == "paused" and "red_flag_urgent" in plan.warning_codes():
+        return "PAUSED · EMERGENCY — seek emergency care now"
     if plan.phase == "paused":
         return "PAUSED · red flag — no running until a professional clears you"
     if plan.phase == "acute":
@@ -1568,6 +1573,8 @@ def phase_title(plan: DayPlan) -> str:
         return f"ACUTE CARE · 48-hour protocol until the end of {until}"
     if plan.phase == "movement":
         return "Phase 1 · pain-free movement"
+    if plan.phase == "build" and plan.build is not None and plan.build.lead_in:
+        return "Phase 3 · build lead-in (week 1 starts Monday)"
     if plan.phase == "run_walk":
         stage = plan.current_stage
         return "Phase 2 · run-walk intervals" + (f" (stage {stage} of 3)" if stage else "")
@@ -1579,9 +1586,15 @@ def phase_title(plan: DayPlan) -> str:
 
 def explain_phase(plan: DayPlan) -> str:
     """A short paragraph explaining the plan's phase and today's main reason."""
+    if plan.phase == "paused" and "red_flag_urgent" in plan.warning_codes():
+        # protocol.md §2: the one urgent message; never "see a provider when you can".
+        return (
+            f"Paused: a red flag that needs emergency care was reported. {wording.URGENT_CARE} "
+            "Once a professional has assessed you and cleared you, record the clearance to resume."
+        )
     text = _PHASE_TEXT[plan.phase]
     if plan.rest_day:
-        text += " Today is a full rest day."
+        text += " Today is a full rest day: gentle walking, stretching and the daily core only."
     elif plan.stage is not None:
         minutes = plan.stage.total_s // 60
         text += (

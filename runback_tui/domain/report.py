@@ -34,6 +34,7 @@ from runback_tui.domain.models import (
     RunWalkLog,
 )
 from runback_tui.domain.protocol import phase_title
+from runback_tui.domain.wording import plural, week_label
 
 DEFAULT_WEEKS = 12
 """Weeks a report covers unless told otherwise."""
@@ -179,11 +180,28 @@ def build_report(
         blocks.append(Table(("Date", "Event", "Details"), tuple(rows)))
     else:
         blocks.append(Paragraph("No red flags were reported in this period."))
+    withdrawn = [e for e in events if period(e) and e.kind == "withdrawal"]
+    if withdrawn:
+        # protocol.md §2: listed apart from professional clearances.
+        blocks.append(
+            Paragraph(
+                "Red flags withdrawn by the runner as answered by mistake (the same day; "
+                "not a professional's clearance):"
+            )
+        )
+        blocks.append(
+            Table(
+                ("Date", "Withdrawn", "Details"),
+                tuple(
+                    (_d(e.date), e.title.removeprefix("Withdrawn: "), e.detail) for e in withdrawn
+                ),
+            )
+        )
     earlier = [e for e in events if e.kind == "red_flag" and e.date < period_start]
     if earlier:
         blocks.append(
             Paragraph(
-                f"Before this period: {len(earlier)} red-flag check-in(s), the latest on "
+                f"Before this period: {plural(len(earlier), 'red-flag check-in')}, the latest on "
                 f"{_d(earlier[-1].date)}."
             )
         )
@@ -333,8 +351,13 @@ def build_report(
             volume_rows.append(
                 (
                     _d(week.week_start) + (" (so far)" if week.current else ""),
-                    str(week.build_week) if week.build_week else "run-walk",
-                    format_distance(week.km, units),
+                    week_label(week.build_week, "run-walk"),
+                    format_distance(week.km, units)
+                    + (
+                        f" ({format_distance(week.judged_km, units)} judged)"
+                        if abs(week.judged_km - week.km) > 1e-9
+                        else ""
+                    ),
                     format_distance(week.cap_km, units) if week.cap_km is not None else "–",
                     "yes" if week.deload else "",
                     f"OVER by {format_distance(week.over_km, units)}" if week.over_km else "",
@@ -350,7 +373,8 @@ def build_report(
         if over:
             blocks.append(
                 Paragraph(
-                    f"{len(over)} week(s) went over the 10% cap (1.10 × the previous week).",
+                    f"{plural(len(over), 'week')} went over the 10% cap "
+                    "(1.10 × the previous week).",
                     strong=True,
                 )
             )

@@ -68,3 +68,11 @@ def urgent_warning(flags: Iterable[str]) -> str:
 def plural(count: int, one: str, many: str | None = None) -> str:
     """'1 red flag', '2 red flags' (*many* defaults to *one* + 's')."""
     return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def week_label(build_week: int | None, before: str, *, prefix: str = "") -> str:
+    """A week's build number as a table or chart shows it: '3', 'lead-in' (the build days
+    before build week 1's Monday, week 0), or *before* outside the build phase."""
+    if build_week is None:
+        return before
+    return "lead-in" if build_week == 0 else f"{prefix}{build_week}"

@@ -1177,18 +1177,22 @@ class Store:
             table.insert(record)
         return bool(existing)
 
-    def withdraw_red_flags(self, day: date, note: str = "") -> Clearance:
+    def withdraw_red_flags(
+        self, day: date, note: str = "", *, today: date | None = None
+    ) -> Clearance:
         """Withdraw the red flags of *day*'s check-in, answered by mistake (protocol.md §2).
 
         One write: the check-in is archived and stored again without red flags, and a clearance
         with reason ``mistake`` names the flags withdrawn and when.  Only for today's date (the
-        writer's clock): NothingToWithdraw otherwise, or when that check-in holds no red flag.
+        writer's clock, or the caller's *today*): NothingToWithdraw otherwise, or when that
+        check-in holds no red flag.
         """
         now = self._now()
-        if day != now.date():
+        today = now.date() if today is None else today
+        if day != today:
             raise NothingToWithdraw(
                 f"a red flag can be withdrawn as a mistake only on its own date "
-                f"({day.isoformat()}), and today is {now.date().isoformat()}; after that, "
+                f"({day.isoformat()}), and today is {today.isoformat()}; after that, "
                 "record a professional's clearance"
             )
         with self._transaction() as db:

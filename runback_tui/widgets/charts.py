@@ -25,6 +25,7 @@ from runback_tui.domain.aggregates import (
     WeekVolume,
 )
 from runback_tui.domain.models import KM_PER_MILE, Units, from_km
+from runback_tui.domain.wording import week_label
 
 _EIGHTHS = " ▏▎▍▌▋▊▉"
 _DAY_NAMES = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
@@ -134,7 +135,7 @@ def volume_bars(weeks: Sequence[WeekVolume], units: Units, width: int) -> Text:
     bar_w = max(6, width - label_w - value_w - 16)
     top = max(max(w.km for w in weeks), max((w.cap_km or 0.0) for w in weeks), 1.0)
     for week in reversed(weeks):
-        name = f"wk {week.build_week}" if week.build_week else "run-walk"
+        name = week_label(week.build_week, "run-walk", prefix="wk ")
         label = f"{name:<8} {week.week_start:%d %b}"[:label_w].ljust(label_w)
         fill = "▒" if week.deload else "█"
         over = week.over_km

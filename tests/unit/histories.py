@@ -73,6 +73,7 @@ class H:
         bridge: bool | None = None,
         meds: bool = False,
         flags: Iterable[str] = (),
+        stiffness: int | None = None,
     ) -> H:
         """A morning check-in; ``gates=True`` answers every gate as met."""
         self.checkins.append(
@@ -83,6 +84,7 @@ class H:
                 single_leg_bridge_ok=gates if bridge is None else bridge,
                 pain_meds_for_daily_life=meds,
                 red_flags=list(flags),
+                stiffness=stiffness,
             )
         )
         return self
@@ -104,6 +106,14 @@ class H:
     def clear(self, day: int, note: str = "") -> H:
         """A professional's clearance."""
         self.clearances.append(Clearance(date=self.date(day), note=note))
+        return self
+
+    def mistake(self, day: int, *flags: str) -> H:
+        """A red flag of *day* withdrawn as answered by mistake (the Store also takes it off the
+        check-in; this records only the clearance, as a hand-edited file could)."""
+        self.clearances.append(
+            Clearance(date=self.date(day), reason="mistake", flags=list(flags or ("leg_weakness",)))
+        )
         return self
 
     def run_walk(

@@ -87,9 +87,14 @@ def test_clear(cli: CliRunner, ready: Path) -> None:
     cli("checkin", "--pain", "1", "--red-flag", "leg_weakness", "--date", "2026-11-10")
     result = cli("clear", "--date", "2026-11-12", "--note", "physio OK")
     assert result.code == 0
-    assert json.loads(cli("export").out)["clearances"] == [
-        {"date": "2026-11-12", "note": "physio OK"}
-    ]
+    (clearance,) = json.loads(cli("export").out)["clearances"]
+    assert clearance.pop("made_at")  # when it was recorded, with its UTC offset
+    assert clearance == {
+        "date": "2026-11-12",
+        "note": "physio OK",
+        "reason": "professional",
+        "flags": [],
+    }
 
 
 def test_shoes_add_and_list(cli: CliRunner, data_path: Path) -> None:

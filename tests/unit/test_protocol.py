@@ -10,7 +10,7 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pytest
@@ -27,7 +27,8 @@ from tests.unit.histories import START, H, day_date
 
 RUN_WALK_DAY = ("pre_run", "run_walk", "post_run", "daily_core")
 OFF_DAY = ("daily_core", "desk_mobility")
-REST = ("rest", "desk_mobility")
+REST = ("rest", "desk_mobility", "daily_core")
+REST_BUILD = ("rest", "desk_mobility", "core_stability")
 ACUTE = ("relief", "ice")
 
 
@@ -123,6 +124,11 @@ def build(*weeks: list[float], **profile: Any) -> H:
     return h
 
 
+def mi(miles: float) -> float:
+    """*miles* in km."""
+    return miles * 1.609344
+
+
 Scenario = tuple[Callable[[], DayPlan], Expect]
 
 SCENARIOS: dict[str, Scenario] = {
@@ -184,7 +190,7 @@ SCENARIOS: dict[str, Scenario] = {
             running=False,
             has=("red_flag_urgent",),
             lacks=("red_flag",),
-            message=("red_flag_urgent", "emergency care immediately"),
+            message=("red_flag_urgent", "Seek emergency care now"),
         ),
     ),
     "s2-bladder-bowel-urgent-until-cleared": (
@@ -193,7 +199,13 @@ SCENARIOS: dict[str, Scenario] = {
     ),
     "s2-urgent-and-other-flags": (
         lambda: p1().red_flag(8, "bladder_bowel", "night_pain").plan(8),
-        Expect(phase="paused", has=("red_flag_urgent", "red_flag")),
+        # One urgent message (v2): the other flag is named in it, no "see a provider" beside it.
+        Expect(
+            phase="paused",
+            has=("red_flag_urgent",),
+            lacks=("red_flag",),
+            message=("red_flag_urgent", "Also reported: back pain that woke you"),
+        ),
     ),
     "s2-red-flag-phase2-clearance-stage-lower": (
         lambda: p2(12).red_flag(13).checkin(14).clear(16).plan(16),
@@ -277,7 +289,7 @@ SCENARIOS: dict[str, Scenario] = {
         ),
     ),
     "s3-checkin-pain-3-not-acute": (
-        lambda: p1().gates(8).run_walk(8, 1).checkin(9, 3).checkin(10, 3).plan(10),
+        lambda: p1().gates(8).run_walk(8, 1).checkin(9, 2).checkin(10, 3).plan(10),
         Expect(phase="run_walk", stage=2, lacks=("flare",)),
     ),
     "s3-acute-next-day": (
@@ -286,7 +298,8 @@ SCENARIOS: dict[str, Scenario] = {
     ),
     "s3-after-48h-stage-one-lower": (
         lambda: p1().gates(8).run_walk(8, 1).run_walk(10, 2).checkin(11, 5).plan(13),
-        Expect(phase="run_walk", stage=2, running=True, lacks=("flare",)),
+        # The morning after the stage-2 session was 4 worse: a repeat (v2), then the flare.
+        Expect(phase="run_walk", stage=1, running=True, lacks=("flare",)),
     ),
     "s3-session-pain-after-4-flare-then-lower": (
         lambda: p1().gates(8).run_walk(8, 1).run_walk(10, 2, 1, 4).plan(12),
@@ -322,7 +335,7 @@ SCENARIOS: dict[str, Scenario] = {
     ),
     # -- §4 Phase 1 ----------------------------------------------------------------------------
     "s4-day7-rest-after-six-session-days": (
-        lambda: p1().plan(7),
+        lambda: p1().routines(range(1, 7), "glutes_hips").plan(7),
         Expect(phase="movement", rest=True, activities=REST, running=False),
     ),
     "s4-day7-gates-not-checked-yet": (
@@ -473,14 +486,15 @@ SCENARIOS: dict[str, Scenario] = {
     ),
     "s5-qualifying-day23-build-day24": (
         lambda: p2(19).run_walk(20, 3, 2, 2).run_walk(23, 3).plan(24),
-        Expect(phase="build", build_week=1),
+        # Day 24 is a Wednesday: the lead-in until build week 1's Monday (v2).
+        Expect(phase="build", build_week=0),
     ),
     "s5-flare-after-qualifying-no-build": (
         lambda: p2(20).checkin(21, 4).plan(23),
         Expect(phase="run_walk", stage=2),
     ),
     "s5-rest-day-six-session-days": (
-        lambda: p1().gates(8).run_walk(8, 1).routines(range(9, 14)).plan(14),
+        lambda: p1().gates(8).run_walk(8, 1).routines(range(9, 14), "glutes_hips").plan(14),
         Expect(
             phase="run_walk",
             rest=True,
@@ -533,7 +547,7 @@ SCENARIOS: dict[str, Scenario] = {
     ),
     "s6-ten-percent-warning": (
         lambda: build([3, 3, 3, 3]).plan(28),
-        Expect(has=("ten_percent_rule",), message=("ten_percent_rule", "2.10 km over")),
+        Expect(has=("ten_percent_rule",), message=("ten_percent_rule", "2.1 km over")),
     ),
     "s6-ten-percent-warning-into-next-week": (
         lambda: build([3, 3, 3, 3]).plan(30),
@@ -568,8 +582,106 @@ SCENARIOS: dict[str, Scenario] = {
         Expect(running=False, activities=("posterior_chain", "core_stability")),
     ),
     "s6-rest-day-in-build": (
-        lambda: build([3, 3, 3]).routines((23, 25, 27), "core_stability").plan(28),
-        Expect(phase="build", rest=True, activities=REST, build_week=1, running=False),
+        lambda: build([3, 3, 3]).routines((23, 25, 27), "posterior_chain").plan(28),
+        Expect(phase="build", rest=True, activities=REST_BUILD, build_week=1, running=False),
+    ),
+    # -- v2 rules ----------------------------------------------------------------------------
+    "v2-saddle-numbness-is-urgent": (
+        lambda: p1().gates(8).red_flag(9, "saddle_numbness").plan(10),
+        Expect(
+            phase="paused",
+            running=False,
+            has=("red_flag_urgent",),
+            lacks=("red_flag",),
+            message=("red_flag_urgent", "groin, genitals or inner thighs"),
+        ),
+    ),
+    "v2-mistake-clearance-lifts-no-earlier-pause": (
+        lambda: p1().gates(8).red_flag(9).checkin(10).mistake(10).plan(11),
+        Expect(phase="paused", running=False, has=("red_flag",)),
+    ),
+    "v2-mistake-clearance-is-not-a-professional-one": (
+        lambda: p1().gates(8).red_flag(9).mistake(9, "numbness_below_knee").plan(9),
+        Expect(phase="paused", running=False, has=("red_flag",)),
+    ),
+    "v2-daily-core-every-day-is-no-rest-day": (
+        lambda: p1().routines(range(7, 8)).plan(8),
+        Expect(rest=False, extra={"rest_day": False}),
+    ),
+    "v2-phase1-day7-daily-core-no-rest": (
+        lambda: p1().plan(7),
+        Expect(
+            phase="movement", rest=False, activities=("daily_core", "pool_run", "desk_mobility")
+        ),
+    ),
+    "v2-heat-for-stiffness": (
+        lambda: p1().checkin(7, 1, stiffness=5).plan(7),
+        Expect(
+            has=(),
+            reason="Heat for stiffness (5/10",
+            extra={"activities": ("daily_core", "pool_run", "desk_mobility", "heat")},
+        ),
+    ),
+    "v2-no-heat-below-five": (
+        lambda: p1().checkin(7, 1, stiffness=4).plan(7),
+        Expect(activities=("daily_core", "pool_run", "desk_mobility")),
+    ),
+    "v2-no-heat-on-acute-day-ice-instead": (
+        lambda: p1().checkin(7, 5, stiffness=8).plan(7),
+        Expect(phase="acute", activities=ACUTE),
+    ),
+    "v2-next-morning-worse-repeats": (
+        lambda: p1().gates(8).run_walk(8, 1).checkin(9, 3).plan(10),
+        Expect(phase="run_walk", stage=1, reason="the morning after must not be worse"),
+    ),
+    "v2-next-morning-one-higher-progresses": (
+        lambda: p1().gates(8).run_walk(8, 1).checkin(9, 2).plan(10),
+        Expect(phase="run_walk", stage=2),
+    ),
+    "v2-next-morning-only-the-first-check-in": (
+        lambda: p1().gates(8).run_walk(8, 1).checkin(9, 1).checkin(10, 3).plan(10),
+        Expect(phase="run_walk", stage=2),
+    ),
+    "v2-next-morning-cancels-build": (
+        lambda: p2(20).checkin(21, 3).plan(22),
+        Expect(phase="run_walk", stage=3, reason="the morning after must not be worse"),
+    ),
+    "v2-ten-percent-exactly-in-miles-no-warning": (
+        lambda: build([mi(7), mi(6), mi(6)], [mi(7.7), mi(6.6), mi(6.6)], units="mi").plan(36),
+        Expect(build_week=3, lacks=("ten_percent_rule",)),
+    ),
+    "v2-ten-percent-just-over-in-miles-warns": (
+        lambda: build([mi(7), mi(6), mi(6)], [mi(7.7), mi(6.6), mi(6.7)], units="mi").plan(36),
+        Expect(build_week=3, message=("ten_percent_rule", "0.1 mi over")),
+    ),
+    "v2-prescribed-run-walks-never-over-cap": (
+        lambda: p2(19).run_walk(20, 3, 2, 2, km=6.0).run_walk(23, 3, km=20.0).plan(27),
+        Expect(phase="build", build_week=0, lacks=("ten_percent_rule",)),
+    ),
+    "v2-lead-in-planned-pro-rata": (
+        # Build starts Wednesday (day 24); the last phase-2 week (days 15–21) logged 6 km:
+        # 1.10 × 6 × 5/7 = 4.71 km for Wednesday to Sunday.
+        lambda: p2(19).run_walk(20, 3, 2, 2).run_walk(23, 3).plan(24),
+        Expect(phase="build", build_week=0, planned=4.71, reason="Build lead-in"),
+    ),
+    "v2-build-week1-on-the-monday-after": (
+        lambda: p2(19).run_walk(20, 3, 2, 2).run_walk(23, 3).plan(29),
+        Expect(phase="build", build_week=1),
+    ),
+    "v2-long-run-spike": (
+        lambda: build([3, 3, 3], [3, 3, 5]).plan(34),
+        Expect(
+            has=("long_run_spike",),
+            message=("long_run_spike", "5.0 km, more than 10% longer"),
+        ),
+    ),
+    "v2-long-run-within-spike": (
+        lambda: build([3, 3, 3], [3, 3, 3.3]).plan(34),
+        Expect(lacks=("long_run_spike",)),
+    ),
+    "v2-longest-run-shown-in-build-plan": (
+        lambda: build([3, 3, 3]).plan(28),
+        Expect(reason="Longest run today: 3.3 km", extra={"longest_run_km": 3.3}),
     ),
     # -- §7 Shoes ------------------------------------------------------------------------------
     "s7-shoe-482-ok": (
@@ -627,6 +739,7 @@ def test_to_json_has_exactly_the_interface_keys() -> None:
         "running_allowed",
         "stage",
         "activities",
+        "done",
         "build",
         "warnings",
     ]
@@ -738,3 +851,45 @@ def test_years_of_history_stay_fast() -> None:
     plan = h.plan(22 + 7 * 150)
     assert time.perf_counter() - started < 1.0
     assert plan.program_phase == "build"
+
+
+# -- v2: told true ------------------------------------------------------------------------------
+
+
+def test_two_sessions_in_a_day_the_decision_names_the_one_that_decided() -> None:
+    """A stopped-early stage-2 session, then a completed pain-0 one the same day (issue 15)."""
+    h = p1().gates(8).run_walk(8, 1).checkin(10).run_walk(10, 2, stopped_after=3)
+    h.run_walk(10, 2)
+    decision = h.decide(h.last_session())  # type: ignore[arg-type]
+    assert decision.outcome == "repeat"
+    assert decision.next_stage == 2
+    assert "your stage 2 session was stopped early (after 3 of 8 repeats)" in decision.reason
+    assert "With 2 run-walk sessions on" in decision.reason
+    assert "the worst decides" in decision.reason
+
+
+def test_a_session_logged_with_a_time_is_named_by_it() -> None:
+    h = p1().gates(8).run_walk(8, 1).checkin(10).run_walk(10, 2, stopped_after=3)
+    first = h.sessions[-1]
+    h.sessions[-1] = first.model_copy(update={"logged_at": datetime(2026, 3, 11, 7, 10)})
+    decision = h.decide(h.sessions[-1])  # type: ignore[arg-type]
+    assert "your stage 2 session logged at 07:10 was stopped early" in decision.reason
+
+
+def test_done_lists_what_was_logged_that_day_in_order() -> None:
+    h = p1().gates(8)
+    h.routine(9, "pre_run").run_walk(9, 1).routine(9, "daily_core").routine(9, "pre_run")
+    plan = h.plan(9)
+    assert plan.done == ("pre_run", "run_walk", "daily_core")
+    assert plan.to_json()["done"] == ["pre_run", "run_walk", "daily_core"]
+    assert h.plan(10).done == ()
+    assert not plan.complete
+    h.routine(9, "post_run")
+    assert h.plan(9).complete
+
+
+def test_build_rest_day_keeps_the_daily_core_and_explains_it() -> None:
+    plan = build([3, 3, 3]).routines((23, 25, 27), "posterior_chain").plan(28)
+    assert plan.rest_day
+    assert "core_stability" in plan.activities
+    assert "daily core" in explain_phase(plan)

@@ -259,6 +259,7 @@ def test_plan_shape_is_always_the_interface(case: tuple[Profile, History, int], 
         "running_allowed",
         "stage",
         "activities",
+        "done",
         "build",
         "warnings",
     }

@@ -128,7 +128,7 @@ def test_period_is_limited_by_weeks_and_program_start() -> None:
     one = report.report_markdown(profile, history, TODAY, 1)  # type: ignore[arg-type]
     assert "Period: 1 week ending 2026-11-21 (2026-11-15 to 2026-11-21, 7 days)." in one
     assert "No red flags were reported in this period." in one
-    assert "Before this period: 1 red-flag check-in(s)" in one
+    assert "Before this period: 1 red-flag check-in," in one
     everything = report.report_markdown(profile, history, TODAY, 520)  # type: ignore[arg-type]
     assert f"({START.isoformat()} to 2026-11-21, 70 days)" in everything
     with pytest.raises(ValueError, match="weeks"):

@@ -33,6 +33,7 @@ from runback_tui.domain.models import (
 )
 from runback_tui.storage import durable, fastpath
 from runback_tui.storage.durable import DataFileError
+from runback_tui.storage.migrations import CURRENT_VERSION
 from runback_tui.storage.store import Store, _encode_tables, _FieldIs, _TablesStorage
 
 PROFILE = Profile(start_date=date(2026, 1, 1), accepted_disclaimer=True)
@@ -137,7 +138,7 @@ def random_op(rng: random.Random) -> Op:
 
 def reference_bytes(before: bytes | None, ops: list[Op]) -> bytes:
     """What the plain path writes: parse, stock TinyDB over plain dicts, dump everything."""
-    tables = json.loads(before) if before is not None else {"_meta": {"1": {"schema_version": 1}}}
+    tables = json.loads(before) if before is not None else {"_meta": {"1": {"schema_version": CURRENT_VERSION}}}
     db = TinyDB(tables, storage=_TablesStorage)
     for op in ops:
         op(db)

@@ -30,6 +30,7 @@ from runback_tui.domain.models import (
     Shoe,
 )
 from runback_tui.storage.durable import DataFileError, LockTimeoutError
+from runback_tui.domain.protocol import plan_for
 from runback_tui.storage.migrations import CURRENT_VERSION
 from runback_tui.storage.store import ConflictError, Store, resolve_data_path
 
@@ -408,6 +409,35 @@ def test_migration_from_v0_writes_a_backup_first(tmp_path: Path) -> None:
     assert backup.stat().st_mtime_ns == backup_mtime
 
 
+def test_migration_from_v1_restores_an_erased_red_flag(tmp_path: Path) -> None:
+    """A file written by the v1 release (tests/fixtures/v1_runback.json): protocol v2 §2."""
+    path = tmp_path / "runback.json"
+    shutil.copyfile(FIXTURES / "v1_runback.json", path)
+    original = path.read_bytes()
+    store = Store(path)
+    snap = store.snapshot()
+    assert snap.schema_version == CURRENT_VERSION == 2
+    backup = tmp_path / "runback.json.v1-backup"
+    assert backup.read_bytes() == original  # the backup is written first, byte for byte
+    # The v1 edit had erased the urgent flag; v2 puts it back: it stands until cleared.
+    by_date = {c.date: c for c in snap.history.checkins}
+    assert by_date[date(2026, 11, 20)].red_flags == ["bladder_bowel"]
+    assert by_date[date(2026, 11, 20)].note == "edited the flag away"
+    (clearance,) = snap.history.clearances
+    assert (clearance.reason, clearance.made_at, clearance.flags) == ("professional", None, [])
+    assert all(s.logged_at is None for s in snap.history.sessions)
+    assert snap.history.shoes[0].added == date(2026, 11, 1)
+    assert len(snap.checkin_edits) == 1
+    plan = plan_for(snap.profile, snap.history, date(2026, 11, 21))  # type: ignore[arg-type]
+    assert plan.phase == "paused" and "red_flag_urgent" in plan.warning_codes()
+    # Written in stored form: reopening neither migrates again nor finds anything lax.
+    migrated = json.loads(path.read_text())
+    assert migrated["_meta"]["1"]["schema_version"] == 2
+    assert migrated["clearances"]["1"]["reason"] == "professional"
+    reopened = Store(path).snapshot()
+    assert reopened.history == snap.history and reopened.in_stored_form
+
+
 def test_failed_migration_leaves_the_file(tmp_path: Path) -> None:
     path = tmp_path / "runback.json"
     content = b'{"checkins": {"1": {"date": "2026-10-01", "pain_score": 42}}}'
@@ -458,3 +488,38 @@ def test_a_threaded_save_vouches_for_exactly_the_bytes_written(
     monkeypatch.setattr(_Digest, "THREAD_FROM", 1)  # every hash in a thread from here
     store.save_checkin(CheckIn(date=date(2026, 11, 1), pain=2))
     assert fastpath.known_valid_digest(data_path) == fastpath.digest(data_path.read_bytes())
+
+
+# -- protocol v2: red flags stand until cleared ---------------------------------------------------
+
+
+def test_an_edit_never_erases_a_red_flag(store: Store) -> None:
+    store.save_profile(make_profile())
+    day = date(2026, 11, 21)
+    store.save_checkin(CheckIn(date=day, pain=2, red_flags=["bladder_bowel"]))
+    assert store.save_checkin(CheckIn(date=day, pain=1, red_flags=[], note="better"))
+    (stored,) = store.history().checkins
+    assert stored.red_flags == ["bladder_bowel"] and stored.pain == 1 and stored.note == "better"
+
+
+def test_a_mistake_withdrawal_is_one_write_and_same_day_only(store: Store) -> None:
+    from runback_tui.storage.store import NothingToWithdraw
+
+    store.save_profile(make_profile())
+    today = date(2026, 11, 21)  # the store's fake clock
+    store.save_checkin(CheckIn(date=date(2026, 11, 20), pain=2, red_flags=["night_pain"]))
+    with pytest.raises(NothingToWithdraw, match="own date"):
+        store.withdraw_red_flags(date(2026, 11, 20))
+    with pytest.raises(NothingToWithdraw, match="no red flag"):
+        store.withdraw_red_flags(today)
+    store.save_checkin(CheckIn(date=today, pain=2, red_flags=["leg_weakness"]))
+    clearance = store.withdraw_red_flags(today, "tapped the wrong answer")
+    assert clearance.reason == "mistake" and clearance.flags == ["leg_weakness"]
+    assert clearance.made_at is not None and clearance.made_at.utcoffset() is not None
+    snap = store.snapshot()
+    assert {c.date: c.red_flags for c in snap.history.checkins}[today] == []
+    assert snap.checkin_edits[-1].checkin.red_flags == ["leg_weakness"]
+    assert snap.history.clearances == [clearance]
+    # The earlier flag still pauses the plan: a mistake lifts only its own date's answer.
+    plan = plan_for(snap.profile, snap.history, today)  # type: ignore[arg-type]
+    assert plan.phase == "paused"

@@ -738,23 +738,14 @@ def cmd_demo(clock: Clock | None, speed: float, err: TextIO) -> int:
     return run_demo(clock=clock, speed=speed, err=err)
 
 
-ACTIVITY_LABELS = {
-    "run_walk": "Run-walk intervals",
-    "run": "Continuous run",
-    "pool_run": "Pool running, chest-deep water, 20-30 min",
-    "cycle_easy": "Stationary cycling, minimal resistance, 15-20 min",
-    "ice": "Ice 15-20 min every 2-3 waking hours (thin towel, never bare skin)",
-    "rest": "Full rest day: gentle walking and stretching only",
-}
-
-
 def activity_label(activity: str) -> str:
     """A human name for an activity id of the plan."""
     from runback_tui.domain.exercises import ROUTINES
+    from runback_tui.domain.wording import ACTIVITY_TEXT
 
     if activity in ROUTINES:
         return ROUTINES[activity].name
-    return ACTIVITY_LABELS.get(activity, activity)
+    return ACTIVITY_TEXT.get(activity, activity)
 
 
 def cmd_today(ctx: Context, args: argparse.Namespace) -> int:
@@ -778,6 +769,7 @@ def cmd_today(ctx: Context, args: argparse.Namespace) -> int:
     ctx.say(f"Running allowed today: {'yes' if plan.running_allowed else 'no'}")
     ctx.say("")
     ctx.say("Today's plan:")
+    done_at = dict(zip(plan.done, plan.done_at, strict=True))
     for number, activity in enumerate(plan.activities, start=1):
         label = activity_label(activity)
         if activity == "run_walk" and plan.stage is not None:
@@ -786,7 +778,15 @@ def cmd_today(ctx: Context, args: argparse.Namespace) -> int:
                 f"Run-walk stage {stage.number}: {stage.repeats} x ({stage.run_s // 60} min run, "
                 f"{stage.walk_s // 60} min walk), {stage.total_s // 60} min"
             )
+        if activity in done_at:
+            when = done_at[activity]
+            label += f" - done{f' at {when:%H:%M}' if when is not None else ''}"
         ctx.say(f"  {number}. {label}")
+    extra = [a for a in plan.done if a not in plan.activities]
+    if extra:
+        ctx.say("Also done today: " + ", ".join(activity_label(a) for a in extra))
+    if plan.complete:
+        ctx.say("Today's plan is complete.")
     if plan.build is not None:
         week = plan.build
         volume = (
@@ -794,8 +794,8 @@ def cmd_today(ctx: Context, args: argparse.Namespace) -> int:
             if week.planned_volume_km is not None
             else "no basis yet: keep runs short and easy"
         )
-        kind = "deload week" if week.deload else "build week"
-        ctx.say(f"Build week {week.week} ({kind}): planned volume {volume}")
+        kind = ", deload" if week.deload else ""
+        ctx.say(f"{week.label.capitalize()}{kind}: planned volume {volume}")
     if plan.warnings:
         ctx.say("")
         ctx.say("Warnings and advisories:")

@@ -39,6 +39,20 @@ HOW_TO_LIFT = (
 """How a standing red flag can be lifted, and nothing else."""
 
 
+ACTIVITY_TEXT: dict[str, str] = {
+    "run_walk": "Run-walk intervals",
+    "run": "Continuous run",
+    "pool_run": "Pool running, chest-deep water, 20-30 min",
+    "cycle_easy": "Stationary cycling, minimal resistance, 15-20 min",
+    "ice": "Ice 15-20 min every 2-3 waking hours (thin towel, never bare skin)",
+    "heat": "Heat for stiffness: a warm pack 15-20 min, wrapped, never hot enough to burn, "
+    "never while sleeping",
+    "rest": "Full rest day: gentle walking, stretching and the daily core",
+}
+"""The plan's activities that are not routines (routines are named in exercises.py), as the
+command line and the report list them."""
+
+
 def ordered_flags(flags: Iterable[str]) -> list[str]:
     """*flags* in the order the check-in asks them (unknown keys last, sorted)."""
     given = set(flags)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from runback_tui.demo import DEMO_DAYS, DEMO_SEED, generate_history
 from runback_tui.domain import aggregates as agg
 from runback_tui.domain.load import REPLACE_NOW_KM, REPLACE_SOON_KM
+from runback_tui.domain.models import CheckIn
 from runback_tui.domain.protocol import plan_for
 from tests.unit.histories import H
 
@@ -345,3 +347,19 @@ def test_a_mistake_withdrawal_is_listed_apart_and_clears_nothing() -> None:
     assert (day(10), "withdrawal") in kinds
     assert not any(kind == "clearance" for _, kind in kinds)
     assert timeline.plan.phase == "paused"
+
+
+def test_dashboard_keeps_a_red_flag_a_later_edit_left_out(tmp_path: Path) -> None:
+    """Issue 15: c, answer yes, save; c, answer no, save: the flag is still on the dashboard."""
+    from runback_tui.storage.store import Store
+
+    store = Store(tmp_path / "runback.json", now=lambda: datetime(2026, 3, 10, 8, 0))
+    store.save_profile(H().profile)
+    store.save_checkin(CheckIn(date=day(9), pain=2, red_flags=["bladder_bowel"]))
+    store.save_checkin(CheckIn(date=day(9), pain=1))
+    snap = store.snapshot()
+    data = agg.compute_dashboard(snap.profile, snap.history, day(9))  # type: ignore[arg-type]
+    flags = [e for e in data.events if e.kind == "red_flag"]
+    assert [(e.date, e.urgent) for e in flags] == [(day(9), True)]
+    assert data.plan.phase == "paused"
+    assert data.phase_title.startswith("PAUSED · EMERGENCY")

@@ -17,6 +17,11 @@ Choices where protocol.md leaves room (each is the safer reading):
   clearance) lowers the run-walk stage once, however many red flags it holds.  The emergency
   wording (``red_flag_urgent``) stays until the clearance.  A red flag during the build phase
   also makes the week of the clearance a deload week (protocol.md only asks for a stage lower).
+- **Red flags stand** (v2): every writer of a check-in keeps an earlier red flag of that date
+  (``limits.standing_red_flags``), so the engine sees it on the check-in.  A clearance with
+  reason ``mistake`` lifts no pause: the Store took its flags off the check-in when it was
+  made (same date only), and one found in a hand-edited file beside a flagged check-in leaves
+  the plan paused.  Only ``professional`` clearances count below.
 - **Paused and acute days**: sessions logged on them never move the stage up; one with pain
   ≥ 4 still starts a flare.  While paused only ``rest`` is offered (no run-walk, strength or
   exercise routine); acute days offer ``relief`` then ``ice``.  ``build`` is null on paused
@@ -49,20 +54,40 @@ Choices where protocol.md leaves room (each is the safer reading):
   last session, the end of a flare's 48 hours or a clearance, whichever is latest), the stage
   goes one lower, and once more for every further 7 days (minimum stage 1).  A flare or pause
   already lowers the stage, so the gap it covers is not counted again.
-- **Rest-day rule** (all phases): strength/core sessions are every routine except ``pre_run``,
-  ``post_run``, ``desk_mobility`` and ``relief`` (warm-up, stretching, mobility, flare relief);
-  unknown routine ids count as strength/core.  Sessions ended early count.  Because any 7 days
-  in a row then hold a rest day, every Monday–Sunday week has at least one (protocol.md §6).
-- **Build weeks**: build week 1 is the Monday–Sunday week holding the first build day; the
-  "last phase-2 week" is the calendar week before it.  With no distance logged there, the
-  profile's ``starting_weekly_km`` is the first week's planned volume as entered (not
-  × 1.10); without it the planned volume is unknown (``None``).  Planned volumes are rounded
+- **Rest-day rule** (all phases): strength sessions are every routine except ``pre_run``,
+  ``post_run``, ``desk_mobility``, ``relief`` (warm-up, stretching, mobility, flare relief) and
+  the daily core (``daily_core``, ``core_stability``: prescribed every day, v2); unknown routine
+  ids count as strength.  A rest day offers rest, stretching and the daily core.  Sessions
+  ended early count.  Because any 7 days in a row then hold a rest day, every Monday–Sunday
+  week has at least one (protocol.md §6).
+- **Build weeks** (v2): build week 1 is the first Monday–Sunday week starting on or after the
+  first build day.  The build days before that Monday are the *lead-in* (``BuildWeek.week`` 0):
+  planned at 1.10 × the Monday–Sunday week before the first build day's week, times days / 7
+  (or the starting weekly distance pro rata); a flare deload makes it 0.75 of that.  Build
+  week 1's basis is the week holding the first build day (phase 2 and lead-in together).
+  With no distance logged there, the profile's ``starting_weekly_km`` is the first week's
+  planned volume as entered (not × 1.10); without it the planned volume is unknown (``None``).  Planned volumes are rounded
   down to 10 m.  A deload week plans 0.75 × the previous week's *actual* volume, so it is
   always within the 10% cap.  A week after a week with no logged distance (a missed week) has
   no basis for the 10% rule: its planned volume is ``None`` and the runner is told to keep runs
   short and easy.
 - **10% warning**: a build week whose logged distance exceeds 1.10 × the previous week's actual
-  volume (its cap) warns, on every day of that week and of the following week.  Going over a
+  volume (its cap) warns, on every day of that week and of the following week.  It is judged
+  at the precision shown (0.1 of the profile's unit, both sides rounded) on the distance the
+  runner chose: run-walk sessions dated before the build start were prescribed and are left
+  out (v2).
+- **Single-run spike** (v2): a continuous run in the build phase longer, as shown, than 1.10 ×
+  the longest run or run-walk distance of the 30 days before it warns on its day and the six
+  after; the day's plan names that limit (``longest_run_km``) whenever the 30 days hold one.
+- **Next-morning response** (v2): the first check-in dated after a run-walk or run day is
+  compared with the latest check-in on or before that day (0 when there is none, the safer
+  reading); 2 or more higher turns that day's progression (or its qualifying stage-3 session)
+  into a repeat.  It applies only while nothing happened since: still phase 2 at the stage the
+  decision set (a missed-week step or an earlier build start is not undone).
+- **Heat** (v2): stiffness ≥ 5 on the date's own check-in, on a day neither acute nor paused,
+  adds ``heat`` after the day's other activities.
+- **Done** (v2): the activity id of every session dated that day, once each, in the order they
+  were logged (``logged_at``; the stored order for logs without one).  Going over a
   deload target but not over the cap does not warn, so a week turned into a deload after the
   fact (a flare) never warns for runs logged before it.
 - **Strength in build**: ``posterior_chain`` is suggested while fewer than 3 were logged this

@@ -29,8 +29,8 @@ from runback_tui.domain.models import (
     RunWalkLog,
     Shoe,
 )
-from runback_tui.storage.durable import DataFileError, LockTimeoutError
 from runback_tui.domain.protocol import plan_for
+from runback_tui.storage.durable import DataFileError, LockTimeoutError
 from runback_tui.storage.migrations import CURRENT_VERSION
 from runback_tui.storage.store import ConflictError, Store, resolve_data_path
 

@@ -138,7 +138,11 @@ def random_op(rng: random.Random) -> Op:
 
 def reference_bytes(before: bytes | None, ops: list[Op]) -> bytes:
     """What the plain path writes: parse, stock TinyDB over plain dicts, dump everything."""
-    tables = json.loads(before) if before is not None else {"_meta": {"1": {"schema_version": CURRENT_VERSION}}}
+    tables = (
+        json.loads(before)
+        if before is not None
+        else {"_meta": {"1": {"schema_version": CURRENT_VERSION}}}
+    )
     db = TinyDB(tables, storage=_TablesStorage)
     for op in ops:
         op(db)

@@ -61,15 +61,15 @@ Choices where protocol.md leaves room (each is the safer reading):
   ended early count.  Because any 7 days in a row then hold a rest day, every Monday–Sunday
   week has at least one (protocol.md §6).
 - **Build weeks** (v2): build week 1 is the first Monday–Sunday week starting on or after the
-  first build day.  The build days before that Monday are the *lead-in* (``BuildWeek.week`` 0):
-  planned at 1.10 × the Monday–Sunday week before the first build day's week, times days / 7
-  (or the starting weekly distance pro rata); a flare deload makes it 0.75 of that.  Build
-  week 1's basis is the week holding the first build day (phase 2 and lead-in together).
-  With no distance logged there, the profile's ``starting_weekly_km`` is the first week's
-  planned volume as entered (not × 1.10); without it the planned volume is unknown (``None``).  Planned volumes are rounded
-  down to 10 m.  A deload week plans 0.75 × the previous week's *actual* volume, so it is
-  always within the 10% cap.  A week after a week with no logged distance (a missed week) has
-  no basis for the 10% rule: its planned volume is ``None`` and the runner is told to keep runs
+  first build day. The build days before that Monday are the *lead-in* (``BuildWeek.week`` 0):
+  planned at 1.10 × the Monday–Sunday week before the first build day's week, times days / 7 (or
+  the starting weekly distance pro rata); a flare deload makes it 0.75 of that. Build week 1's
+  basis is the week holding the first build day (phase 2 and lead-in together). With no distance
+  logged there, the profile's ``starting_weekly_km`` is the first week's planned volume as
+  entered (not × 1.10); without it the planned volume is unknown (``None``). Planned volumes are
+  rounded down to 10 m. A deload week plans 0.75 × the previous week's *actual* volume, so it is
+  always within the 10% cap. A week after a week with no logged distance (a missed week) has no
+  basis for the 10% rule: its planned volume is ``None`` and the runner is told to keep runs
   short and easy.
 - **10% warning**: a build week whose logged distance exceeds 1.10 × the previous week's actual
   volume (its cap) warns, on every day of that week and of the following week.  It is judged

@@ -220,6 +220,9 @@ _WARNING_ORDER: tuple[WarningCode, ...] = (
     "shoe_replace_soon",
 )
 
+UNLOGGED_ACTIVITIES = frozenset({"rest", "ice", "heat"})
+"""Activities of a plan that no session log records (ice has its own timer log)."""
+
 _ONE_DAY = timedelta(days=1)
 _Date = date
 """``date`` under a name the ``DayPlan.date`` field does not shadow."""
@@ -394,8 +397,9 @@ class DayPlan:
 
     @property
     def complete(self) -> bool:
-        """Every activity on the plan (other than rest) is done."""
-        todo = [a for a in self.activities if a != "rest"]
+        """Every activity on the plan that is logged as a session is done (rest, ice and heat
+        are not session logs, so they are not waited for)."""
+        todo = [a for a in self.activities if a not in UNLOGGED_ACTIVITIES]
         return bool(todo) and all(a in self.done for a in todo)
 
     def warning_codes(self) -> tuple[WarningCode, ...]:

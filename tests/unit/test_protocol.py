@@ -893,3 +893,12 @@ def test_build_rest_day_keeps_the_daily_core_and_explains_it() -> None:
     assert plan.rest_day
     assert "core_stability" in plan.activities
     assert "daily core" in explain_phase(plan)
+
+
+def test_complete_does_not_wait_for_heat_or_ice() -> None:
+    h = p1().checkin(7, 1, stiffness=6)
+    for routine in ("daily_core", "desk_mobility"):
+        h.routine(7, routine)
+    h.cross(7, "pool_run")
+    plan = h.plan(7)
+    assert "heat" in plan.activities and plan.complete

@@ -10,7 +10,7 @@ pain range (``w``) or the events filter (``f``) only redraws from the cached dat
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, ClassVar
 
@@ -23,15 +23,18 @@ from textual.events import Resize
 from textual.widget import Widget
 from textual.widgets import DataTable, Static, Tab, Tabs
 
+from runback_tui.domain import wording
 from runback_tui.domain.aggregates import (
     EVENT_KINDS,
     EVENT_LABELS,
     DashboardData,
     EventKind,
+    WeekVolume,
     at_a_glance,
     compute_dashboard,
 )
 from runback_tui.domain.load import format_distance
+from runback_tui.domain.models import Units
 from runback_tui.paths import stylesheet
 from runback_tui.screens.base import RunbackScreen
 from runback_tui.widgets.bars import KeyBar, TitleBar
@@ -338,7 +341,8 @@ class DashboardScreen(RunbackScreen[None]):
             text.append("✗ Not checked in yet today: press c\n", style="bold")
         if plan.warnings:
             codes = ", ".join(dict.fromkeys(w.code.replace("_", " ") for w in plan.warnings))
-            text.append(f"⚠ {len(plan.warnings)} warning(s) on the home screen: {codes}\n")
+            many = wording.plural(len(plan.warnings), "warning")
+            text.append(f"⚠ {many} on the home screen: {codes}\n")
         text.append(NOT_MEDICAL_ADVICE, style="italic dim")
         self.query_one("#now-body", Static).update(text)
 
@@ -413,12 +417,12 @@ class DashboardScreen(RunbackScreen[None]):
         head = Text()
         over = data.over_cap_weeks
         if over:
-            latest = over[-1]
+            # The Load line of "At a glance" says whether an over-cap week is recent; the
+            # heading says the same, so the two never disagree.
+            recent = "⚠ OVER" in at_a_glance(data)[2]
             head.append(
-                f"⚠ 10% RULE: {len(over)} build week(s) went over the cap; the latest, "
-                f"week {latest.build_week} from {latest.week_start:%d %b}, by "
-                f"{format_distance(latest.over_km, units)}. Ease off to let your back adapt.\n",
-                style="bold red",
+                over_cap_heading(over, units, recent=recent) + "\n",
+                style="bold red" if recent else "",
             )
         elif data.weeks:
             head.append("✓ No build week went over its 10% cap.\n")
@@ -486,6 +490,27 @@ class DashboardScreen(RunbackScreen[None]):
             detail.update(Text.assemble((f"{date_text} {label}: ", "bold"), sentence))
         else:
             detail.update("")
+
+
+def week_label(week: WeekVolume) -> str:
+    """'build week 3', or 'the build lead-in' (BuildWeek.label) for the days before week 1."""
+    if week.build_week is None:
+        return "a run-walk week"
+    return "the build lead-in" if week.build_week == 0 else f"build week {week.build_week}"
+
+
+def over_cap_heading(over: Sequence[WeekVolume], units: Units, *, recent: bool) -> str:
+    """The Load panel's 10% heading for the build weeks that went over their cap (their
+    ``over_km``, the engine's judgement); *recent* as the at-a-glance Load line decides."""
+    latest = over[-1]
+    which = (
+        f"{wording.plural(len(over), 'build week')} went over the cap; the latest, "
+        f"{week_label(latest)} from {latest.week_start:%d %b}, by "
+        f"{format_distance(latest.over_km, units)}"
+    )
+    if recent:
+        return f"⚠ 10% RULE: {which}. Ease off to let your back adapt."
+    return f"✓ No build week in the last two weeks went over its 10% cap. Earlier, {which}."
 
 
 def dashboard_data(app: RunbackApp) -> DashboardData | None:

@@ -20,8 +20,10 @@ if TYPE_CHECKING:
     from runback_tui.domain.models import IceLog
     from runback_tui.screens.today import Today
 
-VIEW_FORMAT = 1
-"""Bumped whenever the view's layout changes (old sidecar views are then ignored)."""
+VIEW_FORMAT = 2
+"""Bumped whenever the view's layout changes (old sidecar views are then ignored).
+
+2: the plan ticks off what was done today (protocol.md §8 v2) and names urgent red flags."""
 
 PANELS = ("home-paused", "home-day", "home-plan", "home-warnings", "home-tip")
 """The panels a view fills, by widget id."""
@@ -71,23 +73,44 @@ def ice_status(now: datetime, last: IceMark | IceLog | None) -> str:
 
 def _paused_panel(today: Today) -> Segments | None:
     """The unmistakable banner while a red flag pauses the plan."""
+    from runback_tui.domain import wording
+
     if today.plan.phase != "paused":
         return None
     plan = today.plan
     since = plan.paused_since.isoformat() if plan.paused_since else "a recent day"
     segments = [["STOP — PLAN PAUSED\n", "bold"]]
     if "red_flag_urgent" in plan.warning_codes():
-        segments.append(["Seek emergency care now: loss of bladder or bowel control.\n", "bold"])
-    segments.append(
-        [f"A red flag was reported on {since}. Stop running and see a healthcare provider.\n", ""]
-    )
+        # protocol.md §2: the one urgent message, naming the urgent flags reported.
+        urgent = [f for f in wording.ordered_flags(_pause_flags(today)) if wording.is_urgent([f])]
+        named = f"{wording.name_flags(urgent).capitalize()}: " if urgent else ""
+        emergency = "this is a medical emergency. " if urgent else ""
+        segments.append([f"{named}{emergency}{wording.URGENT_CARE}\n", "bold"])
+        segments.append([f"A red flag was reported on {since}.\n", ""])
+    else:
+        stop = "Stop running and see a healthcare provider."
+        segments.append([f"A red flag was reported on {since}. {stop}\n", ""])
     segments.append(["Press s for what to do and to record a professional's clearance.", ""])
     return segments
+
+
+def _pause_flags(today: Today) -> set[str]:
+    """The red flags reported on the check-ins of the pause in force (from its first day)."""
+    since = today.plan.paused_since
+    if since is None:
+        return set()
+    return {
+        flag
+        for checkin in today.history.checkins
+        if since <= checkin.date <= today.date
+        for flag in checkin.red_flags
+    }
 
 
 def _day_panel(today: Today) -> Segments:
     """Date, program day, phase and the check-in status."""
     from runback_tui.domain.protocol import explain_phase, phase_title
+    from runback_tui.domain.wording import plural
 
     plan = today.plan
     segments = [[f"{today.date.strftime('%A %d %B %Y')} · ", ""]]
@@ -107,21 +130,33 @@ def _day_panel(today: Today) -> Segments:
         if checkin.stiffness is not None:
             parts.append(f"stiffness {checkin.stiffness}/10")
         if checkin.red_flags:
-            parts.append(f"{len(checkin.red_flags)} red flag(s)")
+            parts.append(plural(len(checkin.red_flags), "red flag"))
         segments.append([f"[x] Checked in today: {', '.join(parts)}. ", ""])
         segments.append(["Press c to change it.", "dim"])
     return segments
 
 
 def _plan_panel(today: Today) -> Segments:
-    """Today's activities in order, then why the plan is what it is."""
-    from runback_tui.screens.today import activity_label
+    """Today's activities in order, each done one ticked off with its time, then why."""
+    from runback_tui.screens.today import activity_label, done_text
 
     plan = today.plan
     segments: Segments = []
     for number, activity in enumerate(plan.activities, start=1):
-        segments.append([f"{number}. ", "bold"])
-        segments.append([activity_label(activity, plan) + "\n", ""])
+        label = activity_label(activity, plan)
+        if activity in plan.done:
+            segments.append([f"{number}. ✓ ", "bold"])
+            segments.append([label, ""])
+            segments.append([f" · {done_text(plan, activity)}\n", "bold"])
+        else:
+            segments.append([f"{number}. ", "bold"])
+            segments.append([label + "\n", ""])
+    extra = [a for a in plan.done if a not in plan.activities]
+    if extra:
+        also = ", ".join(f"{activity_label(a, plan)} ({done_text(plan, a)})" for a in extra)
+        segments.append([f"✓ Also logged today: {also}\n", ""])
+    if plan.complete:
+        segments.append(["✓ Today's plan is complete. Well done.\n", "bold"])
     segments += [[f"Why: {reason}\n", "dim"] for reason in plan.reasons if reason]
     return segments
 

@@ -26,7 +26,7 @@ from textual.widgets.option_list import Option
 
 from runback_tui.domain.exercises import ROUTINES, estimated_minutes_text, form_cue_for
 from runback_tui.domain.models import ActiveSession, PauseSpan
-from runback_tui.domain.protocol import FLARE_PAIN, STAGES, phase_title
+from runback_tui.domain.protocol import FLARE_PAIN, STAGES, DayPlan, phase_title
 from runback_tui.domain.timeline import Segment, build_routine_timeline
 from runback_tui.paths import stylesheet
 from runback_tui.screens.base import RunbackScreen
@@ -37,7 +37,7 @@ from runback_tui.screens.session import (
     clock_speed,
     replace_screen,
 )
-from runback_tui.screens.today import try_load_today
+from runback_tui.screens.today import logged_time, try_load_today
 from runback_tui.sessions.active import (
     DEFAULT_RUN_MINUTES,
     MAX_RUN_MINUTES,
@@ -87,6 +87,8 @@ class RunStartScreen(RunbackScreen[None]):
         """Length of a continuous run."""
         self._today_id: str | None = None
         self._paused = False
+        self._ran_today = False
+        """Today's planned run is already logged (the option then offers another)."""
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -101,7 +103,9 @@ class RunStartScreen(RunbackScreen[None]):
 
     def _run_prompt(self, today: bool) -> str:
         """The continuous run's option text."""
-        lead = "▶ Start today's run" if today else "Continuous run (build phase)"
+        lead = "Continuous run (build phase)"
+        if today:
+            lead = "▶ Start another run today" if self._ran_today else "▶ Start today's run"
         return f"{lead}: {self.minutes} min  (←/→ change)"
 
     def on_mount(self) -> None:
@@ -109,6 +113,7 @@ class RunStartScreen(RunbackScreen[None]):
         today, problem = try_load_today(self.runback)
         plan = today.plan if today else None
         self._paused = plan is not None and plan.phase == "paused"
+        self._ran_today = plan is not None and "run" in plan.done
         lines: list[str] = []
         if plan is None:
             lines.append(problem or "No profile yet: finish onboarding first.")
@@ -125,6 +130,9 @@ class RunStartScreen(RunbackScreen[None]):
                 lines.append(f"Today: run-walk {stage_text(plan.stage.number)}.")
             else:
                 lines.append("Today: an easy continuous run.")
+            done = self._done_today(plan)
+            if done is not None:
+                lines.append(done)
         plan_box = self.query_one("#run-plan", Static)
         plan_box.update("\n".join(lines))
         plan_box.border_title = "Run session"
@@ -132,11 +140,9 @@ class RunStartScreen(RunbackScreen[None]):
         options: list[Option | None] = []
         if plan is not None and plan.stage is not None and not self._paused:
             self._today_id = "today"
+            lead = "another session" if "run_walk" in plan.done else "today's session"
             options.append(
-                Option(
-                    f"▶ Start today's session — run-walk {stage_text(plan.stage.number)}",
-                    id="today",
-                )
+                Option(f"▶ Start {lead} — run-walk {stage_text(plan.stage.number)}", id="today")
             )
         elif plan is not None and "run" in plan.activities and not self._paused:
             self._today_id = "today-run"
@@ -159,6 +165,22 @@ class RunStartScreen(RunbackScreen[None]):
         option_list.add_options(options)
         option_list.highlighted = 0
         option_list.focus()
+
+    @staticmethod
+    def _done_today(plan: DayPlan) -> str | None:
+        """'Today's session is already done (logged 07:10). …' once today's run-walk (or run)
+        is logged (protocol.md §8 done); None before that, and on days with no run planned."""
+        if plan.phase == "paused" or not plan.running_allowed:
+            return None
+        activity = "run_walk" if plan.stage is not None else "run"
+        if activity not in plan.activities or activity not in plan.done:
+            return None
+        when = logged_time(plan, activity)
+        text = f"✓ Today's session is already done{f' (logged {when})' if when else ''}. "
+        text += "You can still start another below"
+        if activity == "run_walk":  # protocol.md §5: several sessions on a date
+            text += "; the worst of the day's sessions decides the next stage"
+        return text + "."
 
     def _highlighted_id(self) -> str | None:
         """The id of the highlighted option."""

@@ -30,7 +30,7 @@ from runback_tui.domain.models import (
     describe_validation_error,
     to_km,
 )
-from runback_tui.domain.protocol import FLARE_PAIN, StageDecision, decide_next_stage
+from runback_tui.domain.protocol import FLARE_PAIN, STAGES, StageDecision, decide_next_stage
 from runback_tui.paths import stylesheet
 from runback_tui.screens.base import RunbackScreen
 from runback_tui.screens.forms import StoreWriteDone, StoreWriteFailed, focus_first
@@ -296,6 +296,20 @@ class RunResult:
     """Set once the session screen's background saves are done (waited for before logging)."""
 
 
+def _this_session(log: RunWalkLog) -> str:
+    """What the session just logged was, when it is one of several on its date."""
+    total = STAGES[log.stage].repeats if log.stage in STAGES else log.repeats_done
+    how = (
+        "was completed"
+        if log.completed
+        else f"was stopped early (after {log.repeats_done} of {total} repeats)"
+    )
+    return (
+        f"This session {how}, pain {log.pain_during} during and {log.pain_after} after; "
+        "it was judged with the day's other run-walk sessions."
+    )
+
+
 class RunSummaryScreen(SummaryScreen):
     """The end of a run-walk or run: pain during, pain after, distance and shoe."""
 
@@ -427,20 +441,34 @@ class RunSummaryScreen(SummaryScreen):
             return None
 
     def store_log(self, store: Store, log: Any) -> Any:
-        """Log the session and drop the resumable record in one write; then decide."""
+        """Log the session and drop the resumable record in one write; then decide.
+
+        Returns (log, the engine's decision or None, how many run-walks that date holds).
+        """
         if self.result.saver_idle is not None:
             self.result.saver_idle.wait(timeout=5)
         store.finish_active_session(log)
         decision = None
+        same_day = 0
         if isinstance(log, RunWalkLog):
             snapshot = store.snapshot()
             if snapshot.profile is not None:
                 decision = decide_next_stage(snapshot.profile, snapshot.history, log)
-        return (log, decision)
+            same_day = sum(
+                1
+                for s in snapshot.history.sessions
+                if isinstance(s, RunWalkLog) and s.date == log.date
+            )
+        return (log, decision, same_day)
 
     def after_save(self, result: Any) -> None:
-        """Show the engine's decision for next time."""
-        log, decision = result
+        """Show the engine's decision for next time, in the engine's words.
+
+        With several run-walks on the date the engine judges them together by the worst and
+        names the session that decided (protocol.md §5); the line after it then says what this
+        session was, so it never reads as the one the decision describes.
+        """
+        log, decision, same_day = result
         self.decision = decision
         self.set_message("✔ Saved. Press enter to close.")
         text = ""
@@ -448,6 +476,8 @@ class RunSummaryScreen(SummaryScreen):
             word = OUTCOME_WORDS.get(decision.outcome, decision.outcome.upper())
             nxt = f" → next session: stage {decision.next_stage}" if decision.next_stage else ""
             text = f"{word}{nxt}\n{decision.reason}"
+            if same_day > 1:
+                text += f"\n{_this_session(log)}"
         elif max(log.pain_during, log.pain_after) >= FLARE_PAIN:
             text = "⚠ FLARE: pain 4 or more — 48 hours of acute care come first."
         self.query_one("#summary-decision", Static).update(text)

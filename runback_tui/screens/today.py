@@ -20,9 +20,18 @@ ACTIVITY_LABELS: dict[str, str] = {
     "pool_run": "Pool running in chest-deep water, 20–30 min",
     "cycle_easy": "Stationary cycling at minimal resistance, 15–20 min",
     "ice": "Ice, 15–20 min every 2–3 waking hours",
-    "rest": "Rest: gentle walking and stretching only",
+    "heat": (
+        "Heat for stiffness: a warm pack 15–20 min, wrapped, never hot enough to burn, "
+        "never while sleeping"
+    ),
+    "rest": "Full rest day: gentle walking, stretching and the daily core",
 }
-"""Labels for the plan's activities that are not routines."""
+"""Labels for the plan's activities that are not routines.
+
+Together with the routines of exercises.md they cover every activity id the engine can put on
+a plan (interface.md ``activities``).  ``heat`` and ``rest`` read as the CLI and the report say
+them (wording.ACTIVITY_TEXT): a full rest day holds stretching and the daily core (protocol.md
+§5 v2), never "stretching only"."""
 
 WARNING_MARKERS: dict[str, str] = {
     "red_flag_urgent": "STOP · EMERGENCY",
@@ -32,6 +41,7 @@ WARNING_MARKERS: dict[str, str] = {
     "history_advisory": "ℹ ADVISORY",
     "gate_missing": "○ GATE",
     "ten_percent_rule": "⚠ 10% RULE",
+    "long_run_spike": "⚠ LONG RUN",
     "shoe_replace_now": "⚠ SHOES",
     "shoe_replace_soon": "ℹ SHOES",
 }
@@ -114,6 +124,26 @@ def activity_label(activity: str, plan: DayPlan) -> str:
             length = ""
         return f"{ROUTINES[activity].name}{length}"
     return ACTIVITY_LABELS.get(activity, activity.replace("_", " ").capitalize())
+
+
+def logged_time(plan: DayPlan, activity: str) -> str | None:
+    """When *activity* was logged on the plan's date, as 'HH:MM' (None when it was not, or when
+    the log is older than logging times).
+
+    The time is read as it was stored, with the UTC offset of the moment it was logged, so it
+    reads the same here as in the engine's messages ("your stage 2 session logged at 07:10").
+    """
+    if activity not in plan.done:
+        return None
+    index = plan.done.index(activity)
+    when = plan.done_at[index] if index < len(plan.done_at) else None
+    return f"{when:%H:%M}" if when is not None else None
+
+
+def done_text(plan: DayPlan, activity: str) -> str:
+    """'done 07:10', or 'done' for a log that has no time."""
+    when = logged_time(plan, activity)
+    return f"done {when}" if when else "done"
 
 
 def warning_line(warning: PlanWarning) -> tuple[str, str]:

@@ -38,7 +38,7 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TextIO
 
@@ -57,7 +57,7 @@ from runback_tui.domain.models import (
     Shoe,
     Units,
 )
-from runback_tui.domain.protocol import NON_TRAINING_ROUTINES
+from runback_tui.domain.protocol import NON_TRAINING_ROUTINES, first_build_monday
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -211,6 +211,25 @@ class _Runner:
         while day <= self.end:
             self.live(day)
             day += _ONE_DAY
+        self.mistaken_flag(self.start + timedelta(days=3))
+
+    def mistaken_flag(self, day: date) -> None:
+        """protocol.md §2 (v2): a red flag ticked by mistake on day 4, withdrawn that morning.
+
+        The check-in is stored as it stands after the withdrawal (no flag), beside the
+        ``mistake`` clearance that names what was withdrawn and when.
+        """
+        if day > self.end or not any(c.date == day for c in self.checkins):
+            return
+        self.clearances.append(
+            Clearance(
+                date=day,
+                reason="mistake",
+                made_at=datetime.combine(day, time(7, 12), tzinfo=UTC),
+                flags=["leg_weakness"],
+                note="Tapped yes on the wrong question",
+            )
+        )
 
     def live(self, day: date) -> None:
         rng = self.rng
@@ -420,7 +439,7 @@ class _Runner:
             return self.week_targets[monday]
         rng = self.rng
         assert self.build_start is not None
-        number = (monday - load.week_start(self.build_start)).days // 7 + 1
+        number = (monday - first_build_monday(self.build_start)).days // 7 + 1
         previous = self.week_km.get(monday - timedelta(days=7), 0.0)
         before = self.week_km.get(monday - timedelta(days=14), 0.0)
         if before > 0 and previous > load.ten_percent_cap(before) + 0.005:
@@ -431,10 +450,11 @@ class _Runner:
             cap = load.ten_percent_cap(previous)
             if load.is_scheduled_deload(number) or monday in self.deload_weeks:
                 target = load.deload_volume_km(previous) * rng.uniform(0.97, 1.0)
-            elif (number == self.over_week and not self.went_over) or (
+            elif (number >= self.over_week and not self.went_over) or (
                 number > 8 and rng.random() < 0.02
             ):
-                target = cap * rng.uniform(1.04, 1.08)
+                # Far enough over that the week's runs pass the cap as it is shown.
+                target = cap * rng.uniform(1.15, 1.2)
             elif number > MAINTAIN_AFTER_WEEKS:
                 # Holding a steady volume: the week after a deload goes over its cap, because
                 # 1.10 × 0.75 of a week never gets back to it (the engine warns, as it should).

@@ -52,7 +52,7 @@ async def check_in(pilot: Any, app: RunbackApp, pain: int, note: str) -> None:
     assert isinstance(form, CheckInScreen)
     await pilot.press(str(pain))
     if form.query("#gate-walked"):
-        await pilot.press("tab", "tab", "tab", "tab", "tab")  # stiffness, the four red flags
+        await pilot.press("tab", "tab", "tab", "tab", "tab", "tab")  # stiffness, five red flags
         await pilot.press("tab", "y", "tab", "y")  # the two gates: Yes
     if note:
         # The form itself, cancel, save, then the note.

@@ -96,7 +96,7 @@ async def test_checkin_typed_with_keys_is_stored(store: Store, clock: FakeClock)
         assert isinstance(app.focused, PainScale) and app.focused.id == "pain"
         await pilot.press("2", "tab", "right", "right", "right")
         assert not app.screen.query("#gate-walked")  # phase 2: the gates passed yesterday
-        for _ in range(6):  # four red flags, medication, the note
+        for _ in range(7):  # five red flags, medication, the note
             await pilot.press("tab")
         await type_text(pilot, "easy day")
         await pilot.press("ctrl+s")

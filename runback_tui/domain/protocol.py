@@ -1259,7 +1259,7 @@ def _build_activities(
     if strength_today:
         activities.append("posterior_chain")
         reasons.append(
-            f"Posterior-chain strength: {strength_done} of 2–3 this week so far "
+            f"Posterior-chain strength: {strength_done} of 2–3 done this week before today "
             "(never two days in a row)."
         )
     activities.append("core_stability")

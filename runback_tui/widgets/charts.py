@@ -127,7 +127,10 @@ def _bar(fraction: float, width: int) -> str:
 def volume_bars(weeks: Sequence[WeekVolume], units: Units, width: int) -> Text:
     """One line per week, newest first: label, bar with the cap mark, distance and warnings."""
     text = Text()
-    text.append("█ km logged  ▒ deload week  ▓ over the cap  │ 10% cap\n", style="dim")
+    text.append(
+        "█ km logged  ░ run-walk (prescribed)  ▒ deload  ▓ over the cap  │ 10% cap\n",
+        style="dim",
+    )
     if not weeks:
         text.append("No runs logged yet: weekly distance appears after your first run-walk.")
         return text
@@ -143,6 +146,10 @@ def volume_bars(weeks: Sequence[WeekVolume], units: Units, width: int) -> Text:
         filled = _bar(week.km / top, bar_w).rstrip()
         for i, ch in enumerate(filled):
             cells[i] = fill if ch == "█" else ch
+        if week.build_week is not None and week.km - week.judged_km > 1e-9:
+            # Phase-2 run-walks in a build week's span: prescribed, so never judged (§6 v2).
+            for i in range(min(len(filled), round((week.km - week.judged_km) / top * bar_w))):
+                cells[i] = "░"
         style_cells = ["bar"] * bar_w
         if week.cap_km is not None:
             cap_at = min(bar_w - 1, round(week.cap_km / top * bar_w))

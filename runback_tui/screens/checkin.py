@@ -10,6 +10,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Static
 
+from runback_tui.domain import wording
+from runback_tui.domain.limits import standing_red_flags
 from runback_tui.domain.models import (
     RED_FLAG_KEYS,
     RED_FLAG_QUESTIONS,
@@ -30,6 +32,7 @@ from runback_tui.screens.forms import (
     note_problem,
     report_from_worker,
 )
+from runback_tui.screens.today import try_load_today
 from runback_tui.storage.durable import StoreError
 from runback_tui.storage.store import Store
 from runback_tui.widgets.bars import KeyBar, TitleBar
@@ -65,6 +68,10 @@ class CheckInScreen(RunbackScreen[None]):
         self._existing: CheckIn | None = None
         self._show_gates = True
         self._saving = False
+        self._standing: list[RedFlagKey] = []
+        """Red flags saved earlier today that stand: an edit that leaves them out keeps them."""
+        self._paused = True
+        """Whether the plan is paused now (False: a clearance recorded today lifted it)."""
 
     def _load(self) -> None:
         """Today's saved check-in, and whether the phase-1 gate questions apply."""
@@ -77,6 +84,10 @@ class CheckInScreen(RunbackScreen[None]):
         self._existing = next((c for c in snapshot.history.checkins if c.date == today), None)
         if snapshot.profile is None:
             return
+        if self._existing is not None and self._existing.red_flags:
+            self._standing = list(self._existing.red_flags)
+            now, _ = try_load_today(app)
+            self._paused = now is None or now.plan.phase == "paused"
         # Judge the gates without today's own answers, so editing them cannot hide them.
         history = snapshot.history
         earlier = History.model_construct(
@@ -114,6 +125,8 @@ class CheckInScreen(RunbackScreen[None]):
             yield Static(
                 "Red flags — answer Yes if it is true now (y / n, or space)", classes="section"
             )
+            if self._standing:
+                yield Static(self._standing_text(), id="rf-standing", classes="hint warning")
             for key in RED_FLAG_KEYS:
                 yield YesNo(
                     RED_FLAG_QUESTIONS[key],
@@ -155,6 +168,35 @@ class CheckInScreen(RunbackScreen[None]):
                 yield Button("Save  ctrl+s", id="save", variant="primary")
                 yield Button("Cancel  esc", id="cancel")
         yield KeyBar()
+
+    def _standing_text(self, unticked: list[RedFlagKey] | None = None) -> str:
+        """What the form says about red flags saved earlier today (protocol.md section 2)."""
+        named = wording.name_flags(self._standing)
+        if not self._paused:
+            return (
+                f"Saved earlier today: {named}. It stays in the history; saving cannot remove "
+                "it. A clearance recorded since has lifted the pause."
+            )
+        text = (
+            f"⛔ A red flag saved earlier today stands until a clearance: {named}. Unticking it "
+            "here does not lift it. If you answered Yes by mistake, press m (“I answered this "
+            "by mistake”) on the stop screen; otherwise record a professional's clearance there "
+            "(a)."
+        )
+        if unticked:
+            text += (
+                f"\nYou unticked: {wording.name_flags(unticked)}. Saving keeps it: it stands "
+                "until a clearance."
+            )
+        return text
+
+    @on(YesNo.Changed, ".red-flag")
+    def _red_flag_changed(self) -> None:
+        """Say at once that unticking a standing red flag does not lift it."""
+        if not self.is_mounted or not self._standing:
+            return
+        unticked = [key for key in self._standing if not self.query_one(f"#rf-{key}", YesNo).value]
+        self.query_one("#rf-standing", Static).update(self._standing_text(unticked))
 
     def on_mount(self) -> None:
         """Apply the cursor setting and show any problems with pre-filled values."""
@@ -251,11 +293,22 @@ class CheckInScreen(RunbackScreen[None]):
                 app, self, StoreWriteFailed(str(error)), f"Check-in not saved: {error}", error=True
             )
             return
+        # The Store keeps a red flag saved earlier the same day (protocol.md section 2): what
+        # counts is the check-in as stored, not as answered.
+        try:
+            stored = store.checkin_on(checkin.date)
+        except StoreError:
+            stored = None
+        if stored is None:
+            earlier: list[str] = list(self._existing.red_flags if self._existing else [])
+            stored = checkin.model_copy(
+                update={"red_flags": standing_red_flags(earlier, list(checkin.red_flags))}
+            )
         verb = "replaced" if replaced else "saved"
         report_from_worker(
             app,
             self,
-            StoreWriteDone((checkin, replaced)),
+            StoreWriteDone((checkin, stored, replaced)),
             f"Check-in {verb}: pain {checkin.pain}/10.",
             error=False,
         )
@@ -270,14 +323,31 @@ class CheckInScreen(RunbackScreen[None]):
 
     def on_store_write_done(self, message: StoreWriteDone) -> None:
         """Go home, or to the stop screen when a red flag was reported."""
-        checkin, replaced = message.result
+        checkin, stored, replaced = message.result
         self._saving = False
         verb = "replaced" if replaced else "saved"
-        if checkin.red_flags:
+        kept = [key for key in stored.red_flags if key not in checkin.red_flags]
+        if stored.red_flags:
             from runback_tui.screens.stop import StopScreen
 
             self.app.switch_screen(StopScreen())
-            self.notify(f"Check-in {verb}. A red flag pauses your plan.", severity="warning")
+            if kept:
+                lift = (
+                    "it stands until a clearance. Answered by mistake? Press m here. Otherwise "
+                    "record a professional's clearance (a)."
+                    if self._paused
+                    else "it stays in the history; the clearance recorded today lifted the pause."
+                )
+                self.notify(
+                    f"Check-in {verb}, but the red flag saved earlier today was kept "
+                    f"({wording.name_flags(kept)}): {lift}",
+                    title="Red flag kept",
+                    severity="warning",
+                    timeout=12,
+                    markup=False,
+                )
+            else:
+                self.notify(f"Check-in {verb}. A red flag pauses your plan.", severity="warning")
         else:
             self.app.pop_screen()
             self.notify(f"Check-in {verb}: pain {checkin.pain}/10.")

@@ -9,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from runback_tui.domain.exercises import RECOVERY_TIPS
+from runback_tui.domain.wording import URGENT_CARE
 from runback_tui.paths import stylesheet
 from runback_tui.widgets.bars import KeyBar, TitleBar
 
@@ -68,7 +69,8 @@ PROTOCOL = (
 PROFESSIONAL = (
     "STOP and see a healthcare provider: numbness or tingling below the knee, leg weakness "
     "(trouble walking on heels or toes), or back pain that wakes you from sleep.",
-    "EMERGENCY — seek emergency care now: any loss of bladder or bowel control.",
+    "EMERGENCY: any loss of bladder or bowel control, or numbness in the groin, genitals or "
+    f"inner thighs (the saddle area). {URGENT_CARE}",
     "See a professional: pain that does not improve with rest (Runback warns after 14 "
     "check-ins in a row at 3 or more).",
     "A history of cancer, osteoporosis or long-term steroid use raises fracture risk: have "

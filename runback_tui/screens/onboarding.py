@@ -14,6 +14,7 @@ from runback_tui.domain.models import (
     Shoe,
     Units,
 )
+from runback_tui.domain.wording import URGENT_CARE
 from runback_tui.paths import stylesheet
 from runback_tui.screens.profile import ProfileFormScreen, parse_distance
 from runback_tui.widgets.choice import YesNo
@@ -21,8 +22,9 @@ from runback_tui.widgets.choice import YesNo
 DISCLAIMER = (
     "Runback is not medical advice and gives no diagnosis. It follows a conservative return-to-"
     "running protocol. See a healthcare professional if your pain persists or gets worse, and "
-    "at once if you have numbness or weakness in a leg, pain that wakes you at night, or any "
-    "loss of bladder or bowel control (that one is an emergency)."
+    "at once if you have numbness or weakness in a leg or pain that wakes you at night. Any "
+    "loss of bladder or bowel control, or numbness in the groin, genitals or inner thighs (the "
+    f"saddle area), is an emergency. {URGENT_CARE}"
 )
 """The acknowledgement every user accepts before starting (protocol.md)."""
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from datetime import date
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from runback_tui.domain import wording
 from runback_tui.domain.models import (
     RED_FLAG_QUESTIONS,
     URGENT_RED_FLAGS,
@@ -26,6 +28,7 @@ from runback_tui.screens.forms import (
     apply_cursor_setting,
     focus_first,
     note_problem,
+    report_from_worker,
 )
 from runback_tui.screens.today import Today, try_load_today
 from runback_tui.storage.durable import StoreError
@@ -46,7 +49,18 @@ class StopScreen(RunbackScreen[None]):
     AUTO_FOCUS = ""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "clearance", "Record clearance", id="stop-clearance"),
+        Binding("m", "mistake", "Answered by mistake", id="stop-mistake"),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._withdrawable: list[RedFlagKey] = []
+        """Today's red flags, when the pause began today and a mistake can withdraw them."""
+        self._since: date | None = None
+        """The date the pause began (None when not paused)."""
+        self._withdrawing = False
+        self._paused = False
+        """Whether the plan is paused (the clearance and the mistake are offered only then)."""
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -55,6 +69,7 @@ class StopScreen(RunbackScreen[None]):
             yield Static(id="stop-body")
             with Horizontal(id="stop-buttons"):
                 yield Button("Record clearance  a", id="record-clearance", variant="warning")
+                yield Button("I answered this by mistake  m", id="stop-mistake")
                 yield Button("Home  esc", id="stop-home")
         yield KeyBar()
 
@@ -71,9 +86,15 @@ class StopScreen(RunbackScreen[None]):
         heading = self.query_one("#stop-heading", Static)
         body = self.query_one("#stop-body", Static)
         flags = _red_flags_in_force(today)
-        urgent = bool(set(flags) & URGENT_RED_FLAGS)
+        urgent = wording.is_urgent(flags)
         paused = today is not None and today.plan.phase == "paused"
+        self._paused = paused
+        self._since = today.plan.paused_since if today is not None and paused else None
+        self._withdrawable = _withdrawable_today(today) if paused else []
         self.set_class(urgent, "-urgent")
+        self.query_one("#record-clearance").display = paused
+        self.query_one("#stop-mistake").display = paused
+        self.refresh_bindings()
         if today is None:
             heading.update(Text("⛔ STOP RUNNING", style="bold"))
             body.update(problem or "No profile yet.")
@@ -84,45 +105,66 @@ class StopScreen(RunbackScreen[None]):
                 "Your plan is not paused. If you ever answer Yes to a red-flag question at "
                 "check-in, this screen tells you what to do."
             )
-            self.query_one("#record-clearance").display = False
             return
-        title = Text()
         if urgent:
-            title.append("⛔ SEEK EMERGENCY CARE NOW\n", style="bold")
-        title.append("⛔ STOP RUNNING — SEE A HEALTHCARE PROVIDER", style="bold")
-        heading.update(title)
+            heading.update(Text("⛔ SEEK EMERGENCY CARE NOW", style="bold"))
+        else:
+            heading.update(Text("⛔ STOP RUNNING — SEE A HEALTHCARE PROVIDER", style="bold"))
+        body.update(self._body_text(flags, urgent))
+
+    def _body_text(self, flags: list[RedFlagKey], urgent: bool) -> Text:
+        """The flags in force and what to do: one urgent message, or stop and consult."""
         text = Text()
-        since = today.plan.paused_since.isoformat() if today.plan.paused_since else "recently"
+        since = self._since.isoformat() if self._since else "recently"
         text.append(f"You answered Yes to a red-flag question (since {since}):\n")
         for key in flags:
             marker = "URGENT" if key in URGENT_RED_FLAGS else "STOP"
             text.append(f"• {marker}: {RED_FLAG_QUESTIONS[key]} Yes\n", style="bold")
         text.append("\n")
         if urgent:
+            urgent_flags = [key for key in flags if key in URGENT_RED_FLAGS]
             text.append(
-                "Loss of bladder or bowel control is a medical emergency. Seek emergency care "
-                "now: call your local emergency number or go to an emergency department.\n\n",
+                f"{wording.name_flags(urgent_flags).capitalize()}: this is a medical emergency. "
+                f"{wording.URGENT_CARE}\n\n",
                 style="bold",
             )
-        text.append("What to do:\n", style="bold")
-        text.append(
-            "1. Stop running now: no run-walk, no strength work.\n"
-            "2. See a healthcare provider (a doctor or physiotherapist).\n"
-            "3. Once a professional has assessed you and cleared you to continue,\n"
-            "   press a to record it; the plan resumes one run-walk stage lower.\n\n"
-        )
+            text.append("What to do:\n", style="bold")
+            text.append(
+                "1. Seek emergency care now, as above. Do not wait for an appointment.\n"
+                "2. No running, no run-walk, no strength work.\n"
+                "3. Once a professional has assessed you and cleared you to continue,\n"
+                "   press a to record it; the plan resumes one run-walk stage lower.\n"
+            )
+        else:
+            text.append("What to do:\n", style="bold")
+            text.append(
+                "1. Stop running now: no run-walk, no strength work.\n"
+                "2. See a healthcare provider (a doctor or physiotherapist).\n"
+                "3. Once a professional has assessed you and cleared you to continue,\n"
+                "   press a to record it; the plan resumes one run-walk stage lower.\n"
+            )
+        if self._withdrawable:
+            text.append(
+                "Answered Yes by mistake today? Press m to withdraw it (it asks first, and the "
+                "withdrawal is kept in the history).\n"
+            )
+        else:
+            text.append(
+                f"This red flag dates from {since}: only a professional's clearance lifts it now.\n"
+            )
+        text.append("\n")
         text.append("Runback's plan is paused until then. ", style="bold")
         text.append("Runback is not medical advice.", style="italic")
-        body.update(text)
+        return text
 
     def action_clearance(self) -> None:
         """Ask for the clearance confirmation."""
         self.app.push_screen(ClearanceDialog(), self._clearance_recorded)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Offer the clearance only while the plan is paused."""
-        if action == "clearance":
-            return bool(self.query_one("#record-clearance").display)
+        """Offer the clearance and the mistake withdrawal only while the plan is paused."""
+        if action in ("clearance", "mistake"):
+            return self._paused
         return True
 
     def _clearance_recorded(self, recorded: bool | None) -> None:
@@ -131,15 +173,129 @@ class StopScreen(RunbackScreen[None]):
             self.app.pop_screen()
             self.notify("Clearance recorded. The plan resumes (a run-walk stage one lower).")
 
+    # -- an answer given by mistake ----------------------------------------------------------
+
+    def action_mistake(self) -> None:
+        """Withdraw today's red flag as answered by mistake: asked first, twice when urgent.
+
+        Only on the red flag's own date (protocol.md section 2); an earlier red flag is lifted
+        by a professional's clearance alone, and the action says so.
+        """
+        if self._withdrawing or not self._paused:
+            return
+        if not self._withdrawable:
+            since = self._since.isoformat() if self._since else "an earlier day"
+            self.notify(
+                f"The red flag in force dates from {since}. An answer can be "
+                "withdrawn as a mistake only on its own date: now only a professional's "
+                "clearance lifts it (press a once you have been assessed and cleared).",
+                title="Cannot withdraw as a mistake",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
+            return
+        from runback_tui.screens.session import ConfirmDialog
+
+        flags = list(self._withdrawable)
+        named = wording.name_flags(flags)
+        question = (
+            f"Withdraw today's red flag ({named}) as answered by mistake?\n\n"
+            "Only if you did not mean Yes. The withdrawal is kept in the history, apart from "
+            "a professional's clearance."
+        )
+
+        def first(answer: bool | None) -> None:
+            if not answer:
+                return
+            if not wording.is_urgent(flags):
+                self._withdraw()
+                return
+            urgent = wording.name_flags(f for f in flags if f in URGENT_RED_FLAGS)
+            self.app.push_screen(
+                ConfirmDialog(
+                    f"Are you sure? {urgent.capitalize()} is a medical emergency if it is "
+                    f"real. {wording.URGENT_CARE}\n\n"
+                    "Withdraw it only if you answered Yes by mistake.",
+                    "yes, it was a mistake",
+                    "keep the red flag",
+                ),
+                second,
+            )
+
+        def second(answer: bool | None) -> None:
+            if answer:
+                self._withdraw()
+
+        self.app.push_screen(ConfirmDialog(question, "withdraw it", "keep it"), first)
+
+    def _withdraw(self) -> None:
+        """Start the withdrawal write."""
+        if self._withdrawing:
+            return
+        self._withdrawing = True
+        today = self.runback.clock.today()
+        self._write_withdrawal(self.runback.store, today, self.app)
+
+    @work(thread=True, exclusive=True, group="store-write")
+    def _write_withdrawal(self, store: Store, today: date, app: App[Any]) -> None:
+        """Withdraw in a thread; report back with a message, never touching widgets."""
+        try:
+            clearance = store.withdraw_red_flags(today, today=today)
+        except StoreError as error:
+            report_from_worker(
+                app, self, StoreWriteFailed(str(error)), f"Not withdrawn: {error}", error=True
+            )
+            return
+        report_from_worker(
+            app,
+            self,
+            StoreWriteDone(clearance),
+            "Red flag withdrawn as answered by mistake.",
+            error=False,
+        )
+
+    def on_store_write_failed(self, message: StoreWriteFailed) -> None:
+        """Say why nothing was withdrawn; the screen stays."""
+        self._withdrawing = False
+        self.notify(message.problem, title="Red flag not withdrawn", severity="error", markup=False)
+        self.refresh_from_store()
+
+    def on_store_write_done(self, message: StoreWriteDone) -> None:
+        """Back to home: the red flag is withdrawn."""
+        self._withdrawing = False
+        clearance: Clearance = message.result
+        self.app.pop_screen()
+        self.notify(
+            f"Red flag withdrawn as answered by mistake ({wording.name_flags(clearance.flags)}). "
+            "It is kept in the history as a withdrawal, not as a professional's clearance.",
+            markup=False,
+        )
+
     @on(Button.Pressed, "#record-clearance")
     def _record_pressed(self) -> None:
         """The button does what `a` does."""
         self.action_clearance()
 
+    @on(Button.Pressed, "#stop-mistake")
+    def _mistake_pressed(self) -> None:
+        """The button does what `m` does."""
+        self.action_mistake()
+
     @on(Button.Pressed, "#stop-home")
     def _home_pressed(self) -> None:
         """Back to home."""
         self.app.pop_screen()
+
+
+def _withdrawable_today(today: Today | None) -> list[RedFlagKey]:
+    """Today's red flags, when the pause began today (so withdrawing them lifts it)."""
+    if today is None or today.plan.paused_since != today.date:
+        return []
+    for checkin in today.history.checkins:
+        if checkin.date == today.date:
+            return list(checkin.red_flags)
+    return []
 
 
 def _red_flags_in_force(today: Today | None) -> list[RedFlagKey]:

@@ -178,9 +178,16 @@ def build_report(
                     detail += " Note: " + "; ".join(notes[event.date])
             rows.append((_d(event.date), what, detail))
         blocks.append(Table(("Date", "Event", "Details"), tuple(rows)))
-    else:
-        blocks.append(Paragraph("No red flags were reported in this period."))
     withdrawn = [e for e in events if period(e) and e.kind == "withdrawal"]
+    if not safety:
+        blocks.append(
+            Paragraph(
+                "No red flag stands in this period: the ones below were withdrawn as answered "
+                "by mistake."
+                if withdrawn
+                else "No red flags were reported in this period."
+            )
+        )
     if withdrawn:
         # protocol.md §2: listed apart from professional clearances.
         blocks.append(

@@ -339,11 +339,10 @@ class CheckInScreen(RunbackScreen[None]):
                     else "it stays in the history; the clearance recorded today lifted the pause."
                 )
                 self.notify(
-                    f"Check-in {verb}, but the red flag saved earlier today was kept "
-                    f"({wording.name_flags(kept)}): {lift}",
+                    f"Check-in {verb}, but the red flag saved earlier today was kept: {lift}",
                     title="Red flag kept",
                     severity="warning",
-                    timeout=12,
+                    timeout=6,
                     markup=False,
                 )
             else:

@@ -48,8 +48,8 @@ class StopScreen(RunbackScreen[None]):
     CSS_PATH = [stylesheet("stop.tcss")]
     AUTO_FOCUS = ""
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "clearance", "Record clearance", id="stop-clearance"),
-        Binding("m", "mistake", "Answered by mistake", id="stop-mistake"),
+        Binding("a", "clearance", "Clearance", id="stop-clearance"),
+        Binding("m", "mistake", "Mistake", id="stop-mistake"),
     ]
 
     def __init__(self) -> None:

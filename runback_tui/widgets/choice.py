@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -110,7 +111,14 @@ class Choice(Widget, can_focus=True):
         """The prompt, then every option with the chosen one marked `(•)`."""
         text = Text()
         text.append("▸ " if self.has_focus else "  ")
-        text.append(self.prompt.ljust(self.prompt_width))
+        lines = [self.prompt]
+        if self.prompt_width and len(self.prompt) > self.prompt_width:
+            # A long question wraps within its column (hanging indent), the answers on its
+            # last line, so they never break onto a line of their own.
+            lines = textwrap.wrap(self.prompt, self.prompt_width) or [self.prompt]
+        for line in lines[:-1]:
+            text.append(line + "\n  ")
+        text.append(lines[-1].ljust(self.prompt_width))
         text.append("  ")
         for position, (_, label) in enumerate(self.options):
             chosen = position == self.index

@@ -292,7 +292,13 @@ def test_compute_dashboard_empty_and_full() -> None:
     assert not data.empty
     assert data.plan == plan_for(profile, history, today)
     assert data.checkin_count == len({c.date for c in history.checkins})
-    assert {e.kind for e in data.events} == {"red_flag", "clearance", "withdrawal", "flare", "stage"}
+    assert {e.kind for e in data.events} == {
+        "red_flag",
+        "clearance",
+        "withdrawal",
+        "flare",
+        "stage",
+    }
     assert len(data.adherence.days) == 84
     assert data.milestones
 

@@ -14,7 +14,7 @@ import math
 import os
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
@@ -31,10 +31,6 @@ EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_DATA = 0, 1, 2, 3
 
 class UsageError(Exception):
     """Bad usage or an invalid value; exit 2 with this message."""
-
-
-MAX_START_DAYS_AHEAD = 60
-"""`runback init`: the start date may be at most this many days after today (interface.md)."""
 
 
 # -- argument types: each names what is allowed ---------------------------------------------
@@ -380,12 +376,9 @@ def cmd_init(ctx: Context, args: argparse.Namespace) -> int:
             f"a profile already exists in {ctx.store.path}; nothing was changed "
             "(edit it in the app's profile screen, or use another file with --data)"
         )
-    latest = ctx.clock.today() + timedelta(days=MAX_START_DAYS_AHEAD)
-    if args.start_date > latest:
-        raise UsageError(
-            f"--start-date must be at most {MAX_START_DAYS_AHEAD} days ahead, on or before "
-            f"{latest.isoformat()} (got {args.start_date.isoformat()})"
-        )
+    problem = lim.start_date_problem(args.start_date, ctx.clock.today())
+    if problem:
+        raise UsageError(f"--start-date {problem}")
     names = {
         "start_date": "--start-date",
         "units": "--units",

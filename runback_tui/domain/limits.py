@@ -7,7 +7,7 @@ builds its validators from the same names and re-exports them.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Literal
 
 KM_PER_MILE = 1.609344
@@ -58,6 +58,21 @@ MIN_DATE = date(1970, 1, 1)
 """Earliest date Runback accepts anywhere."""
 MAX_DATE = date(2200, 12, 31)
 """Latest date Runback accepts anywhere."""
+
+MAX_START_DAYS_AHEAD = 60
+"""A profile's start date may be at most this many days after today (interface.md `init`)."""
+
+
+def start_date_problem(start: date, today: date) -> str:
+    """Why *start* cannot be a new program's day 1 today ('' when it can)."""
+    latest = today + timedelta(days=MAX_START_DAYS_AHEAD)
+    if start > latest:
+        return (
+            f"must be at most {MAX_START_DAYS_AHEAD} days ahead, on or before "
+            f"{latest.isoformat()} (got {start.isoformat()})"
+        )
+    return ""
+
 
 MAX_SESSION_KM = 250.0
 """Longest distance one session may log (a long ultra)."""

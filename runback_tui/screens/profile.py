@@ -12,6 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Static
 
+from runback_tui.domain.limits import start_date_problem
 from runback_tui.domain.models import (
     HISTORY_KEYS,
     HISTORY_QUESTIONS,
@@ -78,12 +79,15 @@ def parse_distance(raw: str, units: Units, limit_km: float, label: str) -> tuple
     return km, ""
 
 
-def parse_start_date(raw: str) -> tuple[date | None, str]:
+def parse_start_date(raw: str, today: date) -> tuple[date | None, str]:
     """The typed start date, and a problem ('' when fine)."""
     try:
         value = date.fromisoformat(raw.strip())
     except ValueError:
         return None, "✗ Start date: use YYYY-MM-DD, e.g. 2026-11-21."
+    ahead = start_date_problem(value, today)
+    if ahead:
+        return None, f"✗ Start date: {ahead}."
     try:
         Profile(start_date=value)
     except ValidationError as error:
@@ -173,7 +177,9 @@ class ProfileFormScreen(RunbackScreen[None]):
 
     def _validate(self) -> list[str]:
         """Check every field, show problems under them, and return them."""
-        _, problem = parse_start_date(self.query_one("#start-date", Input).value)
+        _, problem = parse_start_date(
+            self.query_one("#start-date", Input).value, self.runback.clock.today()
+        )
         self._show_error("start-date", problem)
         return [problem, *self.validate_extra()] if problem else self.validate_extra()
 
@@ -198,7 +204,9 @@ class ProfileFormScreen(RunbackScreen[None]):
         history: list[HistoryKey] = [
             key for key in HISTORY_KEYS if self.query_one(f"#hist-{key}", YesNo).value
         ]
-        start, _ = parse_start_date(self.query_one("#start-date", Input).value)
+        start, _ = parse_start_date(
+            self.query_one("#start-date", Input).value, self.runback.clock.today()
+        )
         return Profile.model_validate(
             {
                 "start_date": start,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -87,7 +88,7 @@ class SummaryScreen(RunbackScreen[None]):
     def set_message(self, text: str, *, error: bool = False) -> None:
         """Show a line under the form."""
         message = self.query_one("#summary-message", Static)
-        message.update(text)
+        message.update(Text(text))  # it may quote what was typed: never read as markup
         message.set_class(error, "danger")
 
     def action_noop(self) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import os
 import shutil
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -101,7 +101,9 @@ def expected_date(raw: str) -> date | None:
         value = date.fromisoformat(raw.strip())
     except ValueError:
         return None
-    return value if date(1970, 1, 1) <= value <= date(2200, 12, 31) else None
+    # A program starts at most 60 days ahead (interface.md `init`; the forms hold the same rule).
+    latest = NOW.date() + timedelta(days=60)
+    return value if date(1970, 1, 1) <= value <= min(date(2200, 12, 31), latest) else None
 
 
 def expected_km(raw: str, limit_km: float, *, comma: bool = False) -> tuple[bool, float | None]:
@@ -463,11 +465,13 @@ def test_ice_minutes_stay_in_range_whatever_the_keys(tmp_path: Path) -> None:
 
 def test_far_start_dates_plan_and_render(tmp_path: Path) -> None:
     """The extremes the profile accepts: home and the dashboard still plan and draw."""
+    # 2200-12-31 is still a valid stored start (a hand-edited file); the form refuses it.
     store = make_store(tmp_path, seed_movement)
     clock = FakeClock(NOW)
     app = app_for(store, clock)
     with LiveApp(app, SIZE) as live:
-        for start in ("1970-01-01", "2200-12-31", "2024-02-29", TODAY.isoformat()):
+        farthest = (TODAY + timedelta(days=60)).isoformat()  # the form's limit (interface.md)
+        for start in ("1970-01-01", farthest, "2024-02-29", TODAY.isoformat()):
 
             async def drive(pilot: Pilot[Any], start: str = start) -> str:
                 pilot.app.action_profile()  # type: ignore[attr-defined]
@@ -492,3 +496,24 @@ def test_far_start_dates_plan_and_render(tmp_path: Path) -> None:
             else:
                 day = (TODAY - date.fromisoformat(start)).days + 1
                 assert f"Program day {day}" in shown
+
+
+def test_profile_form_refuses_a_start_more_than_60_days_ahead(tmp_path: Path) -> None:
+    store = make_store(tmp_path, seed_movement)
+    app = app_for(store, FakeClock(NOW))
+    before = store.profile()
+    with LiveApp(app, SIZE) as live:
+
+        async def drive(pilot: Pilot[Any]) -> str:
+            pilot.app.action_profile()  # type: ignore[attr-defined]
+            await pilot.pause()
+            value = (TODAY + timedelta(days=61)).isoformat()
+            pilot.app.screen.query_one("#start-date", Input).value = value
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert not isinstance(pilot.app.screen, HomeScreen)
+            return str(pilot.app.screen.query_one("#start-date-error", Static).render())
+
+        shown = live.run(drive)
+    assert "at most 60 days ahead" in shown
+    assert store.profile() == before

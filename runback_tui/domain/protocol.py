@@ -459,6 +459,18 @@ def _merge_checkins(checkins: Iterable[CheckIn]) -> dict[date, _DayCheckIn]:
     merged: dict[date, _DayCheckIn] = {}
     for day in sorted(by_date):
         group = by_date[day]
+        if len(group) == 1:  # the stored case: one check-in a date, nothing to merge
+            (one,) = group
+            merged[day] = _DayCheckIn(
+                day,
+                one.pain,
+                frozenset(one.red_flags),
+                -1 if one.stiffness is None else one.stiffness,
+                one.walked_30_pain_free,
+                one.single_leg_bridge_ok,
+                one.pain_meds_for_daily_life,
+            )
+            continue
         merged[day] = _DayCheckIn(
             date=day,
             pain=max(c.pain for c in group),
@@ -786,13 +798,14 @@ class _Replay:
 
         # protocol.md §5 Progression, judged on the day's run-walk sessions.
         day_sessions = facts.sessions_by_date.get(day, ())
+        ran = day in facts.running_dates
         if self.phase == "run_walk":
             run_walks = [s for s in day_sessions if isinstance(s, RunWalkLog)]
             if run_walks:
                 self._judge(day, run_walks, eligible=not acute and not paused)
-            if any(_is_running(s) for s in day_sessions):
+            if ran:
                 self._set_gap_anchor(day)
-        if any(_is_running(s) for s in day_sessions):
+        if ran:
             # protocol.md §5 Next-morning response: the first check-in after this date decides.
             self.morning_watch = (day, self.last_checkin_pain or 0)
 

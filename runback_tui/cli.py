@@ -422,8 +422,8 @@ def cmd_checkin(ctx: Context, args: argparse.Namespace) -> int:
         note=args.note,
     )
     replaced = ctx.store.save_checkin(checkin)
-    stored = ctx.store.snapshot().history.checkins
-    flags = next((c.red_flags for c in stored if c.date == day), checkin.red_flags)
+    stored = ctx.store.checkin_on(day)
+    flags = stored.red_flags if stored is not None else checkin.red_flags
     _say_checkin(ctx.out, day, checkin.pain, flags, replaced, answered=checkin.red_flags)
     return EXIT_OK
 
@@ -540,26 +540,12 @@ def _withdraw_mistake(ctx: Context, args: argparse.Namespace, day: date) -> int:
     from runback_tui.domain import wording
 
     today = ctx.clock.today()
-    if day != today:
-        raise UsageError(
-            f"--mistake withdraws a red flag on its own date only (today, {today.isoformat()}; "
-            f"got --date {day.isoformat()}); for an earlier red flag, record a professional's "
-            "clearance with `runback clear`"
-        )
-    stored = next((c for c in ctx.store.history().checkins if c.date == day), None)
-    flags = list(stored.red_flags) if stored is not None else []
-    if not flags:
-        raise UsageError(f"the check-in of {day.isoformat()} holds no red flag to withdraw")
+    flags = ctx.store.withdrawable_flags(day, today=today)  # the Store's own refusals, exit 2
     named = wording.name_flags(flags)
     if not args.yes:
-        questions = [f"Withdraw today's red flag ({named}) as answered by mistake?"]
-        if wording.is_urgent(flags):
-            questions.append(
-                "This red flag needs emergency care if it is real. Are you sure it was a mistake?"
-            )
         if not sys.stdin.isatty():
             raise UsageError("--mistake asks for confirmation: run it in a terminal, or add --yes")
-        for question in questions:
+        for question in wording.withdraw_questions(flags):
             answer = input(f"{question} [y/N] ").strip().lower()
             if answer not in ("y", "yes"):
                 ctx.say("Nothing was changed.")

@@ -61,11 +61,11 @@ from runback_tui.domain.protocol import (
     BuildWeek,
     DayPlan,
     ProgramPhase,
-    _build_week,
     _compose,
     _Facts,
     _Replay,
     _rest_day,
+    build_week_on,
     phase_title,
 )
 
@@ -317,7 +317,7 @@ def weekly_volumes(timeline: Timeline) -> tuple[WeekVolume, ...]:
         build: BuildWeek | None = None
         end = min(today, monday + timedelta(days=6))
         if build_start is not None and end >= build_start:
-            build = _build_week(timeline.profile, facts, timeline.replay, end)
+            build = build_week_on(timeline.profile, facts, timeline.replay, end)
         weeks.append(
             WeekVolume(
                 week_start=monday,
@@ -822,7 +822,7 @@ def _in_days(days: int) -> str:
 
 def _current_build_week(timeline: Timeline) -> BuildWeek | None:
     """The build week holding today, also on paused and acute days (the plan hides it then)."""
-    return _build_week(timeline.profile, timeline.facts, timeline.replay, timeline.today)
+    return build_week_on(timeline.profile, timeline.facts, timeline.replay, timeline.today)
 
 
 # ---------------------------------------------------------------------------------------------

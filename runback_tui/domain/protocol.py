@@ -980,7 +980,7 @@ def first_build_monday(build_start: date) -> date:
     return build_start + timedelta(days=(7 - build_start.weekday()) % 7)
 
 
-def _build_week(profile: Profile, facts: _Facts, replay: _Replay, on: date) -> BuildWeek | None:
+def build_week_on(profile: Profile, facts: _Facts, replay: _Replay, on: date) -> BuildWeek | None:
     """protocol.md §6 Build: the build week holding *on*, with its cap and planned volume.
 
     Build days before week 1's Monday are the lead-in (``week`` 0): planned at 1.10 × the last
@@ -1380,13 +1380,13 @@ def _compose(profile: Profile, facts: _Facts, replay: _Replay, on: date) -> DayP
     ran_yesterday = (on - _ONE_DAY) in facts.running_dates
 
     build: BuildWeek | None = None
-    week = _build_week(profile, facts, replay, on) if program_phase == "build" else None
+    week = build_week_on(profile, facts, replay, on) if program_phase == "build" else None
     longest_run: float | None = None
     if week is not None and replay.build_start is not None:
         previous = (
             None
             if week.lead_in
-            else _build_week(profile, facts, replay, week.week_start - _ONE_DAY)
+            else build_week_on(profile, facts, replay, week.week_start - _ONE_DAY)
         )
         # protocol.md §6 10% rule warning.
         warnings += _ten_percent_warnings(week, previous, units)

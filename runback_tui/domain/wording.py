@@ -79,6 +79,32 @@ def urgent_warning(flags: Iterable[str]) -> str:
     )
 
 
+def withdraw_questions(flags: Iterable[str]) -> list[str]:
+    """What a mistake withdrawal asks before it is made: once, and again for an urgent flag
+    (protocol.md section 2)."""
+    flags = list(flags)
+    questions = [
+        f"Withdraw today's red flag ({name_flags(flags)}) as answered by mistake? Only if you "
+        "did not mean Yes: the withdrawal is kept in the history, apart from a professional's "
+        "clearance."
+    ]
+    if is_urgent(flags):
+        urgent = name_flags(f for f in flags if f in URGENT_RED_FLAGS)
+        questions.append(
+            f"Are you sure? {urgent.capitalize()} is a medical emergency if it is real. "
+            f"{URGENT_CARE} Withdraw it only if you answered Yes by mistake."
+        )
+    return questions
+
+
+def withdraw_own_date_only(day: str, today: str) -> str:
+    """Why a red flag of another date cannot be withdrawn as a mistake."""
+    return (
+        f"a red flag can be withdrawn as a mistake on its own date only ({day}; today is "
+        f"{today}); an earlier red flag is lifted by a professional's clearance alone"
+    )
+
+
 def plural(count: int, one: str, many: str | None = None) -> str:
     """'1 red flag', '2 red flags' (*many* defaults to *one* + 's')."""
     return f"{count} {one if count == 1 else (many or one + 's')}"

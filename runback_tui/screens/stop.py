@@ -197,37 +197,20 @@ class StopScreen(RunbackScreen[None]):
             return
         from runback_tui.screens.session import ConfirmDialog
 
-        flags = list(self._withdrawable)
-        named = wording.name_flags(flags)
-        question = (
-            f"Withdraw today's red flag ({named}) as answered by mistake?\n\n"
-            "Only if you did not mean Yes. The withdrawal is kept in the history, apart from "
-            "a professional's clearance."
-        )
+        questions = wording.withdraw_questions(self._withdrawable)
+        answers = [("withdraw it", "keep it"), ("yes, it was a mistake", "keep the red flag")]
 
-        def first(answer: bool | None) -> None:
-            if not answer:
-                return
-            if not wording.is_urgent(flags):
+        def ask(step: int) -> None:
+            if step == len(questions):
                 self._withdraw()
                 return
-            urgent = wording.name_flags(f for f in flags if f in URGENT_RED_FLAGS)
+            yes, no = answers[step]
             self.app.push_screen(
-                ConfirmDialog(
-                    f"Are you sure? {urgent.capitalize()} is a medical emergency if it is "
-                    f"real. {wording.URGENT_CARE}\n\n"
-                    "Withdraw it only if you answered Yes by mistake.",
-                    "yes, it was a mistake",
-                    "keep the red flag",
-                ),
-                second,
+                ConfirmDialog(questions[step], yes, no),
+                lambda answer: ask(step + 1) if answer else None,
             )
 
-        def second(answer: bool | None) -> None:
-            if answer:
-                self._withdraw()
-
-        self.app.push_screen(ConfirmDialog(question, "withdraw it", "keep it"), first)
+        ask(0)
 
     def _withdraw(self) -> None:
         """Start the withdrawal write."""

@@ -28,7 +28,8 @@ from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
-from runback_tui.domain.limits import standing_red_flags
+from runback_tui.domain import wording
+from runback_tui.domain.limits import RedFlagKey, standing_red_flags
 from runback_tui.domain.models import (
     ICE_NEXT_BY_H,
     ICE_NEXT_FROM_H,
@@ -796,6 +797,23 @@ def _refuse_duplicates(what: str, values: list[str]) -> None:
         seen.add(value)
 
 
+def _check_withdrawal_date(day: date, today: date) -> None:
+    """protocol.md §2: an answer is withdrawn as a mistake on its own date only."""
+    if day != today:
+        raise NothingToWithdraw(wording.withdraw_own_date_only(day.isoformat(), today.isoformat()))
+
+
+def _flags_to_withdraw(day: date, answers: list[list[Any]]) -> list[RedFlagKey]:
+    """The red flags of *day*'s check-in(s), once each; NothingToWithdraw when there are none.
+
+    *answers* come from stored check-ins, so each is a red-flag key already.
+    """
+    flags: list[RedFlagKey] = list(dict.fromkeys(flag for flagged in answers for flag in flagged))
+    if not flags:
+        raise NothingToWithdraw(f"the check-in of {day.isoformat()} holds no red flag")
+    return flags
+
+
 def _session_stored(db: TinyDB, session: Any) -> bool:
     """True when this exact log is stored (a retried save); ConflictError when its id is taken.
 
@@ -1188,25 +1206,17 @@ class Store:
         check-in holds no red flag.
         """
         now = self._now()
-        today = now.date() if today is None else today
-        if day != today:
-            raise NothingToWithdraw(
-                f"a red flag can be withdrawn as a mistake only on its own date "
-                f"({day.isoformat()}), and today is {today.isoformat()}; after that, "
-                "record a professional's clearance"
-            )
+        _check_withdrawal_date(day, now.date() if today is None else today)
         with self._transaction() as db:
             table = db.table(CHECKINS_TABLE)
             existing = table.search(_FieldIs("date", day.isoformat()))
-            flags = [f for doc in existing for f in doc.get("red_flags", [])]
-            if not flags:
-                raise NothingToWithdraw(f"the check-in of {day.isoformat()} holds no red flag")
+            flags = _flags_to_withdraw(day, [list(doc.get("red_flags", [])) for doc in existing])
             clearance = Clearance(
                 date=day,
                 note=note,
                 reason="mistake",
                 made_at=now.astimezone(),
-                flags=list(dict.fromkeys(flags)),
+                flags=flags,
             )
             for doc in existing:
                 edit = dict(doc)
@@ -1216,6 +1226,13 @@ class Store:
             table.insert({**dict(existing[-1]), "red_flags": []})
             db.table(CLEARANCES_TABLE).insert(_dump(clearance))
         return clearance
+
+    def withdrawable_flags(self, day: date, *, today: date | None = None) -> list[RedFlagKey]:
+        """The red flags withdraw_red_flags would take back now; NothingToWithdraw (with the
+        reason) when it would refuse.  For asking the runner before the write."""
+        _check_withdrawal_date(day, self._now().date() if today is None else today)
+        stored = self.checkin_on(day)
+        return _flags_to_withdraw(day, [list(stored.red_flags)] if stored else [])
 
     def _stamped(self, session: Any) -> Any:
         """*session* with the time it was logged (now, with its UTC offset) when it has none."""

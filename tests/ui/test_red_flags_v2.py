@@ -7,10 +7,9 @@ for an urgent flag); the urgent wording is one message: emergency care now.
 
 from __future__ import annotations
 
-from textual.pilot import Pilot
 from textual.widgets import Button, Static
 
-from runback_tui.app import RunbackApp, make_app
+from runback_tui.app import RunbackApp
 from runback_tui.domain.clock import FakeClock
 from runback_tui.domain.models import CheckIn
 from runback_tui.domain.protocol import plan_for
@@ -31,20 +30,9 @@ from tests.ui.fixtures import (
     seed_run_walk,
     seed_urgent,
 )
+from tests.ui.session_helpers import app_for, settle
 
 SIZE = (80, 24)
-
-
-def app_for(store: Store, clock: FakeClock) -> RunbackApp:
-    """The app as the tests drive it: no blinking cursor, no animations."""
-    return make_app(store, clock, blink_cursor=False, animations=False)
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    """Wait for store writes in workers and the messages they post."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause()
 
 
 def shown_text(app: RunbackApp, selector: str) -> str:

@@ -69,6 +69,8 @@ from runback_tui.domain.protocol import (
     phase_title,
 )
 
+RECENT_OVER_DAYS = 13
+"""An over-cap week starting this many days before today or later is this week or last week."""
 ADHERENCE_WEEKS = 12
 """The dashboard's adherence calendar covers this many Monday–Sunday weeks."""
 AVERAGE_DAYS = 7
@@ -872,6 +874,15 @@ class DashboardData:
         """Build weeks that went over their 10% cap."""
         return tuple(w for w in self.weeks if w.over_km > 0)
 
+    @property
+    def recent_over_cap_week(self) -> WeekVolume | None:
+        """The latest over-cap week when it is this week or last week (the ones the plan still
+        warns about), else None."""
+        over = self.over_cap_weeks
+        if over and over[-1].week_start >= self.today - timedelta(days=RECENT_OVER_DAYS):
+            return over[-1]
+        return None
+
 
 def compute_dashboard(profile: Profile, history: History, today: date) -> DashboardData:
     """Every aggregate of the dashboard from one replay of the history (the one entry point)."""
@@ -931,12 +942,12 @@ def at_a_glance(data: DashboardData) -> tuple[str, str, str]:
         else "Work: nothing to count yet - check in and follow today's plan."
     )
     units = data.profile.units
-    over = data.over_cap_weeks
+    recent = data.recent_over_cap_week
     current = next((w for w in data.weeks if w.current), None)
-    if over and over[-1].week_start >= data.today - timedelta(days=13):
+    if recent is not None:
         overload = (
-            f"Load: ⚠ OVER the 10% cap by {load.format_distance(over[-1].over_km, units)} "
-            f"in the week of {over[-1].week_start:%d %b} - ease off."
+            f"Load: ⚠ OVER the 10% cap by {load.format_distance(recent.over_km, units)} "
+            f"in the week of {recent.week_start:%d %b} - ease off."
         )
     elif current is not None and current.planned_km is not None:
         overload = (

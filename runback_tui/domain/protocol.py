@@ -301,7 +301,7 @@ class BuildWeek:
     @property
     def label(self) -> str:
         """'build week 3', or 'the build lead-in' for the days before week 1."""
-        return "the build lead-in" if self.lead_in else f"build week {self.week}"
+        return wording.build_week_name(self.week)
 
     def over_cap_km(self, units: Units) -> float:
         """By how much the judged distance went over the cap, at the precision shown (0.1 of the

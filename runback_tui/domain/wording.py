@@ -41,16 +41,28 @@ HOW_TO_LIFT = (
 
 ACTIVITY_TEXT: dict[str, str] = {
     "run_walk": "Run-walk intervals",
-    "run": "Continuous run",
-    "pool_run": "Pool running, chest-deep water, 20-30 min",
-    "cycle_easy": "Stationary cycling, minimal resistance, 15-20 min",
-    "ice": "Ice 15-20 min every 2-3 waking hours (thin towel, never bare skin)",
-    "heat": "Heat for stiffness: a warm pack 15-20 min, wrapped, never hot enough to burn, "
-    "never while sleeping",
+    "run": "Easy continuous run",
+    "pool_run": "Pool running in chest-deep water, 20–30 min",
+    "cycle_easy": "Stationary cycling at minimal resistance, 15–20 min",
+    "ice": "Ice, 15–20 min every 2–3 waking hours (thin towel, never bare skin)",
+    "heat": (
+        "Heat for stiffness: a warm pack 15–20 min, wrapped, never hot enough to burn, "
+        "never while sleeping"
+    ),
     "rest": "Full rest day: gentle walking, stretching and the daily core",
 }
-"""The plan's activities that are not routines (routines are named in exercises.py), as the
-command line and the report list them."""
+"""The plan's activities that are not routines (routines are named in exercises.py), as every
+surface lists them: home, the run screen, the CLI and the report.  With the routines they
+cover every activity id the engine can put on a plan (interface.md ``activities``); a full rest
+day holds stretching and the daily core (protocol.md §5 v2), never "stretching only"."""
+
+
+def build_week_name(number: int | None) -> str:
+    """'build week 3', 'the build lead-in' (week 0: the build days before week 1's Monday), or
+    'a run-walk week' outside the build phase."""
+    if number is None:
+        return "a run-walk week"
+    return "the build lead-in" if number == 0 else f"build week {number}"
 
 
 def ordered_flags(flags: Iterable[str]) -> list[str]:

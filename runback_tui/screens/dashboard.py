@@ -419,7 +419,7 @@ class DashboardScreen(RunbackScreen[None]):
         if over:
             # The Load line of "At a glance" says whether an over-cap week is recent; the
             # heading says the same, so the two never disagree.
-            recent = "⚠ OVER" in at_a_glance(data)[2]
+            recent = data.recent_over_cap_week is not None
             head.append(
                 over_cap_heading(over, units, recent=recent) + "\n",
                 style="bold red" if recent else "",
@@ -492,20 +492,13 @@ class DashboardScreen(RunbackScreen[None]):
             detail.update("")
 
 
-def week_label(week: WeekVolume) -> str:
-    """'build week 3', or 'the build lead-in' (BuildWeek.label) for the days before week 1."""
-    if week.build_week is None:
-        return "a run-walk week"
-    return "the build lead-in" if week.build_week == 0 else f"build week {week.build_week}"
-
-
 def over_cap_heading(over: Sequence[WeekVolume], units: Units, *, recent: bool) -> str:
     """The Load panel's 10% heading for the build weeks that went over their cap (their
     ``over_km``, the engine's judgement); *recent* as the at-a-glance Load line decides."""
     latest = over[-1]
     which = (
         f"{wording.plural(len(over), 'build week')} went over the cap; the latest, "
-        f"{week_label(latest)} from {latest.week_start:%d %b}, by "
+        f"{wording.build_week_name(latest.build_week)} from {latest.week_start:%d %b}, by "
         f"{format_distance(latest.over_km, units)}"
     )
     if recent:

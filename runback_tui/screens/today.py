@@ -9,29 +9,14 @@ from typing import TYPE_CHECKING
 from runback_tui.domain.exercises import ROUTINES, estimated_minutes_text
 from runback_tui.domain.models import History, IceLog, Profile
 from runback_tui.domain.protocol import DayPlan, PlanWarning, plan_for
+from runback_tui.domain.wording import ACTIVITY_TEXT
 from runback_tui.storage.durable import StoreError
 
 if TYPE_CHECKING:
     from runback_tui.app import RunbackApp
 
-ACTIVITY_LABELS: dict[str, str] = {
-    "run_walk": "Run-walk intervals",
-    "run": "Easy continuous run",
-    "pool_run": "Pool running in chest-deep water, 20–30 min",
-    "cycle_easy": "Stationary cycling at minimal resistance, 15–20 min",
-    "ice": "Ice, 15–20 min every 2–3 waking hours",
-    "heat": (
-        "Heat for stiffness: a warm pack 15–20 min, wrapped, never hot enough to burn, "
-        "never while sleeping"
-    ),
-    "rest": "Full rest day: gentle walking, stretching and the daily core",
-}
-"""Labels for the plan's activities that are not routines.
-
-Together with the routines of exercises.md they cover every activity id the engine can put on
-a plan (interface.md ``activities``).  ``heat`` and ``rest`` read as the CLI and the report say
-them (wording.ACTIVITY_TEXT): a full rest day holds stretching and the daily core (protocol.md
-§5 v2), never "stretching only"."""
+ACTIVITY_LABELS = ACTIVITY_TEXT
+"""Labels for the plan's activities that are not routines: the one wording of them."""
 
 WARNING_MARKERS: dict[str, str] = {
     "red_flag_urgent": "STOP · EMERGENCY",

@@ -380,6 +380,8 @@ class DayPlan:
     """When each of *done* was logged (None for logs from before schema 2)."""
     longest_run_km: float | None = None
     """Build phase: the longest run today that stays within the single-run spike rule."""
+    red_flags_in_force: tuple[str, ...] = ()
+    """While paused: every red flag reported since the pause began, in question order."""
 
     def to_json(self) -> dict[str, Any]:
         """Exactly the ``runback today --json`` object of interface.md."""
@@ -1527,6 +1529,7 @@ def _compose(profile: Profile, facts: _Facts, replay: _Replay, on: date) -> DayP
         done=done,
         done_at=done_at,
         longest_run_km=longest_run if program_phase == "build" and not paused else None,
+        red_flags_in_force=tuple(wording.ordered_flags(replay.pause_flags)) if paused else (),
     )
 
 

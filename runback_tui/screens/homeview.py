@@ -82,7 +82,7 @@ def _paused_panel(today: Today) -> Segments | None:
     segments = [["STOP — PLAN PAUSED\n", "bold"]]
     if "red_flag_urgent" in plan.warning_codes():
         # protocol.md §2: the one urgent message, naming the urgent flags reported.
-        urgent = [f for f in wording.ordered_flags(_pause_flags(today)) if wording.is_urgent([f])]
+        urgent = [f for f in plan.red_flags_in_force if wording.is_urgent([f])]
         named = f"{wording.name_flags(urgent).capitalize()}: " if urgent else ""
         emergency = "this is a medical emergency. " if urgent else ""
         segments.append([f"{named}{emergency}{wording.URGENT_CARE}\n", "bold"])
@@ -92,19 +92,6 @@ def _paused_panel(today: Today) -> Segments | None:
         segments.append([f"A red flag was reported on {since}. {stop}\n", ""])
     segments.append(["Press s for what to do and to record a professional's clearance.", ""])
     return segments
-
-
-def _pause_flags(today: Today) -> set[str]:
-    """The red flags reported on the check-ins of the pause in force (from its first day)."""
-    since = today.plan.paused_since
-    if since is None:
-        return set()
-    return {
-        flag
-        for checkin in today.history.checkins
-        if since <= checkin.date <= today.date
-        for flag in checkin.red_flags
-    }
 
 
 def _day_panel(today: Today) -> Segments:

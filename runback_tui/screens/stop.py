@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.text import Text
 from textual import on, work
@@ -282,18 +282,11 @@ def _withdrawable_today(today: Today | None) -> list[RedFlagKey]:
 
 
 def _red_flags_in_force(today: Today | None) -> list[RedFlagKey]:
-    """Red-flag keys answered yes since the pause began, in question order."""
-    if today is None or today.plan.paused_since is None:
+    """The engine's red flags in force (question order), the urgent ones first."""
+    if today is None:
         return []
-    since = today.plan.paused_since
-    found = {
-        key
-        for checkin in today.history.checkins
-        if since <= checkin.date <= today.date
-        for key in checkin.red_flags
-    }
-    ordered = [key for key in RED_FLAG_QUESTIONS if key in found]
-    return sorted(ordered, key=lambda key: key not in URGENT_RED_FLAGS)
+    flags = cast(list[RedFlagKey], list(today.plan.red_flags_in_force))
+    return sorted(flags, key=lambda key: key not in URGENT_RED_FLAGS)
 
 
 class ClearanceDialog(RunbackScreen[bool], ModalScreen[bool]):

@@ -902,3 +902,9 @@ def test_complete_does_not_wait_for_heat_or_ice() -> None:
     h.cross(7, "pool_run")
     plan = h.plan(7)
     assert "heat" in plan.activities and plan.complete
+
+
+def test_red_flags_in_force_are_every_flag_since_the_pause_began() -> None:
+    h = p1().gates(8).red_flag(9, "night_pain").red_flag(10, "bladder_bowel").checkin(11)
+    assert h.plan(11).red_flags_in_force == ("bladder_bowel", "night_pain")
+    assert h.clear(12).plan(12).red_flags_in_force == ()

@@ -11,7 +11,6 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Static
 
 from runback_tui.domain import wording
-from runback_tui.domain.limits import standing_red_flags
 from runback_tui.domain.models import (
     RED_FLAG_KEYS,
     RED_FLAG_QUESTIONS,
@@ -295,15 +294,11 @@ class CheckInScreen(RunbackScreen[None]):
             return
         # The Store keeps a red flag saved earlier the same day (protocol.md section 2): what
         # counts is the check-in as stored, not as answered.
+        # If it cannot be read back, home still reads the plan from the file and shows a pause.
         try:
-            stored = store.checkin_on(checkin.date)
+            stored = store.checkin_on(checkin.date) or checkin
         except StoreError:
-            stored = None
-        if stored is None:
-            earlier: list[str] = list(self._existing.red_flags if self._existing else [])
-            stored = checkin.model_copy(
-                update={"red_flags": standing_red_flags(earlier, list(checkin.red_flags))}
-            )
+            stored = checkin
         verb = "replaced" if replaced else "saved"
         report_from_worker(
             app,

@@ -810,7 +810,7 @@ def _flags_to_withdraw(day: date, answers: list[list[Any]]) -> list[RedFlagKey]:
     """
     flags: list[RedFlagKey] = list(dict.fromkeys(flag for flagged in answers for flag in flagged))
     if not flags:
-        raise NothingToWithdraw(f"the check-in of {day.isoformat()} holds no red flag")
+        raise NothingToWithdraw(f"the check-in of {day.isoformat()} holds no red flag to withdraw")
     return flags
 
 

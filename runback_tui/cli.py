@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from runback_tui.storage.store import Store
 
 NO_PROFILE = "no profile yet: run `runback init` or open `runback`"
-EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_DATA = 0, 1, 2, 3
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
 class UsageError(Exception):
@@ -144,14 +144,23 @@ def _add_data(parser: argparse.ArgumentParser, top: bool) -> None:
     )
 
 
-def _version() -> str:
-    """The installed package's version."""
-    from importlib.metadata import PackageNotFoundError, version
+class _VersionAction(argparse.Action):
+    """``--version``: the installed package's version, looked up only when asked for
+    (importlib.metadata costs every other command 15 ms)."""
 
-    try:
-        return version("runback")
-    except PackageNotFoundError:  # pragma: no cover - running from a source tree
-        return "unknown"
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        kwargs.setdefault("help", "show the version and exit")
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            shown = version("runback")
+        except PackageNotFoundError:  # pragma: no cover - running from a source tree
+            shown = "unknown"
+        print(f"runback {shown}")
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -162,7 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
         "With no command it opens the app. Not medical advice.",
     )
     _add_data(parser, top=True)
-    parser.add_argument("--version", action="version", version=f"runback {_version()}")
+    parser.add_argument("--version", action=_VersionAction)
     parser.add_argument(
         "--speed",
         type=_positive_number("speed factor", False, 1000.0),
@@ -421,10 +430,15 @@ def cmd_checkin(ctx: Context, args: argparse.Namespace) -> int:
         pain_meds_for_daily_life=args.pain_meds,
         note=args.note,
     )
-    replaced = ctx.store.save_checkin(checkin)
-    stored = ctx.store.checkin_on(day)
-    flags = stored.red_flags if stored is not None else checkin.red_flags
-    _say_checkin(ctx.out, day, checkin.pain, flags, replaced, answered=checkin.red_flags)
+    saved = ctx.store.save_checkin(checkin)
+    _say_checkin(
+        ctx.out,
+        day,
+        checkin.pain,
+        saved.stored.red_flags,
+        saved.replaced,
+        answered=checkin.red_flags,
+    )
     return EXIT_OK
 
 
@@ -462,57 +476,11 @@ def _say_checkin(
         )
 
 
-def checkin_record(day: date, args: argparse.Namespace) -> dict[str, Any]:
-    """The stored form of the check-in *args* describe: ``CheckIn(...).model_dump(mode="json")``.
-
-    argparse has already checked every value against the limits the model enforces, so the
-    fast path can build the record without pydantic; a property test keeps the two equal.
-    """
-    return {
-        "date": day.isoformat(),
-        "pain": args.pain,
-        "stiffness": args.stiffness,
-        "red_flags": list(dict.fromkeys(args.red_flag)),
-        "walked_30_pain_free": bool(args.walked_30_pain_free),
-        "single_leg_bridge_ok": bool(args.single_leg_bridge_ok),
-        "pain_meds_for_daily_life": bool(args.pain_meds),
-        "note": args.note,
-    }
-
-
-def fast_checkin(
-    path: Path, clock: Clock, out: TextIO, args: argparse.Namespace, now: Callable[[], datetime]
-) -> int | None:
-    """`runback checkin` without pydantic or TinyDB, when the sidecar vouches for the file.
-
-    Same checks, messages, exit codes and resulting bytes as the full path; None when the
-    file is not known valid (or changed meanwhile), so the caller takes the full path.
-    """
-    from runback_tui.storage import fastpath
-
-    seen = fastpath.load_known_valid(path)
-    if seen is None:
-        return None
-    start = seen.start_date
-    if start is None:
-        raise UsageError(NO_PROFILE)
-    day = check_log_date(args.date, clock.today(), start)
-    if not lim.MIN_DATE <= day <= lim.MAX_DATE:
-        return None  # let the model's own message speak
-    record = checkin_record(day, args)
-    saved = fastpath.save_checkin(path, seen, record, now=now)
-    if saved is None:
-        return None
-    replaced, flags = saved
-    _say_checkin(out, day, record["pain"], flags, replaced, answered=record["red_flags"])
-    return EXIT_OK
-
-
 def fast_today_json(path: Path, clock: Clock, out: TextIO, args: argparse.Namespace) -> int | None:
     """`runback today --json` from the sidecar when it holds the plan for the file as it is."""
-    from runback_tui.storage import fastpath
+    from runback_tui.storage import cache
 
-    text = fastpath.cached_plan(path, args.date or clock.today())
+    text = cache.cached_plan(path, args.date or clock.today())
     if text is None:
         return None
     print(text, file=out)
@@ -739,9 +707,9 @@ def cmd_today(ctx: Context, args: argparse.Namespace) -> int:
         text = json.dumps(plan.to_json(), ensure_ascii=False)
         ctx.say(text)
         if snapshot.digest is not None:  # a version the Store vouches for
-            from runback_tui.storage import fastpath
+            from runback_tui.storage import cache
 
-            fastpath.remember_plan(ctx.store.path, snapshot.digest, day, text)
+            cache.remember(ctx.store.path, snapshot.digest, plans={day.isoformat(): text})
         return EXIT_OK
     ctx.say(f"{plan.date.strftime('%A')} {plan.date.isoformat()} - program day {plan.day}")
     ctx.say(explain_phase(plan))
@@ -836,7 +804,6 @@ def cmd_log(ctx: Context, args: argparse.Namespace) -> int:
 
     profile = ctx.profile()
     day = ctx.log_date(args.date, profile)
-    history = ctx.store.history()
     kind = args.log_kind
     if kind == "routine":
         if args.routine_id not in ROUTINES:
@@ -861,7 +828,7 @@ def cmd_log(ctx: Context, args: argparse.Namespace) -> int:
         return EXIT_OK
     names = {"distance_km": "--distance", "shoe": "--shoe", "minutes": "--minutes"}
     distance_km = None if args.distance is None else lim.to_km(args.distance, profile.units)
-    shoe = _shoe_for(ctx, args.shoe, history)
+    shoe = _shoe_for(ctx, args.shoe, ctx.store.history())
     if kind == "run":
         session = _build(
             m.RunLog, names, date=day, distance_km=distance_km, minutes=args.minutes,
@@ -948,10 +915,9 @@ def run(
 
     *now* is the wall clock of stored timestamps (a replaced check-in's ``replaced_at``, the
     daily backup); it defaults to ``datetime.now``.  ``RUNBACK_FAST_PATH=0`` turns the
-    sidecar fast paths off (for comparisons; the results are the same either way).
+    sidecar's read cache off (for comparisons; the results are the same either way).
     """
-    from runback_tui.storage.durable import StoreError
-    from runback_tui.storage.fastpath import resolve_data_path
+    from runback_tui.storage.durable import StoreError, resolve_data_path
 
     out = out or sys.stdout
     err = err or sys.stderr
@@ -996,10 +962,6 @@ def run(
         real = Path(os.path.realpath(path))
         if fast and args.command == "today" and args.json:
             code = fast_today_json(real, clock, out, args)
-            if code is not None:
-                return code
-        if fast and args.command == "checkin":
-            code = fast_checkin(real, clock, out, args, wall)
             if code is not None:
                 return code
         from runback_tui.storage.store import Store

@@ -17,7 +17,7 @@ import fcntl
 import json
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -238,38 +238,6 @@ def dump_json_bytes(data: Any) -> bytes:
     return text.encode("utf-8")
 
 
-def value_encoder() -> Callable[[Any], str]:
-    """A reusable encoder of one value, giving exactly the text dump_json_bytes writes for it.
-
-    Inside a larger object, ``dump_json_bytes`` writes each key and value as this encodes it
-    alone (compact separators, sorted keys, no indent), so a file can be assembled from
-    cached pieces.  CPython's C encoder is built once and reused; building it per value
-    (``json.dumps``) costs more than the encoding of a small document.
-    """
-    encoder = json.JSONEncoder(
-        ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
-    )
-    make = getattr(json.encoder, "c_make_encoder", None)
-    if make is None:  # pragma: no cover - CPython always has the C encoder
-        return encoder.encode
-    c_encode = make(
-        None,  # no circular-reference markers: JSON data has no cycles
-        encoder.default,
-        json.encoder.encode_basestring,  # what JSONEncoder uses with ensure_ascii=False
-        None,  # indent
-        ":",
-        ",",
-        True,  # sort_keys
-        False,  # skipkeys
-        False,  # allow_nan
-    )
-
-    def encode(value: Any) -> str:
-        return "".join(c_encode(value, 0))
-
-    return encode
-
-
 def read_file_bytes(path: Path) -> bytes | None:
     """The file's bytes, None if it does not exist; DataFileError if it cannot be read."""
     try:
@@ -307,3 +275,32 @@ def translate_write_errors(path: Path) -> Iterator[None]:
             f"could not save ({_describe_os_error(error)}); the file was left as it was",
             "Free some disk space or make the file and its folder writable, then try again.",
         ) from error
+
+
+# -- where the file lives --------------------------------------------------------------------
+
+APP_NAME = "runback"
+DATA_FILE_NAME = "runback.json"
+DEFAULT_LOCK_TIMEOUT = 10.0
+"""Seconds a writer waits for another process's lock before giving up (exit 3)."""
+
+
+def default_data_path() -> Path:
+    """``runback.json`` in the platform's user data directory."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME)) / DATA_FILE_NAME
+
+
+def resolve_data_path(cli_value: str | None, environ: dict[str, str] | None = None) -> Path:
+    """--data, else RUNBACK_DATA, else the platform default (interface.md)."""
+    env = os.environ if environ is None else environ
+    raw = cli_value or env.get("RUNBACK_DATA") or ""
+    path = Path(raw).expanduser() if raw else default_data_path()
+    return Path(os.path.abspath(path))
+
+
+def lock_timeout_from_env() -> float:
+    """RUNBACK_LOCK_TIMEOUT, else the default."""
+    value = os.environ.get("RUNBACK_LOCK_TIMEOUT")
+    return float(value) if value else DEFAULT_LOCK_TIMEOUT

@@ -32,7 +32,7 @@ def test_importing_the_cli_loads_no_heavy_package() -> None:
 
 
 def test_the_limits_module_is_pydantic_free() -> None:
-    loaded = _loaded_after("import runback_tui.domain.limits, runback_tui.storage.fastpath")
+    loaded = _loaded_after("import runback_tui.domain.limits, runback_tui.storage.cache")
     assert not loaded & set(HEAVY)
 
 

@@ -19,7 +19,7 @@ TODAY = "2026-11-21"  # the suite's fake clock (tests/conftest.py)
 
 @pytest.fixture(params=["fast", "full"])
 def ready(request: pytest.FixtureRequest, cli: CliRunner, monkeypatch: pytest.MonkeyPatch) -> str:
-    """A data file with a profile, written by the fast check-in path or by the Store."""
+    """A data file with a profile; the CLI answers `today --json` from the sidecar (fast) or not."""
     monkeypatch.setenv("RUNBACK_FAST_PATH", "1" if request.param == "fast" else "0")
     assert cli(*INIT).code == 0
     return str(request.param)

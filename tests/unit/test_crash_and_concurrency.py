@@ -36,6 +36,7 @@ WRITER = textwrap.dedent(
     from runback_tui.domain.models import CheckIn
     store = Store(Path({path!r}), lock_timeout=30)
     first, count, base = int(sys.argv[1]), int(sys.argv[2]), date(2000, 1, 1)
+    CheckIn(date=base, pain=0)  # pydantic builds the validator on first use: not in the window
     print("ready", flush=True)
     for number in range(first, first + count):
         store.save_checkin(CheckIn(date=base + timedelta(days=number), pain=number % 11))

@@ -30,9 +30,9 @@ from runback_tui.domain.models import (
     Shoe,
 )
 from runback_tui.domain.protocol import plan_for
-from runback_tui.storage.durable import DataFileError, LockTimeoutError
+from runback_tui.storage.durable import DataFileError, LockTimeoutError, resolve_data_path
 from runback_tui.storage.migrations import CURRENT_VERSION
-from runback_tui.storage.store import ConflictError, Store, resolve_data_path
+from runback_tui.storage.store import ConflictError, Store
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 ROOT = Path(__file__).resolve().parents[2]
@@ -104,8 +104,10 @@ def test_schema_version_is_in_the_file(store: Store) -> None:
 
 
 def test_second_checkin_same_day_replaces_and_keeps_the_edit(store: Store) -> None:
-    assert store.save_checkin(CheckIn(date=date(2026, 11, 2), pain=5)) is False
-    assert store.save_checkin(CheckIn(date=date(2026, 11, 2), pain=2, note="better")) is True
+    assert store.save_checkin(CheckIn(date=date(2026, 11, 2), pain=5)).replaced is False
+    assert (
+        store.save_checkin(CheckIn(date=date(2026, 11, 2), pain=2, note="better")).replaced is True
+    )
     snap = store.snapshot()
     assert [(c.date, c.pain) for c in snap.history.checkins] == [(date(2026, 11, 2), 2)]
     assert [e.checkin.pain for e in snap.checkin_edits] == [5]
@@ -435,7 +437,7 @@ def test_migration_from_v1_restores_an_erased_red_flag(tmp_path: Path) -> None:
     assert migrated["_meta"]["1"]["schema_version"] == 2
     assert migrated["clearances"]["1"]["reason"] == "professional"
     reopened = Store(path).snapshot()
-    assert reopened.history == snap.history and reopened.in_stored_form
+    assert reopened.history == snap.history
 
 
 def test_failed_migration_leaves_the_file(tmp_path: Path) -> None:
@@ -467,27 +469,13 @@ def test_a_retried_session_save_is_stored_once_and_a_clashing_id_refused(store: 
     assert store.path.read_bytes() == before
 
 
-@pytest.mark.parametrize("size", [0, 1000, 256 * 1024, 3 * 1024 * 1024])
-def test_the_digest_of_a_save_is_the_files_digest_small_or_threaded(size: int) -> None:
-    from runback_tui.storage import fastpath
-    from runback_tui.storage.store import _Digest
-
-    payload = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
-    assert _Digest(payload).result() == fastpath.digest(payload)
-
-
-def test_a_threaded_save_vouches_for_exactly_the_bytes_written(
-    data_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from runback_tui.storage import fastpath
-    from runback_tui.storage.store import _Digest
+def test_a_save_vouches_for_exactly_the_bytes_written(data_path: Path) -> None:
+    from runback_tui.storage import cache
 
     store = Store(data_path)
     store.save_profile(make_profile())
-    store.save_checkin(CheckIn(date=date(2026, 10, 1), pain=1))
-    monkeypatch.setattr(_Digest, "THREAD_FROM", 1)  # every hash in a thread from here
     store.save_checkin(CheckIn(date=date(2026, 11, 1), pain=2))
-    assert fastpath.known_valid_digest(data_path) == fastpath.digest(data_path.read_bytes())
+    assert cache.validated_digest(data_path) == cache.digest(data_path.read_bytes())
 
 
 # -- protocol v2: red flags stand until cleared ---------------------------------------------------
@@ -497,7 +485,7 @@ def test_an_edit_never_erases_a_red_flag(store: Store) -> None:
     store.save_profile(make_profile())
     day = date(2026, 11, 21)
     store.save_checkin(CheckIn(date=day, pain=2, red_flags=["bladder_bowel"]))
-    assert store.save_checkin(CheckIn(date=day, pain=1, red_flags=[], note="better"))
+    assert store.save_checkin(CheckIn(date=day, pain=1, red_flags=[], note="better")).replaced
     (stored,) = store.history().checkins
     assert stored.red_flags == ["bladder_bowel"] and stored.pain == 1 and stored.note == "better"
 

@@ -697,7 +697,8 @@ def activity_label(activity: str) -> str:
 
 def cmd_today(ctx: Context, args: argparse.Namespace) -> int:
     """Print the day's plan, for people or (``--json``) for scripts."""
-    from runback_tui.domain.protocol import explain_phase, plan_for
+    from runback_tui.domain import wording
+    from runback_tui.domain.protocol import plan_for
 
     profile = ctx.profile()
     day = args.date or ctx.clock.today()
@@ -712,7 +713,7 @@ def cmd_today(ctx: Context, args: argparse.Namespace) -> int:
             cache.remember(ctx.store.path, snapshot.digest, plans={day.isoformat(): text})
         return EXIT_OK
     ctx.say(f"{plan.date.strftime('%A')} {plan.date.isoformat()} - program day {plan.day}")
-    ctx.say(explain_phase(plan))
+    ctx.say(wording.explain_phase(plan))
     ctx.say(f"Running allowed today: {'yes' if plan.running_allowed else 'no'}")
     ctx.say("")
     ctx.say("Today's plan:")
@@ -721,10 +722,7 @@ def cmd_today(ctx: Context, args: argparse.Namespace) -> int:
         label = activity_label(activity)
         if activity == "run_walk" and plan.stage is not None:
             stage = plan.stage
-            label = (
-                f"Run-walk stage {stage.number}: {stage.repeats} x ({stage.run_s // 60} min run, "
-                f"{stage.walk_s // 60} min walk), {stage.total_s // 60} min"
-            )
+            label = f"Run-walk {wording.stage_text(stage, ascii=True)}"
         if activity in done_at:
             when = done_at[activity]
             label += f" - done{f' at {when:%H:%M}' if when is not None else ''}"
@@ -763,34 +761,27 @@ def cmd_today(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _shoe_for(ctx: Context, requested: str | None, history: m.History) -> str | None:
-    """The shoe to log: the one named (it must exist), else the last one used, else none."""
-    from runback_tui.domain import models as m
+    """The shoe to log: the one named (it must exist), else domain.shoes.default_shoe."""
+    from runback_tui.domain.shoes import default_shoe
 
+    if requested is None:
+        return default_shoe(history)
     names = {shoe.name.casefold(): shoe.name for shoe in history.shoes}
-    if requested is not None:
-        found = names.get(requested.strip().casefold())
-        if found is None:
-            known = ", ".join(sorted(names.values())) or "none yet"
-            raise UsageError(
-                f"--shoe: no shoes named {requested!r} (known: {known}); "
-                "add them with `runback shoe add NAME`"
-            )
-        return found
-    used = [
-        s
-        for s in history.sessions
-        if isinstance(s, m.RunLog | m.RunWalkLog) and s.shoe and s.shoe.casefold() in names
-    ]
-    if used:
-        last = max(used, key=lambda s: (s.date, s.id))
-        assert last.shoe is not None
-        return names[last.shoe.casefold()]
-    return history.shoes[-1].name if len(history.shoes) == 1 else None
+    found = names.get(requested.strip().casefold())
+    if found is None:
+        known = ", ".join(sorted(names.values())) or "none yet"
+        raise UsageError(
+            f"--shoe: no shoes named {requested!r} (known: {known}); "
+            "add them with `runback shoe add NAME`"
+        )
+    return found
 
 
 def _say_flare(ctx: Context, pain: int | None) -> None:
     """Print the flare advice when *pain* reaches the flare threshold."""
-    if pain is not None and pain >= 4:
+    from runback_tui.domain.protocol import is_flare
+
+    if is_flare(pain):
         ctx.say(
             f"Pain {pain}/10 is a flare: the next 48 hours are acute care - ice, gentle "
             "walking, no running and no strength work. See `runback today`."

@@ -57,7 +57,16 @@ from runback_tui.domain.models import (
     Shoe,
     Units,
 )
-from runback_tui.domain.protocol import NON_TRAINING_ROUTINES, first_build_monday
+from runback_tui.domain.protocol import (
+    BUILD_FROM_DAY,
+    PROGRESS_PAIN_BELOW,
+    STAGES,
+    STRENGTH_PER_WEEK,
+    TOP_STAGE,
+    first_build_monday,
+    is_training,
+    rest_day_due,
+)
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -74,7 +83,6 @@ MAINTAIN_AFTER_WEEKS = 12
 """After this many build weeks the simulated runner holds a steady volume near a plateau."""
 
 _ONE_DAY = timedelta(days=1)
-_REPEATS = {1: 10, 2: 8, 3: 6}
 _STAGE_KM = {1: 2.6, 2: 3.3, 3: 3.9}
 _SHOE_NAMES = (
     "Blue trainers",
@@ -160,17 +168,14 @@ class _Runner:
 
     def rest_day(self, day: date) -> bool:
         """protocol.md §5: a full rest day after six training days in a row."""
-        return all((day - timedelta(days=k)) in self.training for k in range(1, 7))
+        return rest_day_due(self.training, day)
 
     def add(self, session: SessionLog) -> None:
         self.sessions.append(session)
-        if isinstance(session, RoutineLog):
-            if session.routine_id not in NON_TRAINING_ROUTINES:
-                self.training.add(session.date)
-            if session.routine_id == "posterior_chain":
-                self.strength.add(session.date)
-        else:
+        if is_training(session):
             self.training.add(session.date)
+        if isinstance(session, RoutineLog) and session.routine_id == "posterior_chain":
+            self.strength.add(session.date)
         if isinstance(session, RunLog | RunWalkLog):
             self.running.add(session.date)
             self.last_run = session.date
@@ -404,8 +409,9 @@ class _Runner:
             during = 2
         elif rng.random() < 0.04:
             completed = False
-        repeats = _REPEATS[stage] if completed else rng.randint(2, _REPEATS[stage] - 1)
-        distance = _STAGE_KM[stage] * rng.uniform(0.95, 1.1) * repeats / _REPEATS[stage]
+        planned = STAGES[stage].repeats
+        repeats = planned if completed else rng.randint(2, planned - 1)
+        distance = _STAGE_KM[stage] * rng.uniform(0.95, 1.1) * repeats / planned
         self.add(
             RunWalkLog(
                 id=self.next_id(),
@@ -423,13 +429,13 @@ class _Runner:
         if flare_today:
             self.flare(day, session_pain=True)
             return
-        if not completed or max(during, after) >= 2:
+        if not completed or max(during, after) >= PROGRESS_PAIN_BELOW:
             self.build_from = None
             return
-        if stage < 3:
+        if stage < TOP_STAGE:
             self.stage += 1
             return
-        day22 = self.start + timedelta(days=21)
+        day22 = self.start + timedelta(days=BUILD_FROM_DAY - 1)
         if self.build_from is None:
             self.build_from = max(day + _ONE_DAY, day22)
 
@@ -442,7 +448,7 @@ class _Runner:
         number = (monday - first_build_monday(self.build_start)).days // 7 + 1
         previous = self.week_km.get(monday - timedelta(days=7), 0.0)
         before = self.week_km.get(monday - timedelta(days=14), 0.0)
-        if before > 0 and previous > load.ten_percent_cap(before) + 0.005:
+        if before > 0 and load.exceeds(previous, load.ten_percent_cap(before)):
             self.went_over = True
         if previous <= 0:
             target = min(self.plateau_km, 8.0)
@@ -500,7 +506,11 @@ class _Runner:
         strength_this_week = sum(
             1 for k in range(day.weekday()) if (monday + timedelta(days=k)) in self.strength
         )
-        if strength_this_week < 3 and (day - _ONE_DAY) not in self.strength and rng.random() < 0.7:
+        if (
+            strength_this_week < STRENGTH_PER_WEEK
+            and (day - _ONE_DAY) not in self.strength
+            and rng.random() < 0.7
+        ):
             self.routine(day, "posterior_chain")
             if rng.random() < 0.3:
                 self.routine(day, "core_stability")

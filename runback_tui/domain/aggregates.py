@@ -1,11 +1,13 @@
 """What the dashboard and the clinician report show, as pure functions of (profile, history, date).
 
-Everything is derived from ONE replay of the plan engine (:mod:`runback_tui.domain.protocol`):
-:func:`analyse` collects the engine's facts once, replays the history once while recording every
-change of phase and run-walk stage with its date, and composes today's plan from the same
-replay.  The other functions read that :class:`Timeline`, so computing the whole dashboard costs
-one replay plus linear passes over the records, never a plan per day (``O(days × history)``).
-:func:`compute_dashboard` is the one entry point the dashboard calls, once per data change.
+Everything is derived from ONE replay of the plan engine, through its public interface
+(:func:`runback_tui.domain.protocol.replay`): :func:`analyse` replays the history once, and the
+replay reports the engine's merged facts, every change of phase and run-walk stage with its date
+and reason, and every pause; today's plan is composed from the same replay
+(:func:`~runback_tui.domain.protocol.day_plan`).  The other functions read that
+:class:`Timeline`, so computing the whole dashboard costs one replay plus linear passes over the
+records, never a plan per day (``O(days × history)``).  :func:`compute_dashboard` is the one
+entry point the dashboard calls, once per data change.
 
 Definitions (the choices made here, each documented where it is computed):
 
@@ -16,7 +18,8 @@ Definitions (the choices made here, each documented where it is computed):
 - **Weekly volume**: run and run-walk distance per Monday–Sunday week, from the first week
   with any running to the current week, empty weeks included.  Build weeks carry the engine's
   cap (1.10 × the previous week), planned volume and deload flag; a week is **over** its cap
-  when it logged more than the cap (by more than 5 m, as the engine's warning).
+  when the distance the 10% rule judges passed it at the precision shown, as the engine's
+  warning judges it (``BuildWeek.over_cap_km``).
 - **Rest day** (adherence): a day the plan asks for rest — paused (red flag), acute (flare) or
   a full rest day after six training days (the engine's rules).
 - **Adherent day**: a day with a check-in AND either a rest day or at least one training
@@ -37,7 +40,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
@@ -54,20 +57,20 @@ from runback_tui.domain.models import (
 from runback_tui.domain.protocol import (
     BUILD_FROM_DAY,
     FLARE_PAIN,
-    GATE_TEXT,
     GATES_FROM_DAY,
     NON_TRAINING_ROUTINES,
     TOP_STAGE,
     BuildWeek,
     DayPlan,
-    ProgramPhase,
-    _compose,
-    _Facts,
-    _Replay,
-    _rest_day,
+    Facts,
+    Replay,
     build_week_on,
-    phase_title,
+    day_plan,
+    is_flare,
+    replay,
+    session_pain,
 )
+from runback_tui.domain.wording import phase_title
 
 RECENT_OVER_DAYS = 13
 """An over-cap week starting this many days before today or later is this week or last week."""
@@ -99,37 +102,6 @@ _ONE_DAY = timedelta(days=1)
 # The one replay.
 
 
-@dataclass
-class _RecordingReplay(_Replay):
-    """The engine's replay, noting the state after every change with the date it happened."""
-
-    marks: list[tuple[date, ProgramPhase, int, str]] = field(default_factory=list)
-    """(date, program phase, next run-walk stage, the engine's reason) after each step."""
-    pauses: list[tuple[date, date | None]] = field(default_factory=list)
-    """(first paused date, clearance date or None while still paused)."""
-
-    def _mark(self, day: date) -> None:
-        self.marks.append((day, self.phase, self.stage, self.stage_reason))
-
-    def _process(self, day: date) -> None:
-        was_paused = self.pause_open
-        super()._process(day)
-        if was_paused is None and self.pause_open is not None:
-            self.pauses.append((self.pause_open, None))
-        elif was_paused is not None and self.pause_open is None:
-            start, _ = self.pauses[-1]
-            self.pauses[-1] = (start, day)
-        self._mark(day)
-
-    def _missed_week_step(self, when: date) -> None:
-        super()._missed_week_step(when)
-        self._mark(when)
-
-    def _start_build(self, when: date) -> None:
-        super()._start_build(when)
-        self._mark(when)
-
-
 @dataclass(frozen=True)
 class Timeline:
     """The history replayed once up to *today*: the engine's facts, states and today's plan."""
@@ -138,14 +110,17 @@ class Timeline:
     """The profile."""
     today: date
     """The date everything is computed for; later records are ignored."""
-    facts: _Facts
-    """The engine's merged, indexed history up to today."""
-    replay: _RecordingReplay
-    """The finished replay, with its recorded marks and pauses."""
+    replay: Replay
+    """The engine's replay up to today: its facts, stage changes and pauses."""
     plan: DayPlan
     """Today's plan (the same as ``plan_for(profile, history, today)``)."""
     paused_days: frozenset[date]
     """Every date from program start to today on which the plan was paused."""
+
+    @property
+    def facts(self) -> Facts:
+        """The engine's merged, indexed history up to today."""
+        return self.replay.facts
 
     @property
     def units(self) -> Units:
@@ -158,7 +133,7 @@ class Timeline:
 
     def rest_day(self, day: date) -> bool:
         """True when the plan for *day* asks for rest: paused, acute or a full rest day."""
-        return day in self.paused_days or self.acute(day) or _rest_day(self.facts, day)
+        return day in self.paused_days or self.acute(day) or self.facts.rest_day_due(day)
 
     def program_day(self, day: date) -> int:
         """Program day number of *day*."""
@@ -167,18 +142,15 @@ class Timeline:
 
 def analyse(profile: Profile, history: History, today: date) -> Timeline:
     """Replay *history* once up to *today* and keep everything the aggregates need."""
-    facts = _Facts.collect(history, today)
-    replay = _RecordingReplay(profile=profile, facts=facts)
-    replay.run(today)
-    plan = _compose(profile, facts, replay, today)
+    replayed = replay(profile, history, today)
     paused: set[date] = set()
-    for start, end in replay.pauses:
-        last = (end - _ONE_DAY) if end is not None else today
-        day = start
+    for pause in replayed.pauses:
+        last = (pause.cleared - _ONE_DAY) if pause.cleared is not None else today
+        day = pause.start
         while day <= last:
             paused.add(day)
             day += _ONE_DAY
-    return Timeline(profile, today, facts, replay, plan, frozenset(paused))
+    return Timeline(profile, today, replayed, day_plan(replayed), frozenset(paused))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -319,7 +291,7 @@ def weekly_volumes(timeline: Timeline) -> tuple[WeekVolume, ...]:
         build: BuildWeek | None = None
         end = min(today, monday + timedelta(days=6))
         if build_start is not None and end >= build_start:
-            build = build_week_on(timeline.profile, facts, timeline.replay, end)
+            build = build_week_on(timeline.replay, end)
         weeks.append(
             WeekVolume(
                 week_start=monday,
@@ -557,37 +529,30 @@ def _flare_events(timeline: Timeline) -> list[Event]:
     """One event per flare episode, naming what set it off and when acute care ends."""
     facts = timeline.facts
     events: list[Event] = []
-    for day in sorted(facts.flare_triggers):
-        if facts.acute(day - _ONE_DAY):
-            continue  # part of an episode already listed
-        end = day + _ONE_DAY
-        while end in facts.flare_triggers:
-            end += _ONE_DAY
+    for flare in facts.flares:
+        day = flare.start
         causes: list[str] = []
         checkin = facts.checkins.get(day)
-        if checkin is not None and checkin.pain >= FLARE_PAIN:
+        if checkin is not None and is_flare(checkin.pain):
             causes.append(f"check-in pain {checkin.pain}")
         for session in facts.sessions_by_date.get(day, ()):
+            pain = session_pain(session)
+            if not is_flare(pain):
+                continue
             if isinstance(session, RunWalkLog | RunLog):
                 name = "run-walk" if isinstance(session, RunWalkLog) else "run"
-                if max(session.pain_during, session.pain_after) >= FLARE_PAIN:
-                    causes.append(
-                        f"{name} pain {session.pain_during} during, {session.pain_after} after"
-                    )
-            elif isinstance(session, RoutineLog):
-                worst = max(
-                    (p for p in (session.pain_during, session.pain_after) if p is not None),
-                    default=-1,
+                causes.append(
+                    f"{name} pain {session.pain_during} during, {session.pain_after} after"
                 )
-                if worst >= FLARE_PAIN:
-                    causes.append(f"{session.routine_id} routine pain {worst}")
-        cause = "; ".join(causes) or "pain of 4 or more"
+            elif isinstance(session, RoutineLog):
+                causes.append(f"{session.routine_id} routine pain {pain}")
+        cause = "; ".join(causes) or f"pain of {FLARE_PAIN} or more"
         events.append(
             Event(
                 day,
                 "flare",
                 f"Flare, pain {max(_pains_on(timeline, day))}",
-                f"{cause[0].upper()}{cause[1:]}; acute care until {end.isoformat()}.",
+                f"{cause[0].upper()}{cause[1:]}; acute care until {flare.acute_until.isoformat()}.",
             )
         )
     return events
@@ -604,28 +569,33 @@ def _pains_on(timeline: Timeline, day: date) -> list[int]:
             pains += [session.pain_during, session.pain_after]
         elif isinstance(session, RoutineLog):
             pains += [p for p in (session.pain_during, session.pain_after) if p is not None]
-    return pains or [4]
+    return pains or [FLARE_PAIN]
 
 
 def _stage_events(timeline: Timeline) -> list[Event]:
-    """One event per change of program phase or run-walk stage, from the recorded replay."""
+    """One event per change of program phase or run-walk stage, as the replay reports them."""
     events: list[Event] = []
-    phase: ProgramPhase = "movement"
-    stage = 1
-    for day, new_phase, new_stage, reason in timeline.replay.marks:
-        if new_phase != phase:
-            if new_phase == "run_walk":
+    for change in timeline.replay.changes:
+        stage = change.previous_stage
+        if change.phase != change.previous_phase:
+            if change.phase == "run_walk":
                 title = "Phase 2 began (stage 1)"
                 detail = "The gates to run-walk intervals were met on the check-in."
                 stage = 1
             else:
                 title = "Build phase began"
                 detail = "Continuous running from today, each week at most 10% more."
-            events.append(Event(day, "stage", title, detail))
-        if new_phase == "run_walk" and new_stage != stage:
-            direction = "up" if new_stage > stage else "down"
-            events.append(Event(day, "stage", f"Stage {stage} → {new_stage} ({direction})", reason))
-        phase, stage = new_phase, new_stage
+            events.append(Event(change.date, "stage", title, detail))
+        if change.phase == "run_walk" and change.stage != stage:
+            direction = "up" if change.stage > stage else "down"
+            events.append(
+                Event(
+                    change.date,
+                    "stage",
+                    f"Stage {stage} → {change.stage} ({direction})",
+                    change.reason,
+                )
+            )
     return events
 
 
@@ -667,7 +637,7 @@ def events(timeline: Timeline) -> tuple[Event, ...]:
                 urgent=wording.is_urgent(mistake.flags),
             )
         )
-    cleared = {end: start for start, end in timeline.replay.pauses if end is not None}
+    cleared = {p.cleared: p.start for p in timeline.replay.pauses if p.cleared is not None}
     for day in sorted(facts.clearances):
         if day in cleared:
             paused_days = (day - cleared[day]).days
@@ -773,7 +743,7 @@ def milestones(timeline: Timeline) -> tuple[str, ...]:
                 f"({gates_day.isoformat()}, {_in_days((gates_day - today).days)})."
             )
         else:
-            missing = ", ".join(GATE_TEXT[g] for g in plan.gates_missing)
+            missing = ", ".join(wording.GATE_TEXT[g] for g in plan.gates_missing)
             lines.append(
                 "Next: phase 2 once a check-in meets every gate"
                 + (f"; missing: {missing}." if missing else ".")
@@ -824,7 +794,7 @@ def _in_days(days: int) -> str:
 
 def _current_build_week(timeline: Timeline) -> BuildWeek | None:
     """The build week holding today, also on paused and acute days (the plan hides it then)."""
-    return build_week_on(timeline.profile, timeline.facts, timeline.replay, timeline.today)
+    return build_week_on(timeline.replay, timeline.today)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -39,6 +39,11 @@ URGENT_RED_FLAGS: frozenset[str] = frozenset({"bladder_bowel", "saddle_numbness"
 ClearanceReason = Literal["professional", "mistake"]
 """Why a red flag was lifted: a professional cleared the runner, or it was answered by mistake."""
 
+Phase = Literal["paused", "acute", "movement", "run_walk", "build"]
+"""The phase a day's plan shows (interface.md ``runback today --json``)."""
+GateKey = Literal["walked_30_pain_free", "single_leg_bridge_ok", "no_pain_meds"]
+"""The phase-1 gates a check-in answers."""
+
 
 def standing_red_flags(earlier: list[str], answered: list[str]) -> list[str]:
     """The red flags a replaced check-in keeps: the new answers, then every earlier one.

@@ -40,6 +40,11 @@ ShoeStatus = Literal["ok", "replace_soon", "replace_now"]
 _TOLERANCE_KM = 1e-6
 """Float slack when comparing sums of logged distances against a threshold."""
 
+KM_TOLERANCE = 0.005
+"""Distances closer than this (5 m, half the 10 m planned volumes are rounded down to) count as
+the same: a week's volume is left only when more than this remains, and a week is over a cap
+only when it passed it by more than this."""
+
 
 def week_start(day: date) -> date:
     """The Monday of the Monday–Sunday week that holds *day*."""
@@ -67,6 +72,11 @@ def weekly_volume_km(sessions: Iterable[object]) -> dict[date, float]:
 def floor_km(km: float) -> float:
     """*km* rounded down to 10 m, so a planned volume never rounds up past its cap."""
     return math.floor(km * 100 + 1e-9) / 100
+
+
+def exceeds(km: float, limit_km: float) -> bool:
+    """True when *km* is more than *limit_km* by more than :data:`KM_TOLERANCE` (5 m)."""
+    return km > limit_km + KM_TOLERANCE
 
 
 def ten_percent_cap(prev_week_km: float) -> float:

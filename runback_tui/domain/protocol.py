@@ -7,6 +7,23 @@ date always give the same plan.  Records dated after the asked date are ignored,
 depends on the order of the lists in :class:`History`: check-ins are merged per date, sessions
 are sorted on a total key, and sums use ``math.fsum``.
 
+The public interface for everything that reads the history through the protocol (the plan,
+the dashboard's aggregates, the report, a projection of the road ahead):
+
+- :func:`replay` ``(profile, history, until, *, on_day=None) -> Replay`` — the one day-by-day
+  replay (:class:`_Replayer`; :func:`plan_for` and :func:`decide_next_stage` use it too).  The
+  :class:`Replay` holds the merged, indexed history (:class:`Facts`), the state at the end of
+  *until* (:class:`DayFacts`), every :class:`StageChange` with its reason, every
+  :class:`Pause` and the deload weeks; *on_day* receives the :class:`DayFacts` of every date.
+- :func:`day_plan` ``(replay) -> DayPlan`` — the plan for the replay's last date;
+  :func:`build_week_on` ``(replay, on)`` — the build week holding a date.
+- The rules others need stated once: :func:`is_flare`, :func:`session_pain`,
+  :func:`is_training`, :func:`rest_day_due`, :func:`sorted_sessions`.
+
+The words a plan shows (phase titles, stage descriptions, gates) live in
+:mod:`runback_tui.domain.wording`; warnings and reasons are worded here, with the rule that
+raises them.
+
 Choices where protocol.md leaves room (each is the safer reading):
 
 - **Two check-ins for one date** (should not happen): merged — highest pain and stiffness,
@@ -111,12 +128,13 @@ from __future__ import annotations
 import json
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from runback_tui.domain import load, wording
+from runback_tui.domain.limits import GateKey, Phase
 from runback_tui.domain.models import (
     URGENT_RED_FLAGS,
     CheckIn,
@@ -133,8 +151,6 @@ from runback_tui.domain.models import (
     to_km,
 )
 
-Phase = Literal["paused", "acute", "movement", "run_walk", "build"]
-"""The phase a day's plan shows (interface.md ``runback today --json``)."""
 ProgramPhase = Literal["movement", "run_walk", "build"]
 """The program phase underneath a pause or a flare."""
 WarningCode = Literal[
@@ -152,8 +168,6 @@ WarningCode = Literal[
 """Codes of the warnings and advisories a plan can carry."""
 StageOutcome = Literal["progress", "repeat", "step_back", "flare", "build"]
 """What a run-walk session means for the next session."""
-GateKey = Literal["walked_30_pain_free", "single_leg_bridge_ok", "no_pain_meds"]
-"""The phase-1 gates a check-in answers."""
 
 FLARE_PAIN = 4
 """Pain at or above this starts a flare (protocol.md §3)."""
@@ -194,18 +208,7 @@ the daily core prescribed every day (``daily_core``, and ``core_stability`` as t
 phase's daily core; protocol.md §5 v2)."""
 
 GATE_KEYS: tuple[GateKey, ...] = ("walked_30_pain_free", "single_leg_bridge_ok", "no_pain_meds")
-GATE_TEXT: dict[GateKey, str] = {
-    "walked_30_pain_free": "walking 30 minutes without pain",
-    "single_leg_bridge_ok": "single-leg bridges without discomfort",
-    "no_pain_meds": "no pain medication needed for daily activities",
-}
-"""How each gate reads in a message."""
-
-_HISTORY_TEXT: dict[str, str] = {
-    "cancer_history": "a history of cancer",
-    "osteoporosis": "osteoporosis",
-    "long_term_steroids": "long-term steroid use",
-}
+"""The phase-1 gates in question order (``wording.GATE_TEXT`` words them)."""
 
 _WARNING_ORDER: tuple[WarningCode, ...] = (
     "red_flag_urgent",
@@ -429,17 +432,31 @@ class StageDecision:
 # Facts: the history, filtered to the date and put in a canonical order.
 
 
+def is_flare(pain: int | None) -> bool:
+    """protocol.md §3 Flare: pain at or above :data:`FLARE_PAIN` (4), on a check-in or any
+    logged session, starts a flare; no pain logged (None) never does."""
+    return pain is not None and pain >= FLARE_PAIN
+
+
 @dataclass(frozen=True)
-class _DayCheckIn:
-    """All check-ins of one date merged the safer way."""
+class DayCheckIn:
+    """All check-ins of one date merged the safer way: the highest pain and stiffness, every red
+    flag, a gate only if every check-in says so, pain medication if any says so."""
 
     date: date
+    """The check-ins' date."""
     pain: int
+    """The highest pain 0–10."""
     red_flags: frozenset[str]
+    """Every red flag reported."""
     stiffness: int
+    """The highest stiffness 0–10, -1 when none was logged."""
     walked_30_pain_free: bool
+    """Gate: walked 30 minutes without pain."""
     single_leg_bridge_ok: bool
+    """Gate: single-leg bridges without discomfort."""
     pain_meds_for_daily_life: bool
+    """Pain medication needed for daily activities (the third gate, when False)."""
 
     def gates_missing(self) -> tuple[GateKey, ...]:
         """The gates this check-in does not meet, in protocol order."""
@@ -453,17 +470,17 @@ class _DayCheckIn:
         return tuple(missing)
 
 
-def _merge_checkins(checkins: Iterable[CheckIn]) -> dict[date, _DayCheckIn]:
+def _merge_checkins(checkins: Iterable[CheckIn]) -> dict[date, DayCheckIn]:
     """One merged check-in per date: highest pain, all red flags, gates only if all agree."""
     by_date: dict[date, list[CheckIn]] = defaultdict(list)
     for checkin in checkins:
         by_date[checkin.date].append(checkin)
-    merged: dict[date, _DayCheckIn] = {}
+    merged: dict[date, DayCheckIn] = {}
     for day in sorted(by_date):
         group = by_date[day]
         if len(group) == 1:  # the stored case: one check-in a date, nothing to merge
             (one,) = group
-            merged[day] = _DayCheckIn(
+            merged[day] = DayCheckIn(
                 day,
                 one.pain,
                 frozenset(one.red_flags),
@@ -473,7 +490,7 @@ def _merge_checkins(checkins: Iterable[CheckIn]) -> dict[date, _DayCheckIn]:
                 one.pain_meds_for_daily_life,
             )
             continue
-        merged[day] = _DayCheckIn(
+        merged[day] = DayCheckIn(
             date=day,
             pain=max(c.pain for c in group),
             red_flags=frozenset(flag for c in group for flag in c.red_flags),
@@ -488,18 +505,18 @@ def _merge_checkins(checkins: Iterable[CheckIn]) -> dict[date, _DayCheckIn]:
 Session = RunWalkLog | RunLog | RoutineLog | CrossLog
 
 
-def _session_key(session: Session) -> tuple[date, str, str, str]:
+def session_key(session: Session) -> tuple[date, str, str, str]:
     """A total, deterministic order for sessions: date, kind, id, then full content."""
     return (session.date, session.kind, session.id, json.dumps(session.model_dump(mode="json")))
 
 
 def _short_key(session: Session) -> tuple[date, str, str]:
-    """The first three parts of :func:`_session_key` (unique in any stored file)."""
+    """The first three parts of :func:`session_key` (unique in any stored file)."""
     return (session.date, session.kind, session.id)
 
 
-def _sorted_sessions(sessions: Iterable[Session]) -> tuple[Session, ...]:
-    """Sessions in :func:`_session_key` order, serialising only those that tie without it.
+def sorted_sessions(sessions: Iterable[Session]) -> tuple[Session, ...]:
+    """Sessions in :func:`session_key` order, serialising only those that tie without it.
 
     Ids are unique in a stored file, so the content is almost never needed; sorting by it
     anyway cost more than the rest of the plan on years of history.
@@ -512,7 +529,7 @@ def _sorted_sessions(sessions: Iterable[Session]) -> tuple[Session, ...]:
         while end < len(result) and _short_key(result[end]) == key:
             end += 1
         if end - start > 1:
-            result[start:end] = sorted(result[start:end], key=_session_key)
+            result[start:end] = sorted(result[start:end], key=session_key)
         start = end
     return tuple(result)
 
@@ -524,18 +541,19 @@ def session_name(session: RunWalkLog | RunLog) -> str:
     return f"your {what}{when}"
 
 
-def _session_pain(session: Session) -> int:
-    """The highest pain a session logged, -1 when it logged none."""
+def session_pain(session: Session) -> int | None:
+    """The highest pain a session logged (during or after); None when it logged none."""
     if isinstance(session, RunWalkLog | RunLog):
         return max(session.pain_during, session.pain_after)
     if isinstance(session, RoutineLog):
         values = [p for p in (session.pain_during, session.pain_after) if p is not None]
-        return max(values, default=-1)
-    return -1
+        return max(values, default=None)
+    return None
 
 
-def _is_training(session: Session) -> bool:
-    """True for sessions the rest-day rule counts: run-walk, run, cross-training, strength/core."""
+def is_training(session: Session) -> bool:
+    """True for sessions the rest-day rule counts: run-walk, run, cross-training, strength/core
+    (every routine but those in :data:`NON_TRAINING_ROUTINES`)."""
     if isinstance(session, RoutineLog):
         return session.routine_id not in NON_TRAINING_ROUTINES
     return True
@@ -546,37 +564,79 @@ def _is_running(session: Session) -> bool:
     return isinstance(session, RunWalkLog | RunLog)
 
 
-@dataclass(frozen=True)
-class _Facts:
-    """The history up to the plan's date, merged and indexed."""
+def rest_day_due(training_dates: Container[date], on: date) -> bool:
+    """protocol.md §5 Rest day: each of the :data:`REST_AFTER_DAYS` dates before *on* had a
+    training session (:func:`is_training`), so *on* is a full rest day unless it is paused or
+    acute."""
+    return all((on - timedelta(days=k)) in training_dates for k in range(1, REST_AFTER_DAYS + 1))
 
-    checkins: dict[date, _DayCheckIn]
+
+@dataclass(frozen=True)
+class Flare:
+    """One flare episode (protocol.md §3): a trigger day's 48 hours, with every trigger inside
+    them (overlapping windows are one episode, which lowers the stage once)."""
+
+    start: date
+    """The first trigger day."""
+    triggers: tuple[date, ...]
+    """Every trigger day of the episode (pain ≥ 4 on a check-in or a session), in order."""
+
+    @property
+    def acute_until(self) -> date:
+        """The last acute day: the day after the episode's last trigger."""
+        return self.triggers[-1] + _ONE_DAY
+
+
+@dataclass(frozen=True)
+class Facts:
+    """The history up to a date, merged (:class:`DayCheckIn`), sorted (:func:`sorted_sessions`)
+    and indexed: what every rule of the engine reads."""
+
+    checkins: dict[date, DayCheckIn]
+    """One merged check-in per date."""
     clearances: frozenset[date]
     """Dates of professional clearances (only these lift a pause)."""
     mistakes: tuple[Clearance, ...]
     """Red flags withdrawn as answered by mistake, by date (they lift no pause)."""
     sessions_on: tuple[Session, ...]
-    """The sessions dated on the plan's date, in the history's (stored, logged) order."""
+    """The sessions dated on the last date, in the history's (stored, logged) order."""
     sessions_by_date: dict[date, tuple[Session, ...]]
+    """Every session by date, in :func:`session_key` order."""
     sessions: tuple[Session, ...]
+    """Every session in :func:`session_key` order."""
     flare_triggers: frozenset[date]
+    """Dates with pain ≥ 4 on the check-in or a session (:func:`is_flare`)."""
+    flares: tuple[Flare, ...]
+    """The flare episodes, oldest first."""
     training_dates: frozenset[date]
+    """Dates with a training session (:func:`is_training`)."""
     running_dates: frozenset[date]
+    """Dates with a run-walk or a run."""
     strength_dates: frozenset[date]
+    """Dates with a posterior-chain session."""
     weekly_km: dict[date, float]
+    """Run and run-walk distance per Monday–Sunday week, by its Monday."""
     shoes: tuple[Shoe, ...]
+    """The pairs known on the last date."""
 
     @classmethod
-    def collect(cls, history: History, on: date) -> _Facts:
+    def collect(cls, history: History, on: date) -> Facts:
         """Filter *history* to records dated on or before *on* and index it."""
         checkins = _merge_checkins(c for c in history.checkins if c.date <= on)
-        sessions = _sorted_sessions(s for s in history.sessions if s.date <= on)
+        sessions = sorted_sessions(s for s in history.sessions if s.date <= on)
         by_date: dict[date, list[Session]] = defaultdict(list)
         for session in sessions:
             by_date[session.date].append(session)
         # protocol.md §3 Flare: a check-in with pain ≥ 4 or any logged session with pain ≥ 4.
-        triggers = {d for d, c in checkins.items() if c.pain >= FLARE_PAIN}
-        triggers |= {s.date for s in sessions if _session_pain(s) >= FLARE_PAIN}
+        triggers = {d for d, c in checkins.items() if is_flare(c.pain)}
+        triggers |= {s.date for s in sessions if is_flare(session_pain(s))}
+        episodes: list[list[date]] = []
+        for day in sorted(triggers):
+            # Inside the 48 hours of the previous trigger: the same episode.
+            if episodes and day - episodes[-1][-1] <= _ONE_DAY * 2:
+                episodes[-1].append(day)
+            else:
+                episodes.append([day])
         shoes = sorted(
             (s for s in history.shoes if s.added is None or s.added <= on),
             key=lambda s: (s.name.casefold(), s.name, s.start_distance_km, s.added or on),
@@ -597,7 +657,8 @@ class _Facts:
             sessions_by_date={d: tuple(v) for d, v in by_date.items()},
             sessions=sessions,
             flare_triggers=frozenset(triggers),
-            training_dates=frozenset(s.date for s in sessions if _is_training(s)),
+            flares=tuple(Flare(e[0], tuple(e)) for e in episodes),
+            training_dates=frozenset(s.date for s in sessions if is_training(s)),
             running_dates=frozenset(s.date for s in sessions if _is_running(s)),
             strength_dates=frozenset(
                 s.date
@@ -613,13 +674,144 @@ class _Facts:
         # protocol.md §3 Flare: acute on the trigger day and the next day.
         return day in self.flare_triggers or (day - _ONE_DAY) in self.flare_triggers
 
+    def acute_until(self, day: date) -> date | None:
+        """The last day of the 48 hours *day* is in (its latest trigger's next day), else None."""
+        if day in self.flare_triggers:
+            return day + _ONE_DAY
+        return day if (day - _ONE_DAY) in self.flare_triggers else None
+
+    def rest_day_due(self, day: date) -> bool:
+        """protocol.md §5 Rest day: the six dates before *day* each had a training session."""
+        return rest_day_due(self.training_dates, day)
+
     def week_km(self, monday: date) -> float:
         """Distance logged in the week starting *monday*."""
         return self.weekly_km.get(monday, 0.0)
 
 
 # ---------------------------------------------------------------------------------------------
-# Replay: one chronological pass over the event dates.
+# Replay: one chronological pass over the dates, the only place the program state advances.
+
+
+@dataclass(frozen=True)
+class StageChange:
+    """A change of program phase or run-walk stage made by the replay (protocol.md §4–§6)."""
+
+    date: date
+    """When it took effect."""
+    phase: ProgramPhase
+    """The program phase after it."""
+    stage: int
+    """The run-walk stage of the next session after it."""
+    reason: str
+    """The engine's reason for the stage, as the day's plan gives it."""
+    previous_phase: ProgramPhase
+    """The program phase before it."""
+    previous_stage: int
+    """The run-walk stage before it."""
+
+
+@dataclass(frozen=True)
+class Pause:
+    """protocol.md §2: the plan paused from the first uncleared red flag to its clearance.
+
+    A red flag cleared on its own date pauses no day, so it makes no :class:`Pause`.
+    """
+
+    start: date
+    """The first paused date (the red flag's)."""
+    cleared: date | None
+    """The professional's clearance (that date is not paused); None while still paused."""
+    flags: frozenset[str]
+    """Every red flag reported during the pause (up to the replay's last date)."""
+
+
+@dataclass(frozen=True)
+class DayFacts:
+    """The program state at the end of one date, as the replay leaves it (public facts).
+
+    The day's plan (:func:`day_plan`) shows exactly these: its ``phase``, ``program_phase``,
+    ``current_stage``, ``next_stage``, ``paused_since``, ``acute_until``, ``rest_day`` and
+    ``red_flags_in_force`` are the same.
+    """
+
+    date: date
+    """The date."""
+    day: int
+    """Program day: 1 on the profile's start date, 0 or less before it."""
+    phase: Phase
+    """What the day shows: paused, acute, or the program phase."""
+    program_phase: ProgramPhase
+    """The program phase underneath a pause or a flare."""
+    current_stage: int | None
+    """The run-walk stage at the start of the day (phase 2 only)."""
+    next_stage: int | None
+    """The stage of the next run-walk session once the day's logs count (phase 2 only)."""
+    stage_reason: str
+    """Why the stage is what it is (the engine's latest decision)."""
+    paused_since: _Date | None
+    """The first uncleared red flag's date while paused, else None."""
+    red_flags_in_force: tuple[str, ...]
+    """While paused: every red flag reported since the pause began, in question order."""
+    acute_until: _Date | None
+    """The last day of the flare's 48 hours while acute, else None."""
+    rest_day: bool
+    """A full rest day: six training days before it, and neither paused nor acute."""
+    build_start: _Date | None
+    """The first build day once the build phase has started."""
+    changes: tuple[StageChange, ...]
+    """The changes of phase or stage dated on this day, in the order made."""
+
+    @property
+    def acute(self) -> bool:
+        """In a flare's 48 hours."""
+        return self.acute_until is not None
+
+
+DayCallback = Callable[[DayFacts], object]
+"""What :func:`replay` calls with each date's facts, in date order."""
+
+
+@dataclass(frozen=True)
+class Replay:
+    """The history replayed day by day up to :attr:`until` (:func:`replay`)."""
+
+    profile: Profile
+    """The profile replayed."""
+    until: date
+    """The last date replayed; later records are ignored."""
+    facts: Facts
+    """The history up to :attr:`until`, merged and indexed."""
+    today: DayFacts
+    """The state at the end of :attr:`until`."""
+    deload_weeks: frozenset[date]
+    """Mondays of the weeks a flare or red flag made deload weeks (protocol.md §3, §6)."""
+    changes: tuple[StageChange, ...]
+    """Every change of phase or stage up to :attr:`until`, oldest first."""
+    pauses: tuple[Pause, ...]
+    """Every pause up to :attr:`until`, oldest first (the last may still be open)."""
+
+    @property
+    def build_start(self) -> date | None:
+        """The first build day, None before the build phase."""
+        return self.today.build_start
+
+    def program_day(self, day: date) -> int:
+        """Program day number of *day* (protocol.md §1)."""
+        return (day - self.profile.start_date).days + 1
+
+
+def replay(
+    profile: Profile, history: History, until: date, *, on_day: DayCallback | None = None
+) -> Replay:
+    """Replay *history* (records dated up to *until*) through the protocol, date by date.
+
+    With *on_day*, the facts of every date from the earlier of program day 1 and the first
+    record up to *until* are passed to it in order (the last call is *until*'s): the public
+    view of the state the plan engine holds on each day.  Without it only the dates with
+    records are visited, which is what :func:`plan_for` needs.  Same input, same result.
+    """
+    return _replayed(profile, history, until, on_day).result(until)
 
 
 @dataclass
@@ -633,12 +825,22 @@ class _DayDecision:
     build_from: date | None = None
 
 
+def _replayed(
+    profile: Profile, history: History, until: date, on_day: DayCallback | None = None
+) -> _Replayer:
+    """The replayer, run up to *until* (the one replay behind :func:`replay`, :func:`plan_for`
+    and :func:`decide_next_stage`)."""
+    replayer = _Replayer(profile=profile, facts=Facts.collect(history, until))
+    replayer.run(until, on_day)
+    return replayer
+
+
 @dataclass
-class _Replay:
+class _Replayer:
     """The program state, advanced date by date through the history."""
 
     profile: Profile
-    facts: _Facts
+    facts: Facts
     phase: ProgramPhase = "movement"
     stage: int = 1
     stage_reason: str = "Stage 1 first: every return to running starts at stage 1."
@@ -656,6 +858,14 @@ class _Replay:
     """Pain of the latest check-in processed so far."""
     morning_watch: tuple[date, int] | None = None
     """(running date, pain before it): waiting for the first check-in after that date."""
+    changes: list[StageChange] = field(default_factory=list)
+    """Every change of phase or stage so far (see :meth:`_note`)."""
+    pauses: list[Pause] = field(default_factory=list)
+    """Every pause so far."""
+    noted_phase: ProgramPhase = "movement"
+    """The phase as of the last change noted."""
+    noted_stage: int = 1
+    """The stage as of the last change noted."""
 
     @property
     def start(self) -> date:
@@ -666,21 +876,81 @@ class _Replay:
         """Program day number of *day* (protocol.md §1)."""
         return (day - self.start).days + 1
 
-    def run(self, until: date) -> None:
-        """Advance through every event dated on or before *until*, then to *until* itself."""
+    def run(self, until: date, on_day: DayCallback | None = None) -> None:
+        """Advance through every date with records (with *on_day*: every date) up to *until*,
+        then to *until* itself (the facts hold no record dated after it)."""
         facts = self.facts
-        event_dates = sorted(
-            set(facts.checkins) | set(facts.clearances) | set(facts.sessions_by_date)
+        event_dates = set(facts.checkins) | facts.clearances | set(facts.sessions_by_date)
+        if on_day is None:
+            days = sorted(event_dates)
+            if not days or days[-1] != until:
+                days.append(until)
+        else:
+            days = _dates(min([self.start, until, *event_dates]), until)
+        noted = 0
+        for day in days:
+            if on_day is not None:
+                noted = len(self.changes)
+            if day in event_dates:
+                self._process(day)
+            else:
+                self._advance(day, inclusive=True)
+                self.stage_at_start = self.stage
+            if on_day is not None:
+                on_day(self.day_facts(day, tuple(self.changes[noted:])))
+
+    def day_facts(self, day: date, changes: tuple[StageChange, ...]) -> DayFacts:
+        """The public facts of *day*, once it has been processed."""
+        facts = self.facts
+        paused = self.pause_open is not None
+        acute_until = facts.acute_until(day)
+        in_phase2 = self.phase == "run_walk"
+        return DayFacts(
+            date=day,
+            day=self.program_day(day),
+            phase="paused" if paused else "acute" if acute_until is not None else self.phase,
+            program_phase=self.phase,
+            current_stage=self.stage_at_start if in_phase2 else None,
+            next_stage=self.stage if in_phase2 else None,
+            stage_reason=self.stage_reason,
+            paused_since=self.pause_open,
+            red_flags_in_force=tuple(wording.ordered_flags(self.pause_flags)) if paused else (),
+            acute_until=acute_until,
+            rest_day=not paused and acute_until is None and facts.rest_day_due(day),
+            build_start=self.build_start,
+            changes=changes,
         )
-        processed_until = False
-        for day in event_dates:
-            if day > until:
-                break
-            self._process(day)
-            processed_until = day == until
-        if not processed_until:
-            self._advance(until, inclusive=True)
-            self.stage_at_start = self.stage
+
+    def result(self, until: date) -> Replay:
+        """The finished replay as public facts."""
+        noted = len(self.changes)
+        while noted > 0 and self.changes[noted - 1].date == until:
+            noted -= 1
+        return Replay(
+            profile=self.profile,
+            until=until,
+            facts=self.facts,
+            today=self.day_facts(until, tuple(self.changes[noted:])),
+            deload_weeks=frozenset(self.deload_weeks),
+            changes=tuple(self.changes),
+            pauses=tuple(self.pauses),
+        )
+
+    def _note(self, day: date) -> None:
+        """Record a change of phase or stage made by the step just taken on *day* (a date's
+        records, a missed-week step or the build start)."""
+        if self.phase != self.noted_phase or self.stage != self.noted_stage:
+            self.changes.append(
+                StageChange(
+                    day,
+                    self.phase,
+                    self.stage,
+                    self.stage_reason,
+                    self.noted_phase,
+                    self.noted_stage,
+                )
+            )
+            self.noted_phase, self.noted_stage = self.phase, self.stage
 
     # -- scheduled events between event dates ----------------------------------------------
 
@@ -701,6 +971,7 @@ class _Replay:
                 self._missed_week_step(when)
             else:
                 self._start_build(when)
+            self._note(when)
 
     def _missed_week_step(self, when: date) -> None:
         """A week without running in phase 2: one stage lower (app rule, documented above)."""
@@ -737,6 +1008,7 @@ class _Replay:
         """Apply every record of *day* in the protocol's order."""
         facts = self.facts
         self._advance(day, inclusive=False)
+        was_paused = self.pause_open is not None
         checkin = facts.checkins.get(day)
         if checkin is not None:
             self._next_morning(day, checkin.pain)
@@ -839,6 +1111,20 @@ class _Replay:
             if self.phase == "build":
                 self.deload_weeks.add(load.week_start(day))
             self._set_gap_anchor(day)
+        if was_paused or self.pause_open is not None:
+            self._note_pause(day, was_paused)
+        self._note(day)
+
+    def _note_pause(self, day: date, was_paused: bool) -> None:
+        """Record a pause that began on *day*, or the clearance of the open one."""
+        if self.pause_open is not None:
+            flags = frozenset(self.pause_flags)
+            if was_paused:
+                self.pauses[-1] = Pause(self.pauses[-1].start, None, flags)
+            else:
+                self.pauses.append(Pause(self.pause_open, None, flags))
+        elif was_paused:
+            self.pauses[-1] = Pause(self.pauses[-1].start, day, self.pauses[-1].flags)
 
     def _next_morning(self, day: date, pain: int) -> None:
         """protocol.md §5 Next-morning response (v2): pain 2 or more above the check-in before a
@@ -892,7 +1178,7 @@ class _Replay:
             else ""
         )
         build_from: date | None = None
-        if worst_pain >= FLARE_PAIN:
+        if is_flare(worst_pain):
             # protocol.md §5: pain during or after ≥ 4 → flare (§3); the episode lowers it.
             outcome: StageOutcome = "flare"
             next_stage = base
@@ -982,8 +1268,9 @@ def first_build_monday(build_start: date) -> date:
     return build_start + timedelta(days=(7 - build_start.weekday()) % 7)
 
 
-def build_week_on(profile: Profile, facts: _Facts, replay: _Replay, on: date) -> BuildWeek | None:
-    """protocol.md §6 Build: the build week holding *on*, with its cap and planned volume.
+def build_week_on(replay: Replay, on: date) -> BuildWeek | None:
+    """protocol.md §6 Build: the build week holding *on*, with its cap and planned volume, as
+    *replay* (up to *on* or later) knows it; None before the build phase.
 
     Build days before week 1's Monday are the lead-in (``week`` 0): planned at 1.10 × the last
     phase-2 week's volume (the Monday–Sunday week before the first build day's week), pro rata
@@ -992,10 +1279,11 @@ def build_week_on(profile: Profile, facts: _Facts, replay: _Replay, on: date) ->
     start = replay.build_start
     if start is None or on < start:
         return None
+    profile, facts = replay.profile, replay.facts
     monday_one = first_build_monday(start)
     if on >= monday_one:
         number = (load.week_start(on) - monday_one).days // 7 + 1
-        return _week_plan(profile, facts, replay, number, load.week_start(on), on)
+        return _week_plan(replay, number, load.week_start(on), on)
     days = (monday_one - start).days
     basis = facts.week_km(load.week_start(start) - timedelta(days=7))
     deload = load.week_start(on) in replay.deload_weeks
@@ -1005,7 +1293,7 @@ def build_week_on(profile: Profile, facts: _Facts, replay: _Replay, on: date) ->
     elif profile.starting_weekly_km:
         cap = load.floor_km(profile.starting_weekly_km * days / 7)
     planned = cap if cap is None or not deload else load.floor_km(load.DELOAD_FACTOR * cap)
-    actual, chosen = _logged_km(facts, replay, start, on)
+    actual, chosen = _logged_km(replay, start, on)
     return BuildWeek(
         week=0,
         week_start=load.week_start(on),
@@ -1019,16 +1307,17 @@ def build_week_on(profile: Profile, facts: _Facts, replay: _Replay, on: date) ->
     )
 
 
-def _logged_km(facts: _Facts, replay: _Replay, first: date, last: date) -> tuple[float, float]:
+def _logged_km(replay: Replay, first: date, last: date) -> tuple[float, float]:
     """(all distance, the distance the 10% rule judges) logged from *first* to *last*.
 
     protocol.md §6 (v2): phase-2 run-walk sessions were prescribed, so they are never judged.
     """
     build_start = replay.build_start
+    sessions_by_date = replay.facts.sessions_by_date
     every: list[float] = []
     chosen: list[float] = []
     for d in _dates(first, last):
-        for s in facts.sessions_by_date.get(d, ()):
+        for s in sessions_by_date.get(d, ()):
             km = load.session_distance_km(s)
             every.append(km)
             prescribed = isinstance(s, RunWalkLog) and (build_start is None or d < build_start)
@@ -1037,11 +1326,10 @@ def _logged_km(facts: _Facts, replay: _Replay, first: date, last: date) -> tuple
     return math.fsum(every), math.fsum(chosen)
 
 
-def _week_plan(
-    profile: Profile, facts: _Facts, replay: _Replay, number: int, monday: date, on: date
-) -> BuildWeek:
+def _week_plan(replay: Replay, number: int, monday: date, on: date) -> BuildWeek:
     """The plan of build week *number* starting *monday*, with km logged up to *on*."""
-    previous_km = facts.week_km(monday - timedelta(days=7))
+    profile = replay.profile
+    previous_km = replay.facts.week_km(monday - timedelta(days=7))
     # protocol.md §6 Deload: every 4th build week; §3: the week after a flare.
     deload = load.is_scheduled_deload(number) or monday in replay.deload_weeks
     cap: float | None
@@ -1057,7 +1345,7 @@ def _week_plan(
     else:
         cap = None
         planned = None
-    actual, chosen = _logged_km(facts, replay, monday, min(on, monday + timedelta(days=6)))
+    actual, chosen = _logged_km(replay, monday, min(on, monday + timedelta(days=6)))
     return BuildWeek(
         week=number,
         week_start=monday,
@@ -1075,14 +1363,7 @@ def _dates(first: date, last: date) -> list[date]:
     return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 
 
-def _rest_day(facts: _Facts, on: date) -> bool:
-    """protocol.md §5 Rest day: each of the previous 6 dates had a training session."""
-    return all(
-        (on - timedelta(days=k)) in facts.training_dates for k in range(1, REST_AFTER_DAYS + 1)
-    )
-
-
-def _persistent_pain(facts: _Facts, on: date) -> bool:
+def _persistent_pain(facts: Facts) -> bool:
     """protocol.md §2 Persistent pain: pain ≥ 3 on each of the last 14 check-ins."""
     recent = sorted(facts.checkins)[-PERSISTENT_CHECKINS:]
     return len(recent) == PERSISTENT_CHECKINS and all(
@@ -1090,18 +1371,18 @@ def _persistent_pain(facts: _Facts, on: date) -> bool:
     )
 
 
-def _latest_checkin(facts: _Facts) -> _DayCheckIn | None:
+def _latest_checkin(facts: Facts) -> DayCheckIn | None:
     """The latest merged check-in (facts hold only those on or before the plan's date)."""
     if not facts.checkins:
         return None
     return facts.checkins[max(facts.checkins)]
 
 
-def _gates_missing(replay: _Replay, facts: _Facts, on: date) -> tuple[GateKey, ...]:
+def _gates_missing(replay: Replay) -> tuple[GateKey, ...]:
     """protocol.md §4 Gates: which gates the latest check-in (day 8 on) does not meet."""
-    if replay.phase != "movement" or replay.program_day(on) < GATES_FROM_DAY:
+    if replay.today.program_phase != "movement" or replay.today.day < GATES_FROM_DAY:
         return ()
-    latest = _latest_checkin(facts)
+    latest = _latest_checkin(replay.facts)
     if latest is None or replay.program_day(latest.date) < GATES_FROM_DAY:
         return GATE_KEYS
     return latest.gates_missing()
@@ -1174,7 +1455,7 @@ def _ten_percent_warnings(
     return warnings
 
 
-def _spike_limit_km(facts: _Facts, on: date) -> float | None:
+def _spike_limit_km(facts: Facts, on: date) -> float | None:
     """protocol.md §6 Single-run spike: 1.10 × the longest run or run-walk distance of the 30
     days before *on*; None when none of them logged a distance."""
     longest = 0.0
@@ -1184,7 +1465,7 @@ def _spike_limit_km(facts: _Facts, on: date) -> float | None:
     return load.floor_km(SPIKE_FACTOR * longest) if longest > 0 else None
 
 
-def _spike_warnings(facts: _Facts, build_start: date, on: date, units: Units) -> list[PlanWarning]:
+def _spike_warnings(facts: Facts, build_start: date, on: date, units: Units) -> list[PlanWarning]:
     """protocol.md §6 Single-run spike (v2): a build-phase run more than 1.10 × the longest of
     the previous 30 days warns, naming both, on its day and the following six."""
     warnings: list[PlanWarning] = []
@@ -1211,7 +1492,7 @@ def _spike_warnings(facts: _Facts, build_start: date, on: date, units: Units) ->
     return warnings
 
 
-def _shoe_warnings(facts: _Facts, units: Units) -> list[PlanWarning]:
+def _shoe_warnings(facts: Facts, units: Units) -> list[PlanWarning]:
     """protocol.md §7 Shoes: replace soon at 300 mi (483 km), replace now at 500 mi (805 km)."""
     totals = load.shoe_totals_km(facts.shoes, facts.sessions)
     warnings: list[PlanWarning] = []
@@ -1241,7 +1522,7 @@ def _history_warning(profile: Profile) -> PlanWarning | None:
     """protocol.md §2 History advisory: a standing advisory, never a block."""
     if not profile.history:
         return None
-    named = ", ".join(_HISTORY_TEXT.get(k, k) for k in profile.history)
+    named = ", ".join(wording.HISTORY_TEXT.get(k, k) for k in profile.history)
     return PlanWarning(
         "history_advisory",
         f"You reported {named}: these raise fracture risk, so back pain that persists should "
@@ -1250,15 +1531,17 @@ def _history_warning(profile: Profile) -> PlanWarning | None:
 
 
 def _build_activities(
-    facts: _Facts, replay: _Replay, week: BuildWeek, on: date, ran_yesterday: bool
+    replay: Replay, week: BuildWeek, ran_yesterday: bool
 ) -> tuple[list[str], list[str]]:
     """protocol.md §6 Build: the day's activities and their reasons."""
+    facts, on = replay.facts, replay.until
     reasons: list[str] = []
     monday = week.week_start
     first = max(monday, replay.build_start or monday)
-    _, logged_before_today = _logged_km(facts, replay, first, on - _ONE_DAY)
-    volume_left = week.planned_volume_km is None or (
-        logged_before_today + 0.005 < week.planned_volume_km
+    _, logged_before_today = _logged_km(replay, first, on - _ONE_DAY)
+    # Volume is left while the planned volume exceeds what was run (by more than 5 m).
+    volume_left = week.planned_volume_km is None or load.exceeds(
+        week.planned_volume_km, logged_before_today
     )
     run_today = volume_left and not ran_yesterday
     if ran_yesterday:
@@ -1313,44 +1596,41 @@ def _done(
 
 def plan_for(profile: Profile, history: History, on: date) -> DayPlan:
     """The plan for *on*, computed from the profile and the history alone (protocol.md §8)."""
-    facts = _Facts.collect(history, on)
-    replay = _Replay(profile=profile, facts=facts)
-    replay.run(on)
-    return _compose(profile, facts, replay, on)
+    return day_plan(replay(profile, history, on))
 
 
-def _compose(profile: Profile, facts: _Facts, replay: _Replay, on: date) -> DayPlan:
-    """Turn the replayed state at *on* into the day's plan."""
+def day_plan(replay: Replay) -> DayPlan:
+    """The plan for the replay's last date (:attr:`Replay.until`): the replayed state composed
+    into the day's activities, warnings and reasons."""
+    profile, facts, today, on = replay.profile, replay.facts, replay.today, replay.until
     history_sessions = facts.sessions_on
     units = profile.units
-    day = replay.program_day(on)
-    paused = replay.pause_open is not None
-    acute = facts.acute(on)
-    program_phase = replay.phase
-    phase: Phase = "paused" if paused else "acute" if acute else program_phase
+    day = today.day
+    paused_since = today.paused_since
+    acute_until = today.acute_until
+    program_phase = today.program_phase
+    phase = today.phase
     reasons: list[str] = []
     warnings: list[PlanWarning] = []
 
     # protocol.md §2 Red flags (pause) and §3 Flare (acute).
-    acute_until: date | None = None
-    if paused and replay.pause_open is not None:
-        warnings += _red_flag_warnings(replay.pause_flags, replay.pause_open)
+    if paused_since is not None:
+        warnings += _red_flag_warnings(today.red_flags_in_force, paused_since)
         reasons.append(
-            f"Paused: a red flag was reported on {replay.pause_open.isoformat()} and no clearance "
+            f"Paused: a red flag was reported on {paused_since.isoformat()} and no clearance "
             "has been recorded since."
         )
-    if acute:
-        trigger = on if on in facts.flare_triggers else on - _ONE_DAY
-        acute_until = trigger + _ONE_DAY
+    if acute_until is not None:
+        trigger = acute_until - _ONE_DAY
         warnings.append(_flare_warning(trigger, acute_until))
-        if not paused:
+        if paused_since is None:
             reasons.append(
-                f"Acute care until {acute_until.isoformat()}: pain of 4 or more was logged on "
-                f"{trigger.isoformat()}."
+                f"Acute care until {acute_until.isoformat()}: pain of {FLARE_PAIN} or more was "
+                f"logged on {trigger.isoformat()}."
             )
 
     # protocol.md §2 Persistent pain advisory and history advisory.
-    if _persistent_pain(facts, on):
+    if _persistent_pain(facts):
         warnings.append(
             PlanWarning(
                 "persistent_pain",
@@ -1364,32 +1644,31 @@ def _compose(profile: Profile, facts: _Facts, replay: _Replay, on: date) -> DayP
         warnings.append(history_warning)
 
     # protocol.md §4 Gates: say which gate is missing.
-    gates_missing = _gates_missing(replay, facts, on)
+    gates_missing = _gates_missing(replay)
     if phase == "movement" and gates_missing:
         latest = _latest_checkin(facts)
         unchecked = latest is None or replay.program_day(latest.date) < GATES_FROM_DAY
         for gate in gates_missing:
             if unchecked:
                 text = (
-                    f"Gate to phase 2 not checked yet ({GATE_TEXT[gate]}): check in to answer it."
+                    f"Gate to phase 2 not checked yet ({wording.GATE_TEXT[gate]}): check in to "
+                    "answer it."
                 )
             else:
-                text = f"Gate to phase 2 not met on your latest check-in: {GATE_TEXT[gate]}."
+                text = (
+                    f"Gate to phase 2 not met on your latest check-in: {wording.GATE_TEXT[gate]}."
+                )
             warnings.append(PlanWarning("gate_missing", text))
 
     # protocol.md §5 Rest day and scheduling.
-    rest_day = phase not in ("paused", "acute") and _rest_day(facts, on)
+    rest_day = today.rest_day
     ran_yesterday = (on - _ONE_DAY) in facts.running_dates
 
     build: BuildWeek | None = None
-    week = build_week_on(profile, facts, replay, on) if program_phase == "build" else None
+    week = build_week_on(replay, on) if program_phase == "build" else None
     longest_run: float | None = None
     if week is not None and replay.build_start is not None:
-        previous = (
-            None
-            if week.lead_in
-            else build_week_on(profile, facts, replay, week.week_start - _ONE_DAY)
-        )
+        previous = None if week.lead_in else build_week_on(replay, week.week_start - _ONE_DAY)
         # protocol.md §6 10% rule warning.
         warnings += _ten_percent_warnings(week, previous, units)
         # protocol.md §6 Single-run spike (v2).
@@ -1427,7 +1706,7 @@ def _compose(profile: Profile, facts: _Facts, replay: _Replay, on: date) -> DayP
                 "easy cross-training."
             )
         else:
-            named = ", ".join(GATE_TEXT[g] for g in gates_missing) or (
+            named = ", ".join(wording.GATE_TEXT[g] for g in gates_missing) or (
                 "a check-in with every gate on a day that is neither acute nor paused"
             )
             reasons.append(f"Phase 1 continues until the gates are met: missing {named}.")
@@ -1439,13 +1718,14 @@ def _compose(profile: Profile, facts: _Facts, replay: _Replay, on: date) -> DayP
                 "No run-walk today: you ran yesterday. Core routine and stretching instead."
             )
         else:
-            stage = STAGES[replay.stage_at_start]
+            assert today.current_stage is not None  # phase 2
+            stage = STAGES[today.current_stage]
             activities = ["pre_run", "run_walk", "post_run", "daily_core"]
             reasons.append(f"Run-walk stage {stage.number} today.")
-        reasons.append(replay.stage_reason)
+        reasons.append(today.stage_reason)
     else:
         assert week is not None
-        activities, build_reasons = _build_activities(facts, replay, week, on, ran_yesterday)
+        activities, build_reasons = _build_activities(replay, week, ran_yesterday)
         planned = (
             _fmt(week.planned_volume_km, units) if week.planned_volume_km is not None else None
         )
@@ -1503,7 +1783,6 @@ def _compose(profile: Profile, facts: _Facts, replay: _Replay, on: date) -> DayP
     if phase == "build":
         build = week
     running_allowed = "run_walk" in activities or "run" in activities
-    in_phase2 = program_phase == "run_walk"
     order = {code: i for i, code in enumerate(_WARNING_ORDER)}
     warnings += _shoe_warnings(facts, units)
     warnings.sort(key=lambda w: order[w.code])  # stable: keeps shoe and gate order
@@ -1515,21 +1794,21 @@ def _compose(profile: Profile, facts: _Facts, replay: _Replay, on: date) -> DayP
         program_phase=program_phase,
         running_allowed=running_allowed,
         stage=stage,
-        current_stage=replay.stage_at_start if in_phase2 else None,
-        next_stage=replay.stage if in_phase2 else None,
+        current_stage=today.current_stage,
+        next_stage=today.next_stage,
         activities=tuple(activities),
         build=build,
         warnings=tuple(warnings),
         gates_missing=gates_missing,
         acute_until=acute_until,
-        paused_since=replay.pause_open if paused else None,
+        paused_since=paused_since,
         rest_day=rest_day,
         checked_in=on in facts.checkins,
         reasons=tuple(reasons),
         done=done,
         done_at=done_at,
-        longest_run_km=longest_run if program_phase == "build" and not paused else None,
-        red_flags_in_force=tuple(wording.ordered_flags(replay.pause_flags)) if paused else (),
+        longest_run_km=longest_run if program_phase == "build" and paused_since is None else None,
+        red_flags_in_force=today.red_flags_in_force,
     )
 
 
@@ -1544,13 +1823,11 @@ def decide_next_stage(profile: Profile, history: History, session: RunWalkLog) -
         sessions=sessions,
         shoes=list(history.shoes),
     )
-    facts = _Facts.collect(full, session.date)
-    replay = _Replay(profile=profile, facts=facts)
-    replay.run(session.date)
+    replay = _replayed(profile, full, session.date)
     decision = replay.decisions.get(session.date)
     pain = max(session.pain_during, session.pain_after)
     if decision is None:
-        if pain >= FLARE_PAIN:
+        if is_flare(pain):
             return StageDecision(
                 "flare",
                 session.stage,
@@ -1581,70 +1858,3 @@ def decide_next_stage(profile: Profile, history: History, session: RunWalkLog) -
         reason=decision.reason,
         build_from=decision.build_from,
     )
-
-
-_PHASE_TEXT: dict[Phase, str] = {
-    "paused": (
-        "Paused: a red flag was reported. Stop running and see a healthcare provider; once a "
-        "professional has assessed you and cleared you, record the clearance to resume."
-    ),
-    "acute": (
-        "Acute care (the 48-hour protocol) after a flare: ice, a compression wrap, resting "
-        "positions and gentle walking; no running and no strength work."
-    ),
-    "movement": (
-        "Phase 1 — pain-free movement: the 10-minute core routine every day and easy "
-        "cross-training, until the gates to run-walk are met (checked from day 8)."
-    ),
-    "run_walk": (
-        "Phase 2 — run-walk intervals: stage 1 to 3, one stage up after a session completed "
-        "with pain below 2, never on two days in a row."
-    ),
-    "build": (
-        "Phase 3 — build: continuous running, each week at most 10% more than the last, "
-        "every 4th week a deload, strength 2–3 times a week and core every day."
-    ),
-}
-
-
-def phase_title(plan: DayPlan) -> str:
-    """The phase in a few words, e.g. 'Phase 2 · run-walk intervals (stage 1)'."""
-    if plan.phase == "paused" and "red_flag_urgent" in plan.warning_codes():
-        return "PAUSED · EMERGENCY — seek emergency care now"
-    if plan.phase == "paused":
-        return "PAUSED · red flag — no running until a professional clears you"
-    if plan.phase == "acute":
-        until = plan.acute_until.isoformat() if plan.acute_until else "tomorrow"
-        return f"ACUTE CARE · 48-hour protocol until the end of {until}"
-    if plan.phase == "movement":
-        return "Phase 1 · pain-free movement"
-    if plan.phase == "build" and plan.build is not None and plan.build.lead_in:
-        return "Phase 3 · build lead-in (week 1 starts Monday)"
-    if plan.phase == "run_walk":
-        stage = plan.current_stage
-        return "Phase 2 · run-walk intervals" + (f" (stage {stage} of 3)" if stage else "")
-    build = plan.build
-    if build is None:
-        return "Phase 3 · build"
-    return f"Phase 3 · build week {build.week}" + (" (deload week)" if build.deload else "")
-
-
-def explain_phase(plan: DayPlan) -> str:
-    """A short paragraph explaining the plan's phase and today's main reason."""
-    if plan.phase == "paused" and "red_flag_urgent" in plan.warning_codes():
-        # protocol.md §2: the one urgent message; never "see a provider when you can".
-        return (
-            f"Paused: a red flag that needs emergency care was reported. {wording.URGENT_CARE} "
-            "Once a professional has assessed you and cleared you, record the clearance to resume."
-        )
-    text = _PHASE_TEXT[plan.phase]
-    if plan.rest_day:
-        text += " Today is a full rest day: gentle walking, stretching and the daily core only."
-    elif plan.stage is not None:
-        minutes = plan.stage.total_s // 60
-        text += (
-            f" Today: stage {plan.stage.number}, {plan.stage.repeats} × "
-            f"({plan.stage.run_s // 60} min run, {plan.stage.walk_s // 60} min walk), "
-            f"{minutes} minutes."
-        )
-    return text

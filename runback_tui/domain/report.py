@@ -22,7 +22,7 @@ from datetime import date, timedelta
 
 from runback_tui.domain import aggregates as agg
 from runback_tui.domain.exercises import ROUTINES
-from runback_tui.domain.load import format_distance
+from runback_tui.domain.load import format_distance, week_start
 from runback_tui.domain.models import (
     HISTORY_KEYS,
     HISTORY_QUESTIONS,
@@ -33,8 +33,8 @@ from runback_tui.domain.models import (
     RunLog,
     RunWalkLog,
 )
-from runback_tui.domain.protocol import phase_title
-from runback_tui.domain.wording import plural, week_label
+from runback_tui.domain.protocol import FLARE_PAIN, PERSISTENT_CHECKINS, PERSISTENT_PAIN
+from runback_tui.domain.wording import phase_title, plural, week_label
 
 DEFAULT_WEEKS = 12
 """Weeks a report covers unless told otherwise."""
@@ -155,7 +155,10 @@ def build_report(
             "clearance."
         )
     if "persistent_pain" in plan.warning_codes():
-        items.append("Persistent pain advisory: pain 3 or more on each of the last 14 check-ins.")
+        items.append(
+            f"Persistent pain advisory: pain {PERSISTENT_PAIN} or more on each of the last "
+            f"{PERSISTENT_CHECKINS} check-ins."
+        )
     blocks.append(Bullets(tuple(items)))
 
     events = agg.events(timeline)
@@ -237,10 +240,8 @@ def build_report(
         weekly: list[tuple[str, ...]] = []
         by_week: dict[date, list[int]] = {}
         for point in points:
-            by_week.setdefault(point.date - timedelta(days=point.date.weekday()), []).append(
-                point.pain
-            )
-        monday = period_start - timedelta(days=period_start.weekday())
+            by_week.setdefault(week_start(point.date), []).append(point.pain)
+        monday = week_start(period_start)
         while monday <= period_end:
             values = by_week.get(monday, [])
             weekly.append(
@@ -389,7 +390,7 @@ def build_report(
         blocks.append(Paragraph("No running distance was logged in this period."))
 
     # -- flares ---------------------------------------------------------------------------
-    blocks.append(Heading(2, "Flares (pain 4 or more)"))
+    blocks.append(Heading(2, f"Flares (pain {FLARE_PAIN} or more)"))
     flares = [e for e in events if e.kind == "flare" and period(e)]
     if flares:
         blocks.append(Table(("Date", "Details"), tuple((_d(e.date), e.detail) for e in flares)))

@@ -1,15 +1,68 @@
 """The words Runback uses for safety facts, stated once for every surface.
 
-The CLI, the screens and the report take red-flag names and the urgent message from here,
-so the same fact reads the same everywhere (protocol.md section 1, "told true").  This module
+The CLI, the screens and the report take red-flag names, the urgent message, phase titles,
+stage descriptions and activity labels from here, so the same fact reads the same everywhere
+(protocol.md section 1, "told true").  The plan engine (:mod:`runback_tui.domain.protocol`)
+words its warnings and reasons where it raises them, with the names defined here.  This module
 imports nothing heavy: the CLI's fast paths use it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Protocol
 
-from runback_tui.domain.limits import RED_FLAG_KEYS, URGENT_RED_FLAGS
+from runback_tui.domain.limits import RED_FLAG_KEYS, URGENT_RED_FLAGS, GateKey, Phase
+
+
+class Stage(Protocol):
+    """What the words of a run-walk stage read (protocol.Stage has it)."""
+
+    @property
+    def number(self) -> int: ...
+    @property
+    def repeats(self) -> int: ...
+    @property
+    def run_s(self) -> int: ...
+    @property
+    def walk_s(self) -> int: ...
+    @property
+    def total_s(self) -> int: ...
+
+
+class _BuildWeek(Protocol):
+    """What a phase title reads of a build week (protocol.BuildWeek has it)."""
+
+    @property
+    def week(self) -> int: ...
+    @property
+    def deload(self) -> bool: ...
+    @property
+    def lead_in(self) -> bool: ...
+
+
+class DayPlan(Protocol):
+    """What the words of a day's phase read (protocol.DayPlan has it).
+
+    Stated here as a protocol so that the engine, which words its warnings with this module,
+    is not imported by it.
+    """
+
+    @property
+    def phase(self) -> Phase: ...
+    @property
+    def stage(self) -> Stage | None: ...
+    @property
+    def current_stage(self) -> int | None: ...
+    @property
+    def build(self) -> _BuildWeek | None: ...
+    @property
+    def acute_until(self) -> date | None: ...
+    @property
+    def rest_day(self) -> bool: ...
+    def warning_codes(self) -> Sequence[str]: ...
+
 
 RED_FLAG_TEXT: dict[str, str] = {
     "numbness_below_knee": "numbness or tingling below the knee",
@@ -128,3 +181,107 @@ def week_label(build_week: int | None, before: str, *, prefix: str = "") -> str:
     if build_week is None:
         return before
     return "lead-in" if build_week == 0 else f"{prefix}{build_week}"
+
+
+GATE_TEXT: dict[GateKey, str] = {
+    "walked_30_pain_free": "walking 30 minutes without pain",
+    "single_leg_bridge_ok": "single-leg bridges without discomfort",
+    "no_pain_meds": "no pain medication needed for daily activities",
+}
+"""How each phase-1 gate reads in a message (protocol.md section 4)."""
+
+HISTORY_TEXT: dict[str, str] = {
+    "cancer_history": "a history of cancer",
+    "osteoporosis": "osteoporosis",
+    "long_term_steroids": "long-term steroid use",
+}
+"""Each history answer as it reads in the standing advisory (protocol.md section 2)."""
+
+
+def stage_intervals(stage: Stage, *, ascii: bool = False, plus: bool = False) -> str:
+    """A run-walk stage's intervals: '8 × (2 min run, 1 min walk)'.
+
+    *ascii* writes 'x' for '×' (the CLI's plain text); *plus* writes the repeat as a sum,
+    '(2 min run + 1 min walk)', as the run screen does before the total.
+    """
+    times = "x" if ascii else "×"
+    between = " + " if plus else ", "
+    return (
+        f"{stage.repeats} {times} ({stage.run_s // 60} min run{between}"
+        f"{stage.walk_s // 60} min walk)"
+    )
+
+
+def stage_text(stage: Stage, *, ascii: bool = False, plus: bool = False) -> str:
+    """A run-walk stage with its intervals and length: 'stage 2: 8 × (2 min run, 1 min walk),
+    24 min' (*ascii* and *plus* as in :func:`stage_intervals`)."""
+    return (
+        f"stage {stage.number}: {stage_intervals(stage, ascii=ascii, plus=plus)}, "
+        f"{stage.total_s // 60} min"
+    )
+
+
+PHASE_TEXT: dict[Phase, str] = {
+    "paused": (
+        "Paused: a red flag was reported. Stop running and see a healthcare provider; once a "
+        "professional has assessed you and cleared you, record the clearance to resume."
+    ),
+    "acute": (
+        "Acute care (the 48-hour protocol) after a flare: ice, a compression wrap, resting "
+        "positions and gentle walking; no running and no strength work."
+    ),
+    "movement": (
+        "Phase 1 — pain-free movement: the 10-minute core routine every day and easy "
+        "cross-training, until the gates to run-walk are met (checked from day 8)."
+    ),
+    "run_walk": (
+        "Phase 2 — run-walk intervals: stage 1 to 3, one stage up after a session completed "
+        "with pain below 2, never on two days in a row."
+    ),
+    "build": (
+        "Phase 3 — build: continuous running, each week at most 10% more than the last, "
+        "every 4th week a deload, strength 2–3 times a week and core every day."
+    ),
+}
+"""What each phase a plan can show means, in a sentence or two."""
+
+
+def phase_title(plan: DayPlan) -> str:
+    """The phase in a few words, e.g. 'Phase 2 · run-walk intervals (stage 1 of 3)'."""
+    if plan.phase == "paused" and "red_flag_urgent" in plan.warning_codes():
+        return "PAUSED · EMERGENCY — seek emergency care now"
+    if plan.phase == "paused":
+        return "PAUSED · red flag — no running until a professional clears you"
+    if plan.phase == "acute":
+        until = plan.acute_until.isoformat() if plan.acute_until else "tomorrow"
+        return f"ACUTE CARE · 48-hour protocol until the end of {until}"
+    if plan.phase == "movement":
+        return "Phase 1 · pain-free movement"
+    if plan.phase == "build" and plan.build is not None and plan.build.lead_in:
+        return "Phase 3 · build lead-in (week 1 starts Monday)"
+    if plan.phase == "run_walk":
+        stage = plan.current_stage
+        return "Phase 2 · run-walk intervals" + (f" (stage {stage} of 3)" if stage else "")
+    build = plan.build
+    if build is None:
+        return "Phase 3 · build"
+    return f"Phase 3 · build week {build.week}" + (" (deload week)" if build.deload else "")
+
+
+def explain_phase(plan: DayPlan) -> str:
+    """A short paragraph explaining the plan's phase and today's main reason."""
+    if plan.phase == "paused" and "red_flag_urgent" in plan.warning_codes():
+        # protocol.md section 2: the one urgent message; never "see a provider when you can".
+        return (
+            f"Paused: a red flag that needs emergency care was reported. {URGENT_CARE} "
+            "Once a professional has assessed you and cleared you, record the clearance to resume."
+        )
+    text = PHASE_TEXT[plan.phase]
+    if plan.rest_day:
+        text += " Today is a full rest day: gentle walking, stretching and the daily core only."
+    elif plan.stage is not None:
+        text += (
+            f" Today: stage {plan.stage.number}, {stage_intervals(plan.stage)}, "
+            f"{plan.stage.total_s // 60} minutes."
+        )
+    return text

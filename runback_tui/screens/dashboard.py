@@ -48,7 +48,7 @@ from runback_tui.widgets.charts import (
 from runback_tui.widgets.live import LiveData
 
 if TYPE_CHECKING:
-    from runback_tui.app import RunbackApp
+    from runback_tui.screens.base import Runback as RunbackApp
 
 PANELS: tuple[tuple[str, str], ...] = (
     ("now", "Now"),
@@ -324,10 +324,7 @@ class DashboardScreen(RunbackScreen[None]):
         text.append(f"Program day {plan.day} · {data.today:%A %d %B %Y}\n")
         if plan.stage is not None:
             stage = plan.stage
-            text.append(
-                f"Today: run-walk stage {stage.number}, {stage.repeats} × "
-                f"({stage.run_s // 60} min run, {stage.walk_s // 60} min walk)\n"
-            )
+            text.append(f"Today: run-walk stage {stage.number}, {wording.stage_intervals(stage)}\n")
         elif plan.rest_day:
             text.append("Today: full rest day\n")
         for line in data.milestones:

@@ -3,7 +3,7 @@
 Home is opened every morning, so its first frame must not wait for pydantic and years of
 history.  ``build_home_view`` turns today's plan into panels of ``[text, style]`` segments;
 the home screen draws only from that.  After the full Store has validated a file version,
-the views of today and the next few days are kept in the sidecar (fastpath.py) under that
+the views of today and the next few days are kept in the sidecar (storage/cache.py) under that
 version's digest, so the next start draws home straight from them and loads the rest after
 the first frame.  Only the ice line depends on the time of day: it is worked out when drawn.
 
@@ -96,8 +96,7 @@ def _paused_panel(today: Today) -> Segments | None:
 
 def _day_panel(today: Today) -> Segments:
     """Date, program day, phase and the check-in status."""
-    from runback_tui.domain.protocol import explain_phase, phase_title
-    from runback_tui.domain.wording import plural
+    from runback_tui.domain.wording import explain_phase, phase_title, plural
 
     plan = today.plan
     segments = [[f"{today.date.strftime('%A %d %B %Y')} · ", ""]]

@@ -6,14 +6,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from runback_tui.domain.exercises import ROUTINES, estimated_minutes_text
+from runback_tui.domain.exercises import ROUTINES
 from runback_tui.domain.models import History, IceLog, Profile
 from runback_tui.domain.protocol import DayPlan, PlanWarning, plan_for
-from runback_tui.domain.wording import ACTIVITY_TEXT
+from runback_tui.domain.timeline import estimated_minutes_text
+from runback_tui.domain.wording import ACTIVITY_TEXT, stage_intervals
 from runback_tui.storage.durable import StoreError
 
 if TYPE_CHECKING:
-    from runback_tui.app import RunbackApp
+    from runback_tui.screens.base import Runback as RunbackApp
 
 ACTIVITY_LABELS = ACTIVITY_TEXT
 """Labels for the plan's activities that are not routines: the one wording of them."""
@@ -46,7 +47,7 @@ class Today:
     plan: DayPlan
     """The engine's plan for the date."""
     digest: str | None = None
-    """The digest of the file version read (fastpath.digest), None when unknown."""
+    """The digest of the file version read (cache.digest), None when unknown."""
     session_under_way: bool = False
     """True when a run session was saved as under way (it will be offered for resuming)."""
     last_ice: IceLog | None = None
@@ -97,8 +98,7 @@ def activity_label(activity: str, plan: DayPlan) -> str:
     if activity == "run_walk" and plan.stage is not None:
         stage = plan.stage
         return (
-            f"Run-walk stage {stage.number}: {stage.repeats} × ({stage.run_s // 60} min run, "
-            f"{stage.walk_s // 60} min walk) — {stage.total_s // 60} min"
+            f"Run-walk stage {stage.number}: {stage_intervals(stage)} — {stage.total_s // 60} min"
         )
     if activity == "rest" and plan.phase == "paused":
         return "Rest — no running, no run-walk, no strength work while paused"

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
+from runback_tui.domain.limits import CrossActivity, RedFlagKey
 from runback_tui.domain.models import (
     CheckIn,
     Clearance,
@@ -72,7 +73,7 @@ class H:
         walked: bool | None = None,
         bridge: bool | None = None,
         meds: bool = False,
-        flags: Iterable[str] = (),
+        flags: Iterable[RedFlagKey] = (),
         stiffness: int | None = None,
     ) -> H:
         """A morning check-in; ``gates=True`` answers every gate as met."""
@@ -99,7 +100,7 @@ class H:
         """A check-in meeting every phase-1 gate."""
         return self.checkin(day, pain, gates=True)
 
-    def red_flag(self, day: int, *flags: str, pain: int = 2) -> H:
+    def red_flag(self, day: int, *flags: RedFlagKey, pain: int = 2) -> H:
         """A check-in answering yes to *flags* (numbness by default)."""
         return self.checkin(day, pain, gates=True, flags=flags or ("numbness_below_knee",))
 
@@ -108,7 +109,7 @@ class H:
         self.clearances.append(Clearance(date=self.date(day), note=note))
         return self
 
-    def mistake(self, day: int, *flags: str) -> H:
+    def mistake(self, day: int, *flags: RedFlagKey) -> H:
         """A red flag of *day* withdrawn as answered by mistake (the Store also takes it off the
         check-in; this records only the clearance, as a hand-edited file could)."""
         self.clearances.append(
@@ -175,7 +176,7 @@ class H:
             self.routine(day, routine_id)
         return self
 
-    def cross(self, day: int, activity: str = "cycle_easy", minutes: float = 20) -> H:
+    def cross(self, day: int, activity: CrossActivity = "cycle_easy", minutes: float = 20) -> H:
         """A cross-training session."""
         self.sessions.append(
             CrossLog(

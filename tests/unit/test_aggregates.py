@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -131,7 +130,7 @@ def _adherence_of(h: H, today: int, first: int = 1) -> agg.Adherence:
         (lambda h: h, "·", False),
     ],
 )
-def test_adherence_day_symbols(build, symbol: str, adherent: bool) -> None:  # type: ignore[no-untyped-def]
+def test_adherence_day_symbols(build, symbol: str, adherent: bool) -> None:
     h = build(H())
     days = _adherence_of(h, today=2, first=1).days
     assert days[0].symbol == symbol
@@ -180,7 +179,7 @@ def test_calendar_range_is_twelve_monday_to_sunday_weeks() -> None:
         ([], [1, 2, 4], 5, (0, 1)),
     ],
 )
-def test_streaks(checkins, cores, today: int, expected: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+def test_streaks(checkins, cores, today: int, expected: tuple[int, int]) -> None:
     h = H().checkins_for(checkins).routines(cores)
     streaks = agg.streaks(agg.analyse(h.profile, h.history(), day(today)))
     assert (streaks.checkin_days, streaks.core_days) == expected
@@ -236,17 +235,18 @@ def test_build_event_matches_the_engine() -> None:
 
 
 def test_recorded_phases_and_stages_agree_with_plan_for_every_day() -> None:
-    """The one replay's marks give the same phase and stage as a fresh plan on each day."""
+    """The one replay's stage changes give the same phase and stage as a fresh plan on each day,
+    and its pauses the same paused days."""
     profile, history = generate_history(date(2026, 1, 5), DEMO_DAYS, DEMO_SEED)
     today = date(2026, 1, 5) + timedelta(days=DEMO_DAYS - 1)
     timeline = agg.analyse(profile, history, today)
-    marks = timeline.replay.marks
+    changes = timeline.replay.changes
     index = 0
     phase, stage = "movement", 1
     current = date(2026, 1, 5)
     while current <= today:
-        while index < len(marks) and marks[index][0] <= current:
-            _, phase, stage, _ = marks[index]
+        while index < len(changes) and changes[index].date <= current:
+            phase, stage = changes[index].phase, changes[index].stage
             index += 1
         plan = plan_for(profile, history, current)
         assert plan.program_phase == phase, current
@@ -254,6 +254,17 @@ def test_recorded_phases_and_stages_agree_with_plan_for_every_day() -> None:
             assert plan.next_stage == stage, current
         assert (current in timeline.paused_days) == (plan.phase == "paused"), current
         current += timedelta(days=1)
+
+
+def test_a_flare_episode_lasts_until_the_day_after_its_last_trigger() -> None:
+    """Pain 5 on day 18, pain 4 on day 20 (the day after its 48 hours): one episode for the
+    engine, acute through day 21 as the plan says; the flare event names that same end."""
+    h = H().standard_phase1().gates(8).checkin(18, pain=5).checkin(19).checkin(20, pain=4)
+    timeline = agg.analyse(h.profile, h.history(), day(22))
+    [flare] = [e for e in agg.events(timeline) if e.kind == "flare"]
+    assert flare.date == day(18)
+    assert plan_for(h.profile, h.history(), day(21)).acute_until == day(21)
+    assert f"until {day(21).isoformat()}" in flare.detail
 
 
 # -- shoes and the whole dashboard ------------------------------------------------------------
@@ -276,7 +287,7 @@ def test_shoe_wear_against_the_marks(start_km: float, status: str) -> None:
 
 
 def test_shoe_wear_counts_runs_with_the_pair() -> None:
-    h = H().shoe("Pair", start_km=100.0, added_day=1).standard_to_build(km=None)
+    h = H().shoe("Pair", start_km=100.0, added_day=1).standard_phase1().standard_phase2(km=None)
     h.run(22, 5.0, shoe="pair").run(24, 6.0, shoe="Other")
     [wear] = agg.shoe_wear(agg.analyse(h.profile, h.history(), day(25)))
     assert wear.total_km == pytest.approx(105.0) and wear.sessions == 1
@@ -301,21 +312,6 @@ def test_compute_dashboard_empty_and_full() -> None:
     }
     assert len(data.adherence.days) == 84
     assert data.milestones
-
-
-@pytest.mark.parametrize(("years", "budget_ms"), [(1, 100.0), (5, 100.0)])
-def test_dashboard_of_years_is_fast(years: int, budget_ms: float) -> None:
-    """A 5-year history (~1,800 check-ins, ~2,000 sessions) computes in well under 100 ms."""
-    start = date(2020, 1, 6)
-    days = 365 * years
-    profile, history = generate_history(start, days, seed=years)
-    today = start + timedelta(days=days - 1)
-    timings = []
-    for _ in range(3):
-        began = time.perf_counter()
-        agg.compute_dashboard(profile, history, today)
-        timings.append(time.perf_counter() - began)
-    assert min(timings) * 1000 < budget_ms
 
 
 def test_at_a_glance_answers_the_three_questions_on_the_demo() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -75,9 +74,7 @@ def test_years_scale_with_about_one_checkin_a_day() -> None:
 def test_seed_store_writes_everything_in_one_go(tmp_path: Path) -> None:
     store = Store(tmp_path / "runback.json")
     profile, history = demo.generate_history(date(2020, 1, 6), 365, 3)
-    began = time.perf_counter()
     demo.seed_store(store, profile, history)
-    assert time.perf_counter() - began < 5.0
     snapshot = store.snapshot()
     assert snapshot.profile == profile
     assert snapshot.history.model_dump() == history.model_dump()

@@ -99,6 +99,14 @@ def test_cap_never_exceeds_ten_percent(previous: float) -> None:
 
 
 @pytest.mark.parametrize(
+    ("km", "limit", "over"),
+    [(10.0, 10.0, False), (10.004, 10.0, False), (10.006, 10.0, True), (9.0, 10.0, False)],
+)
+def test_exceeds_needs_more_than_five_metres(km: float, limit: float, over: bool) -> None:
+    assert load.exceeds(km, limit) is over
+
+
+@pytest.mark.parametrize(
     ("week", "deload"),
     [(1, False), (2, False), (3, False), (4, True), (5, False), (8, True), (12, True)],
 )

@@ -7,7 +7,6 @@ planned, and what the plan must say.  Row ids start with the protocol.md section
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -20,9 +19,9 @@ from runback_tui.domain.protocol import (
     STAGES,
     DayPlan,
     decide_next_stage,
-    explain_phase,
     plan_for,
 )
+from runback_tui.domain.wording import explain_phase
 from tests.unit.histories import START, H, day_date
 
 RUN_WALK_DAY = ("pre_run", "run_walk", "post_run", "daily_core")
@@ -845,11 +844,10 @@ def test_empty_history_far_before_and_after_start() -> None:
         assert not plan.running_allowed
 
 
-def test_years_of_history_stay_fast() -> None:
+def test_years_of_history_plan_a_build_week() -> None:
+    """150 build weeks replay to a build day (the time it takes is tests.bench's to measure)."""
     h = build(*([[5.0, 5.0, 5.0]] * 150))
-    started = time.perf_counter()
     plan = h.plan(22 + 7 * 150)
-    assert time.perf_counter() - started < 1.0
     assert plan.program_phase == "build"
 
 

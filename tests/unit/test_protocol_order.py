@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from runback_tui.domain.models import CrossLog, RoutineLog, RunLog
-from runback_tui.domain.protocol import _session_key, _sorted_sessions
+from runback_tui.domain.protocol import session_key, sorted_sessions
 
 DAY = date(2026, 1, 1)
 
@@ -44,6 +44,6 @@ sessions = st.lists(
 @settings(max_examples=300, deadline=None)
 @given(sessions)
 def test_sorted_sessions_is_the_full_key_order(logs: list) -> None:
-    expected = sorted(logs, key=_session_key)
-    got = _sorted_sessions(logs)
+    expected = sorted(logs, key=session_key)
+    got = sorted_sessions(logs)
     assert [id(s) for s in got] == [id(s) for s in expected]

@@ -7,40 +7,63 @@ import gc
 import os
 import sys
 import threading
+from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
-from textual.screen import Screen
 
 from runback_tui.domain.clock import Clock, SystemClock
 from runback_tui.paths import stylesheet
+from runback_tui.screens.base import RunbackScreen
 from runback_tui.screens.commands import RunbackCommands
-from runback_tui.storage import fastpath
+from runback_tui.storage import cache
 from runback_tui.storage.durable import StoreError
 
 if TYPE_CHECKING:
     from runback_tui.domain.models import Profile
+    from runback_tui.screens.home import HomeApp
     from runback_tui.screens.today import Today
     from runback_tui.storage.store import Store
 
-_SCREEN_OF_ACTION = {
-    "home": ("runback_tui.screens.home", "HomeScreen"),
-    "checkin": ("runback_tui.screens.checkin", "CheckInScreen"),
-    "dashboard": ("runback_tui.screens.dashboard", "DashboardScreen"),
-    "help": ("runback_tui.screens.help", "HelpScreen"),
-    "routines": ("runback_tui.screens.routines", "RoutinesScreen"),
-    "run_session": ("runback_tui.screens.run", "RunStartScreen"),
-}
-"""The screen each navigation action opens, by module and class name."""
 
-NEEDS_PROFILE = frozenset(
-    {"checkin", "dashboard", "home", "profile", "stop_screen", "routines", "run_session"}
-)
-"""Actions that only make sense once onboarding has written a profile."""
+class Destination(NamedTuple):
+    """A screen the navigation keys and the command palette open: ``open('<name>')``."""
+
+    module: str
+    """The module of the screen, imported when the screen is first opened (never at start)."""
+    screen: str
+    """The screen's class in *module*."""
+    over_home: bool = True
+    """Opened on top of home, closing what was above it (never under a running session);
+    False: on top of whatever shows."""
+    needs_profile: bool = True
+    """Only once onboarding has written a profile."""
+
+
+DESTINATIONS: dict[str, Destination] = {
+    "home": Destination("runback_tui.screens.home", "HomeScreen"),
+    "checkin": Destination("runback_tui.screens.checkin", "CheckInScreen"),
+    "routines": Destination("runback_tui.screens.routines", "RoutinesScreen"),
+    "run_session": Destination("runback_tui.screens.run", "RunStartScreen"),
+    "dashboard": Destination("runback_tui.screens.dashboard", "DashboardScreen"),
+    "profile": Destination("runback_tui.screens.profile", "ProfileScreen"),
+    "stop_screen": Destination("runback_tui.screens.stop", "StopScreen"),
+    "cue_settings": Destination(
+        "runback_tui.screens.settings", "SettingsScreen", over_home=False, needs_profile=False
+    ),
+    "help": Destination(
+        "runback_tui.screens.help", "HelpScreen", over_home=False, needs_profile=False
+    ),
+}
+"""Every navigation destination by name: the one table the keys, the palette and home use.
+
+Opening "home" closes what is above home; opening another shows its screen (see Destination),
+unless it is showing already.
+"""
 
 
 class RunbackApp(App[None]):
@@ -53,12 +76,12 @@ class RunbackApp(App[None]):
     stylesheet and re-style every widget when it is first pushed (about 4 ms of the start)."""
     COMMANDS = App.COMMANDS | {RunbackCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("c", "checkin", "Check-in", id="checkin"),
-        Binding("e", "routines", "Exercises", id="routines"),
-        Binding("r", "run_session", "Run", id="run-session"),
-        Binding("d", "dashboard", "Dashboard", id="dashboard"),
-        Binding("h", "home", "Home", id="home"),
-        Binding("question_mark", "help", "Help", key_display="?", id="help"),
+        Binding("c", "open('checkin')", "Check-in", id="checkin"),
+        Binding("e", "open('routines')", "Exercises", id="routines"),
+        Binding("r", "open('run_session')", "Run", id="run-session"),
+        Binding("d", "open('dashboard')", "Dashboard", id="dashboard"),
+        Binding("h", "open('home')", "Home", id="home"),
+        Binding("question_mark", "open('help')", "Help", key_display="?", id="help"),
         Binding("escape", "back", "Back", id="back"),
         Binding("q", "quit", "Quit", id="quit"),
     ]
@@ -114,19 +137,17 @@ class RunbackApp(App[None]):
         self._store = store
         self.data_path = store.path
 
-    def data_version(self) -> tuple[int, int, int] | None:
+    def data_version(self) -> tuple[int, ...] | None:
         """A token that changes whenever any process writes the file (a stat, no parsing)."""
         if self._store is None:
-            return fastpath.file_version(self.data_path)
+            return cache.file_version(self.data_path)
         return self._store.data_version()
 
     def on_mount(self) -> None:
         """Open onboarding without a profile, else the home screen."""
         from runback_tui.screens.home import HomeScreen
-        from runback_tui.sessions.lifecycle import (
-            install_session_signal_handlers,
-            offer_unfinished_session,
-        )
+        from runback_tui.screens.resume import offer_unfinished_session
+        from runback_tui.sessions.lifecycle import install_session_signal_handlers
 
         if self.home_view is not None:
             # The view exists only for a file with a profile and no session under way.
@@ -223,7 +244,7 @@ class RunbackApp(App[None]):
 
         views = views_ahead(today)
         plan = json.dumps(today.plan.to_json(), ensure_ascii=False)
-        fastpath.remember(self.data_path, digest, plans={today.date.isoformat(): plan}, home=views)
+        cache.remember(self.data_path, digest, plans={today.date.isoformat(): plan}, home=views)
 
     def on_resize(self, event: events.Resize) -> None:
         """Cover the screen with 'make the window larger' while the terminal is too small."""
@@ -249,97 +270,59 @@ class RunbackApp(App[None]):
         return self.current_profile() is not None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Hide what cannot be done yet: screens need a profile; back needs somewhere to go."""
-        if action in NEEDS_PROFILE and not self.has_profile():
-            return False
-        if action in _SCREEN_OF_ACTION:
-            return not self._showing(*_SCREEN_OF_ACTION[action])
+        """Hide what cannot be done now: see can_open; back needs somewhere to go."""
+        if action == "open":
+            return self.can_open(str(parameters[0]))
         if action == "back":
             return len(self.screen_stack) > 2
         return True
 
-    def _showing(self, module: str, name: str) -> bool:
-        """True when the current screen is *module*.*name*.
+    def can_open(self, name: str) -> bool:
+        """Whether destination *name* can be opened: it is not showing, and any profile it
+        needs exists."""
+        destination = DESTINATIONS[name]
+        if destination.needs_profile and not self.has_profile():
+            return False
+        return not self._showing(destination)
 
-        Asked on every footer refresh: a screen module that was never imported cannot be
-        showing, so this never imports one (the dashboard's charts cost ~30 ms at start-up).
+    def _showing(self, destination: Destination) -> bool:
+        """True when the current screen is *destination*'s (or derives from it).
+
+        Asked on every footer refresh, so it compares names and imports nothing: the screens'
+        modules are imported when first opened (the dashboard's charts cost ~30 ms).
         """
-        loaded = sys.modules.get(module)
-        # A worker thread may be importing it right now: then the class may not exist yet.
-        screen_class = getattr(loaded, name, None)
-        return screen_class is not None and isinstance(self.screen, screen_class)
+        return any(
+            cls.__module__ == destination.module and cls.__name__ == destination.screen
+            for cls in type(self.screen).__mro__
+        )
 
-    def action_home(self) -> None:
-        """Go back to the home screen."""
-        from runback_tui.screens.home import HomeScreen
+    def action_open(self, name: str) -> None:
+        """The navigation keys' action: open destination *name*."""
+        self.open_screen(name)
 
-        while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
-            self.pop_screen()
-
-    def _open(self, screen: Screen[None]) -> None:
-        """Show *screen* on top of home, replacing any other screen above home."""
-        session = sys.modules.get("runback_tui.screens.session")  # never imported: none runs
-        timer = getattr(session, "TimerScreen", None)
-        if timer is not None and any(isinstance(s, timer) for s in self.screen_stack):
-            self.notify("A session is running: press escape on it to end it first.")
+    def open_screen(self, name: str) -> None:
+        """Open destination *name* (DESTINATIONS), when can_open allows it."""
+        if not self.can_open(name):
             return
-        self.action_home()
-        self.push_screen(screen)
+        destination = DESTINATIONS[name]
+        if destination.over_home:
+            if any(isinstance(s, RunbackScreen) and s.RUNS_SESSION for s in self.screen_stack):
+                self.notify("A session is running: press escape on it to end it first.")
+                return
+            while len(self.screen_stack) > 2 and not self._showing(DESTINATIONS["home"]):
+                self.pop_screen()
+            if name == "home":
+                return
+        screen_class = getattr(import_module(destination.module), destination.screen)
+        self.push_screen(screen_class())
 
-    def action_checkin(self) -> None:
-        """Open today's check-in."""
-        from runback_tui.screens.checkin import CheckInScreen
+    def replace_with_routine(self, routine_id: str) -> None:
+        """Replace the current screen with a guided session of the routine *routine_id*."""
+        from runback_tui.domain.timeline import build_routine_timeline
+        from runback_tui.screens.session import RoutineSessionScreen, replace_screen
 
-        if not isinstance(self.screen, CheckInScreen):
-            self._open(CheckInScreen())
-
-    def action_dashboard(self) -> None:
-        """Open the progress dashboard."""
-        from runback_tui.screens.dashboard import DashboardScreen
-
-        if not isinstance(self.screen, DashboardScreen):
-            self._open(DashboardScreen())
-
-    def action_routines(self) -> None:
-        """Open the routine picker."""
-        from runback_tui.screens.routines import RoutinesScreen
-
-        if not isinstance(self.screen, RoutinesScreen):
-            self._open(RoutinesScreen())
-
-    def action_run_session(self) -> None:
-        """Open the run screen."""
-        from runback_tui.screens.run import RunStartScreen
-
-        if not isinstance(self.screen, RunStartScreen):
-            self._open(RunStartScreen())
-
-    def action_cue_settings(self) -> None:
-        """Open the session cue settings."""
-        from runback_tui.screens.settings import SettingsScreen
-
-        self.push_screen(SettingsScreen())
-
-    def action_profile(self) -> None:
-        """Open the profile."""
-        from runback_tui.screens.profile import ProfileScreen
-
-        if not isinstance(self.screen, ProfileScreen):
-            self._open(ProfileScreen())
-
-    def action_stop_screen(self) -> None:
-        """Open the red-flag stop screen (and its clearance)."""
-        from runback_tui.screens.stop import StopScreen
-
-        if not isinstance(self.screen, StopScreen):
-            self._open(StopScreen())
-
-    def action_help(self) -> None:
-        """Open the help screen."""
-        from runback_tui.screens.help import HelpScreen
-
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+        timeline = build_routine_timeline(routine_id)
+        replace_screen(self, RoutineSessionScreen(timeline, routine_id))
 
     async def action_back(self) -> None:
         """Close the current screen (never home or onboarding)."""
@@ -348,23 +331,39 @@ class RunbackApp(App[None]):
 
 
 def make_app(
-    store: Store,
+    store: Store | None,
     clock: Clock | None = None,
     *,
+    data_path: Path | None = None,
+    home_view: dict[str, Any] | None = None,
     speed: float = 1.0,
     blink_cursor: bool = True,
     animations: bool = True,
 ) -> RunbackApp:
-    """Build the app around a store and a clock."""
+    """Build the app (the only place one is built): around a loaded *store*, or, with *store*
+    None, around *data_path* and the *home_view* cached for it (the store loads after home's
+    first frame).  Without a *clock*, the system's, running *speed* times real time."""
     return RunbackApp(
-        store, clock or SystemClock(speed), blink_cursor=blink_cursor, animations=animations
+        store,
+        clock or SystemClock(speed),
+        data_path=data_path,
+        home_view=home_view,
+        blink_cursor=blink_cursor,
+        animations=animations,
     )
+
+
+if TYPE_CHECKING:
+
+    def _provides_what_screens_use(app: RunbackApp) -> HomeApp:
+        """Never called: mypy checks here that RunbackApp provides what screens ask of it."""
+        return app
 
 
 def run_tui(path: Path, *, speed: float = 1.0, cached: bool = True) -> int:
     """Open the TUI on *path*; returns the exit code.
 
-    When the sidecar holds home's view for the file exactly as it is (fastpath.cached checks
+    When the sidecar holds home's view for the file exactly as it is (cache.cached checks
     the digest, or the inode, size and times noted for it), home is drawn from it at once and
     the store loads after the first frame.  Otherwise the file is read and validated first,
     so a bad file still exits 3 before any screen opens.  *cached* False
@@ -376,7 +375,7 @@ def run_tui(path: Path, *, speed: float = 1.0, cached: bool = True) -> int:
     clock = SystemClock(speed)
     real = Path(os.path.realpath(path))
     view = (
-        valid_view(fastpath.cached(real, "home", clock.today(), by_stat=True), clock.today())
+        valid_view(cache.cached(real, "home", clock.today(), by_stat=True), clock.today())
         if cached
         else None
     )
@@ -386,7 +385,7 @@ def run_tui(path: Path, *, speed: float = 1.0, cached: bool = True) -> int:
     try:
         if view is not None:
             follow_real_terminal_size()
-            app = RunbackApp(None, clock, data_path=real, home_view=view)
+            app = make_app(None, clock, data_path=real, home_view=view)
         else:
             from runback_tui.storage.store import Store
 

@@ -765,20 +765,6 @@ def get_routine(routine_id: str) -> Routine:
         raise KeyError(f"unknown routine id {routine_id!r}; valid ids: {valid}") from None
 
 
-def estimated_seconds(
-    routine: Routine | str, *, tempo_s: float = DEFAULT_TEMPO_S, beginner: bool = False
-) -> float:
-    """How long *routine* takes, from the same timeline the session runs."""
-    from runback_tui.domain.timeline import build_routine_timeline
-
-    return build_routine_timeline(routine, tempo_s=tempo_s, beginner=beginner).total_s
-
-
-def estimated_minutes_text(routine: Routine | str) -> str:
-    """The routine's length for a picker, e.g. '~10 min'."""
-    return f"~{max(1, round(estimated_seconds(routine) / 60))} min"
-
-
 FORM_CUES: tuple[str, ...] = (
     "Run tall: a string lifts the crown of your head.",
     "Eyes on the ground 15–20 feet ahead, not at your feet.",
@@ -791,9 +777,6 @@ FORM_CUES: tuple[str, ...] = (
     "Quiet trunk: no twisting at the waist.",
 )
 """Running-form cues, one shown per run interval (sources 000, 001, 002, 003)."""
-
-FORM_CUE_SOURCES: tuple[str, ...] = ("000", "001", "002", "003")
-"""Sources of :data:`FORM_CUES`."""
 
 
 def form_cue_for(interval_index: int) -> str:

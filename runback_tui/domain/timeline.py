@@ -63,6 +63,8 @@ __all__ = [
     "build_exercise_timeline",
     "build_routine_timeline",
     "build_run_walk_timeline",
+    "estimated_minutes_text",
+    "estimated_seconds",
     "reps_done_at",
 ]
 
@@ -565,6 +567,18 @@ def build_routine_timeline(
         dose = routine.dose_for(exercise_id, beginner=beginner)
         _add_exercise(builder, exercise, dose, tempo_s=tempo_s, get_ready_s=get_ready_s)
     return builder.build(routine.name)
+
+
+def estimated_seconds(
+    routine: Routine | str, *, tempo_s: float = DEFAULT_TEMPO_S, beginner: bool = False
+) -> float:
+    """How long *routine* takes, from the same timeline the session runs."""
+    return build_routine_timeline(routine, tempo_s=tempo_s, beginner=beginner).total_s
+
+
+def estimated_minutes_text(routine: Routine | str) -> str:
+    """The routine's length for a picker, e.g. '~10 min'."""
+    return f"~{max(1, round(estimated_seconds(routine) / 60))} min"
 
 
 def build_exercise_timeline(

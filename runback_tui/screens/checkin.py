@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import App, ComposeResult
@@ -37,9 +37,6 @@ from runback_tui.storage.store import Store
 from runback_tui.widgets.bars import KeyBar, TitleBar
 from runback_tui.widgets.choice import YesNo
 from runback_tui.widgets.pain_scale import PainScale
-
-if TYPE_CHECKING:
-    pass
 
 FIELD_NAMES = {
     "pain": "Pain",
@@ -286,7 +283,7 @@ class CheckInScreen(RunbackScreen[None]):
     def _write(self, store: Store, checkin: CheckIn, app: App[Any]) -> None:
         """Save in a thread; report back with a message, never touching widgets."""
         try:
-            replaced = store.save_checkin(checkin)
+            saved = store.save_checkin(checkin)
         except StoreError as error:
             report_from_worker(
                 app, self, StoreWriteFailed(str(error)), f"Check-in not saved: {error}", error=True
@@ -294,11 +291,7 @@ class CheckInScreen(RunbackScreen[None]):
             return
         # The Store keeps a red flag saved earlier the same day (protocol.md section 2): what
         # counts is the check-in as stored, not as answered.
-        # If it cannot be read back, home still reads the plan from the file and shows a pause.
-        try:
-            stored = store.checkin_on(checkin.date) or checkin
-        except StoreError:
-            stored = checkin
+        stored, replaced = saved.stored, saved.replaced
         verb = "replaced" if replaced else "saved"
         report_from_worker(
             app,

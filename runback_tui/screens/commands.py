@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 if TYPE_CHECKING:
-    from runback_tui.app import RunbackApp
+    from runback_tui.screens.base import Runback
 
 
 class RunbackCommands(Provider):
@@ -19,45 +19,49 @@ class RunbackCommands(Provider):
         """(name, help, command) for what can be opened from here."""
         from runback_tui.screens.today import is_paused
 
-        app: RunbackApp = self.app  # type: ignore[assignment]
-        run = app.run_action
+        app = cast("Runback", self.app)
+
+        def opening(name: str) -> Callable[[], Any]:
+            """Open destination *name* as its key does (nothing when it cannot be opened now)."""
+            return partial(self.app.run_action, f"open({name!r})")
+
         entries: list[tuple[str, str, Callable[[], Any]]] = []
         if app.current_profile() is not None:
             entries += [
                 (
                     "Home: today's plan",
                     "Program day, phase, plan, warnings (h)",
-                    partial(run, "home"),
+                    opening("home"),
                 ),
                 (
                     "Check-in",
                     "Today's pain, stiffness and red-flag questions (c)",
-                    partial(run, "checkin"),
+                    opening("checkin"),
                 ),
                 (
                     "Exercise routines",
                     "Pick a routine, the ice timer or a single exercise (e)",
-                    partial(run, "routines"),
+                    opening("routines"),
                 ),
                 (
                     "Run session",
                     "Today's run-walk or run, any stage, warm-up and stretch (r)",
-                    partial(run, "run_session"),
+                    opening("run_session"),
                 ),
                 (
                     "Session cue settings",
                     "Banner, bell, desktop notification, 3-2-1, halfway, tempo reps",
-                    partial(run, "cue_settings"),
+                    opening("cue_settings"),
                 ),
                 (
                     "Dashboard",
                     "Pain trend, adherence, weekly load, shoes and events (d)",
-                    partial(run, "dashboard"),
+                    opening("dashboard"),
                 ),
                 (
                     "Profile",
                     "Units, start date, history answers, build start",
-                    partial(run, "profile"),
+                    opening("profile"),
                 ),
             ]
             if is_paused(app):
@@ -65,19 +69,19 @@ class RunbackCommands(Provider):
                     (
                         "Red-flag stop and clearance",
                         "What to do now, and record a professional's clearance",
-                        partial(run, "stop_screen"),
+                        opening("stop_screen"),
                     )
                 )
         entries += [
             (
                 "Help",
                 "Keys, the protocol in brief, when to see a professional (?)",
-                partial(run, "help"),
+                opening("help"),
             ),
             (
                 "Toggle light/dark theme",
                 "Switch between the light and the dark theme",
-                partial(run, "toggle_dark"),
+                partial(self.app.run_action, "toggle_dark"),
             ),
         ]
         return entries

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from textual.app import App
 from textual.message import Message
@@ -13,7 +13,7 @@ from textual.widgets import Input
 from runback_tui.domain.models import ValidationError, check_note, describe_validation_error
 
 if TYPE_CHECKING:
-    from runback_tui.app import RunbackApp
+    from runback_tui.screens.base import Runback
 
 T = TypeVar("T")
 
@@ -63,9 +63,9 @@ def note_problem(text: str, label: str = "Note") -> str | None:
 
 def apply_cursor_setting(screen: Screen[Any]) -> None:
     """Make every text input follow the app's cursor-blink switch."""
-    app: RunbackApp = screen.app  # type: ignore[assignment]
+    blink = cast("Runback", screen.app).blink_cursor
     for field in screen.query(Input):
-        field.cursor_blink = app.blink_cursor
+        field.cursor_blink = blink
 
 
 def focus_first(screen: Screen[Any], selector: str) -> None:

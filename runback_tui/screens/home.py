@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
 
 from rich.text import Text
 from textual import events
@@ -11,11 +11,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static
 
-from runback_tui.screens.base import RunbackScreen
+from runback_tui.screens.base import Runback, RunbackScreen
 from runback_tui.screens.homeview import ICE_GUIDANCE, PANELS, ice_mark, ice_status
 from runback_tui.screens.too_small import sync_too_small
 from runback_tui.storage.durable import StoreError
 from runback_tui.widgets.bars import KeyBar, TitleBar
+
+if TYPE_CHECKING:
+    from runback_tui.screens.today import Today
 
 POLL_SECONDS = 1.0
 """How often home checks whether another process changed the data file."""
@@ -34,6 +37,14 @@ PANEL_TITLES = {
 LEFT_PANELS = ("home-day", "home-plan", "home-ice")
 RIGHT_PANELS = ("home-warnings", "home-tip")
 """The two columns from WIDE cells on; below that, one column: the left, then the right."""
+
+
+class HomeApp(Runback, Protocol):
+    """What home asks of the app beyond what every screen does (RunbackApp provides it)."""
+
+    def remember_views(self, today: Today) -> None:
+        """Keep home's views and today's plan for this file version, for the next start."""
+        ...
 
 
 class HomeScreen(RunbackScreen[None]):
@@ -130,11 +141,11 @@ class HomeScreen(RunbackScreen[None]):
 
     def action_profile(self) -> None:
         """Open the profile."""
-        self.runback.action_profile()
+        self.runback.open_screen("profile")
 
     def action_stop_screen(self) -> None:
         """Open the red-flag stop screen."""
-        self.runback.action_stop_screen()
+        self.runback.open_screen("stop_screen")
 
     def refresh_from_store(self) -> None:
         """Show today's plan, computed from the store (which loads it if it has not yet)."""
@@ -147,7 +158,7 @@ class HomeScreen(RunbackScreen[None]):
             self._show_problem(problem or "No profile yet: restart Runback to set one up.")
             return
         self.show_view(build_home_view(today, today.last_ice))
-        self.runback.remember_views(today)
+        cast("HomeApp", self.app).remember_views(today)
         self.call_after_refresh(self.runback.warm_up)
 
     def show_view(self, view: dict[str, Any]) -> None:

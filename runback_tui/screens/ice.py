@@ -7,20 +7,20 @@ home screen shows through ``Store.next_ice_due()``.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import ProgressBar, Static
 
 from runback_tui.domain.exercises import EXERCISES, Dose
 from runback_tui.domain.models import MAX_ICE_MINUTES, MIN_ICE_MINUTES, IceLog
 from runback_tui.domain.timeline import build_exercise_timeline
 from runback_tui.paths import stylesheet
+from runback_tui.screens.base import RunbackScreen
 from runback_tui.screens.forms import StoreWriteDone, StoreWriteFailed, focus_first
 from runback_tui.screens.session import (
     PROGRESS_STEPS,
@@ -47,7 +47,7 @@ def ice_steps() -> str:
     return "\n".join(lines)
 
 
-class IceSetupScreen(Screen[None]):
+class IceSetupScreen(RunbackScreen[None]):
     """Choose 15–20 minutes, then `enter` starts the timer."""
 
     CSS_PATH = [stylesheet("session.tcss")]
@@ -57,7 +57,7 @@ class IceSetupScreen(Screen[None]):
     AUTO_FOCUS = ""
 
     def compose(self) -> ComposeResult:
-        minutes = load_settings(self.app).ice_minutes  # type: ignore[arg-type]
+        minutes = load_settings(self.runback).ice_minutes
         yield TitleBar()
         with VerticalScroll(id="ice-setup"):
             yield Static("Ice timer", classes="form-title")
@@ -170,10 +170,3 @@ class IceTimerScreen(TimerScreen):
             self.dismiss()
             return
         super().action_end_early()
-
-
-def next_ice_window(now: datetime, entry: IceLog | None) -> tuple[datetime, datetime] | None:
-    """The next ice window after *entry*, or None when none is recorded or it is long past."""
-    if entry is None or entry.next_due_by + timedelta(hours=3) < now:
-        return None
-    return entry.next_due_from, entry.next_due_by

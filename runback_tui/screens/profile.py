@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -40,9 +40,6 @@ from runback_tui.storage.durable import StoreError
 from runback_tui.storage.store import Store
 from runback_tui.widgets.bars import KeyBar, TitleBar
 from runback_tui.widgets.choice import Choice, YesNo
-
-if TYPE_CHECKING:
-    pass
 
 HISTORY_WHY = (
     "Why we ask: each of these raises the risk of a fracture in the spine, so back pain that "

@@ -7,10 +7,10 @@ session was last saved (on a dropped connection that is the moment it dropped).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import Any, ClassVar, cast
 
 from textual import on
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
@@ -19,12 +19,9 @@ from textual.widgets.option_list import Option
 
 from runback_tui.domain.models import ActiveSession
 from runback_tui.paths import stylesheet
-from runback_tui.screens.base import RunbackScreen
+from runback_tui.screens.base import Runback, RunbackScreen
 from runback_tui.sessions.active import Position, RunSpec, describe_position, repeats_done
 from runback_tui.storage.durable import StoreError
-
-if TYPE_CHECKING:
-    from runback_tui.app import RunbackApp
 
 
 class ResumeScreen(RunbackScreen[str], ModalScreen[str]):
@@ -93,7 +90,7 @@ class ResumeScreen(RunbackScreen[str], ModalScreen[str]):
             self.app.push_screen(run_screen_for(self.record))
         elif choice == "log":
             self.dismiss(choice)
-            self.app.push_screen(summary_for(self.runback, self.record))
+            self.app.push_screen(summary_for(self.record))
         elif choice == "discard":
             self.dismiss(choice)
             store, app = self.runback.store, self.app
@@ -116,7 +113,7 @@ def run_screen_for(record: ActiveSession) -> Screen[None]:
     return RunSessionScreen(RunSpec.of(record), record=record)
 
 
-def summary_for(app: RunbackApp, record: ActiveSession) -> Screen[None]:
+def summary_for(record: ActiveSession) -> Screen[None]:
     """The run summary of what *record* had done when it was last saved."""
     from runback_tui.screens.summary import RunResult, RunSummaryScreen
 
@@ -138,3 +135,15 @@ def summary_for(app: RunbackApp, record: ActiveSession) -> Screen[None]:
         pains=tuple((tap.elapsed_s, tap.at, tap.pain) for tap in record.pains),
     )
     return RunSummaryScreen(result)
+
+
+def offer_unfinished_session(app: App[Any]) -> bool:
+    """Push the resume offer when the data file holds an unfinished session; True if so."""
+    try:
+        record = cast("Runback", app).store.active_session()
+    except StoreError:
+        return False
+    if record is None:
+        return False
+    app.push_screen(ResumeScreen(record))
+    return True

@@ -7,7 +7,7 @@ starts the highlighted item; the panel below describes it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -15,22 +15,18 @@ from textual.binding import Binding, BindingType
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from runback_tui.domain.exercises import (
-    DEFAULT_TEMPO_S,
-    EXERCISES,
-    ROUTINES,
+from runback_tui.domain.exercises import DEFAULT_TEMPO_S, EXERCISES, ROUTINES
+from runback_tui.domain.timeline import (
+    build_exercise_timeline,
+    build_routine_timeline,
     estimated_minutes_text,
 )
-from runback_tui.domain.protocol import phase_title
-from runback_tui.domain.timeline import build_exercise_timeline, build_routine_timeline
+from runback_tui.domain.wording import phase_title
 from runback_tui.paths import stylesheet
 from runback_tui.screens.base import RunbackScreen
 from runback_tui.screens.session import RoutineSessionScreen
 from runback_tui.screens.today import try_load_today
 from runback_tui.widgets.bars import KeyBar, TitleBar
-
-if TYPE_CHECKING:
-    pass
 
 GENTLE_ROUTINES = frozenset({"post_run", "desk_mobility", "relief"})
 """Stretching, mobility and flare relief: the only routines offered while paused or acute

@@ -24,14 +24,14 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
-from runback_tui.domain.exercises import ROUTINES, estimated_minutes_text, form_cue_for
+from runback_tui.domain.exercises import ROUTINES, form_cue_for
 from runback_tui.domain.models import ActiveSession, PauseSpan
-from runback_tui.domain.protocol import FLARE_PAIN, STAGES, DayPlan, phase_title
-from runback_tui.domain.timeline import Segment, build_routine_timeline
+from runback_tui.domain.protocol import STAGES, DayPlan, is_flare
+from runback_tui.domain.timeline import Segment, build_routine_timeline, estimated_minutes_text
+from runback_tui.domain.wording import phase_title, stage_text
 from runback_tui.paths import stylesheet
 from runback_tui.screens.base import RunbackScreen
 from runback_tui.screens.session import (
-    ConfirmDialog,
     RoutineSessionScreen,
     TimerScreen,
     clock_speed,
@@ -52,6 +52,7 @@ from runback_tui.sessions.active import (
 from runback_tui.sessions.controller import SessionController, Tick
 from runback_tui.storage.durable import StoreError
 from runback_tui.widgets.bars import KeyBar, TitleBar
+from runback_tui.widgets.confirm import ConfirmDialog
 from runback_tui.widgets.countdown import BigWord, Countdown, CueBanner, QuietStatic, fmt_clock
 
 if TYPE_CHECKING:
@@ -59,15 +60,6 @@ if TYPE_CHECKING:
 
 MINUTES_STEP = 5
 """`←`/`→` change a continuous run by this many minutes."""
-
-
-def stage_text(stage: int) -> str:
-    """'stage 1: 10 × (1 min run + 2 min walk), 30 min'."""
-    spec = STAGES[stage]
-    return (
-        f"stage {stage}: {spec.repeats} × ({spec.run_s // 60} min run + "
-        f"{spec.walk_s // 60} min walk), {spec.total_s // 60} min"
-    )
 
 
 class RunStartScreen(RunbackScreen[None]):
@@ -127,7 +119,7 @@ class RunStartScreen(RunbackScreen[None]):
                     "The runs below are your own call."
                 )
             elif plan.stage is not None:
-                lines.append(f"Today: run-walk {stage_text(plan.stage.number)}.")
+                lines.append(f"Today: run-walk {stage_text(plan.stage, plus=True)}.")
             else:
                 lines.append("Today: an easy continuous run.")
             done = self._done_today(plan)
@@ -142,7 +134,7 @@ class RunStartScreen(RunbackScreen[None]):
             self._today_id = "today"
             lead = "another session" if "run_walk" in plan.done else "today's session"
             options.append(
-                Option(f"▶ Start {lead} — run-walk {stage_text(plan.stage.number)}", id="today")
+                Option(f"▶ Start {lead} — run-walk {stage_text(plan.stage, plus=True)}", id="today")
             )
         elif plan is not None and "run" in plan.activities and not self._paused:
             self._today_id = "today-run"
@@ -158,7 +150,11 @@ class RunStartScreen(RunbackScreen[None]):
         options.append(None)
         for stage in STAGES:
             options.append(
-                Option(f"Run-walk {stage_text(stage)}", id=f"stage-{stage}", disabled=self._paused)
+                Option(
+                    f"Run-walk {stage_text(STAGES[stage], plus=True)}",
+                    id=f"stage-{stage}",
+                    disabled=self._paused,
+                )
             )
         options.append(Option(self._run_prompt(False), id="run", disabled=self._paused))
         option_list = self.query_one("#run-options", OptionList)
@@ -421,7 +417,7 @@ class RunSessionScreen(TimerScreen):
     def pain_logged(self, pain: int) -> None:
         """Save the tap; at 4 or more suggest stopping (a prompt, not an automatic stop)."""
         self.save_active()
-        if pain < FLARE_PAIN:
+        if not is_flare(pain):
             return
 
         def answered(stop: bool | None) -> None:

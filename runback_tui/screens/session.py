@@ -10,27 +10,28 @@ only reads the clock and compares text: widgets repaint when what they show chan
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, ClassVar
+from typing import Any, ClassVar
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import ProgressBar, Static
+from textual.widgets import ProgressBar
 
 from runback_tui.domain.exercises import EXERCISES, ROUTINES
 from runback_tui.domain.models import Settings
 from runback_tui.domain.protocol import FLARE_PAIN
 from runback_tui.domain.timeline import Cue, Segment, Timeline
 from runback_tui.paths import stylesheet
-from runback_tui.screens.base import RunbackScreen
+from runback_tui.screens.base import Runback, RunbackScreen
 from runback_tui.sessions.controller import STALL_S, SessionController, Tick
 from runback_tui.sessions.cues import CueDispatcher, CueEvent
+from runback_tui.sessions.results import RoutineResult
 from runback_tui.storage.durable import StoreError
 from runback_tui.widgets.bars import KeyBar, TitleBar
+from runback_tui.widgets.confirm import ConfirmDialog
 from runback_tui.widgets.countdown import (
     Countdown,
     CueBanner,
@@ -38,9 +39,6 @@ from runback_tui.widgets.countdown import (
     countdown_text,
     fmt_clock,
 )
-
-if TYPE_CHECKING:
-    from runback_tui.app import RunbackApp
 
 TICK_S = 0.25
 """Real seconds between ticks; every value shown is computed from the clock, not counted."""
@@ -53,13 +51,13 @@ BLOCKED_KEYS = ("c", "e", "r", "h", "d")
 """Global screen keys that would leave a running session; they only say how to end it."""
 
 
-def clock_speed(app: RunbackApp) -> float:
+def clock_speed(app: Runback) -> float:
     """Session seconds per real second (``--speed``; 1 for a FakeClock)."""
     speed = getattr(app.clock, "speed", 1.0)
     return float(speed) if isinstance(speed, int | float) and speed > 0 else 1.0
 
 
-def replace_screen(app: App[object], screen: Screen[None]) -> None:
+def replace_screen(app: App[Any], screen: Screen[None]) -> None:
     """Replace the top screen with *screen*, from the app's own message queue.
 
     Called from a screen's timer or from a dialog's callback (both run on that screen's
@@ -69,7 +67,7 @@ def replace_screen(app: App[object], screen: Screen[None]) -> None:
     app.call_later(app.switch_screen, screen)
 
 
-def load_settings(app: RunbackApp) -> Settings:
+def load_settings(app: Runback) -> Settings:
     """The saved cue settings, or the defaults when the file cannot be read."""
     try:
         return app.store.settings()
@@ -77,40 +75,10 @@ def load_settings(app: RunbackApp) -> Settings:
         return Settings()
 
 
-class ConfirmDialog(ModalScreen[bool]):
-    """A yes/no question: `enter` confirms, `escape` cancels."""
-
-    CSS_PATH = [stylesheet("session.tcss")]
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "answer(True)", "Confirm", id="confirm-yes"),
-        Binding("escape", "answer(False)", "Cancel", id="confirm-no"),
-    ]
-    AUTO_FOCUS = ""
-
-    def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
-        super().__init__()
-        self.question = question
-        """What is asked."""
-        self.yes = yes
-        """The confirming answer's label."""
-        self.no = no
-        """The cancelling answer's label."""
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="confirm-box", classes="dialog"):
-            yield Static(self.question, id="confirm-question")
-            yield Static(
-                f"enter: {self.yes}  ·  escape: {self.no}", id="confirm-keys", classes="hint"
-            )
-
-    def action_answer(self, answer: bool) -> None:
-        """Close with *answer*."""
-        self.dismiss(answer)
-
-
 class TimerScreen(RunbackScreen[None]):
     """What every timed session screen shares: clock, controller, cues, keys."""
 
+    RUNS_SESSION = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "toggle_pause", "Pause/resume", id="session-pause"),
         Binding("n", "skip", "Next", id="session-next"),
@@ -343,30 +311,6 @@ class TimerScreen(RunbackScreen[None]):
     def show_summary(self, *, completed: bool, flare: bool) -> None:
         """Hook: replace this screen with its summary."""
         self.dismiss()
-
-
-@dataclass(frozen=True)
-class RoutineResult:
-    """What a routine or single-exercise session did, for its summary."""
-
-    routine_id: str
-    """The routine's id (or the exercise's, for a single exercise)."""
-    title: str
-    """The routine's or exercise's name."""
-    completed: bool
-    """False when ended early."""
-    duration_s: float
-    """Session-clock seconds taken, pauses left out."""
-    skipped: tuple[str, ...]
-    """Labels of the segments skipped."""
-    max_pain: int | None
-    """The highest pain logged during the session."""
-    flare: bool
-    """True when pain of 4 or more stopped the session."""
-    ice_minutes: float | None = None
-    """Minutes of ice done in the session (the relief routine), to record for the next-ice time."""
-    day: date | None = None
-    """The date the session started, which it is logged on (None: the date it is saved)."""
 
 
 class RoutineSessionScreen(TimerScreen):

@@ -6,7 +6,7 @@ without saving; the screen dismisses with the saved Settings (or None).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -22,9 +22,6 @@ from runback_tui.storage.durable import StoreError
 from runback_tui.storage.store import Store
 from runback_tui.widgets.bars import KeyBar, TitleBar
 from runback_tui.widgets.choice import Choice, YesNo
-
-if TYPE_CHECKING:
-    pass
 
 WIDTH = 44
 """Questions are padded to this width so the answers line up."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import Any, ClassVar, cast
 
 from rich.text import Text
 from textual import on, work
@@ -34,9 +34,7 @@ from runback_tui.screens.today import Today, try_load_today
 from runback_tui.storage.durable import StoreError
 from runback_tui.storage.store import Store
 from runback_tui.widgets.bars import KeyBar, TitleBar
-
-if TYPE_CHECKING:
-    pass
+from runback_tui.widgets.confirm import ConfirmDialog
 
 CLEARANCE_STATEMENT = "I have been assessed by a professional and cleared to continue."
 """What the user confirms when recording a clearance (protocol.md §2)."""
@@ -195,8 +193,6 @@ class StopScreen(RunbackScreen[None]):
                 markup=False,
             )
             return
-        from runback_tui.screens.session import ConfirmDialog
-
         questions = wording.withdraw_questions(self._withdrawable)
         answers = [("withdraw it", "keep it"), ("yes, it was a mistake", "keep the red flag")]
 

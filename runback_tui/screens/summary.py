@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import math
-import threading
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -32,20 +29,18 @@ from runback_tui.domain.models import (
     to_km,
 )
 from runback_tui.domain.protocol import FLARE_PAIN, STAGES, StageDecision, decide_next_stage
+from runback_tui.domain.shoes import default_shoe
 from runback_tui.paths import stylesheet
 from runback_tui.screens.base import RunbackScreen
 from runback_tui.screens.forms import StoreWriteDone, StoreWriteFailed, focus_first
-from runback_tui.screens.session import ConfirmDialog, RoutineResult, replace_screen
-from runback_tui.sessions.active import RunSpec
+from runback_tui.sessions.results import RoutineResult, RunResult
 from runback_tui.storage.durable import StoreError
 from runback_tui.storage.store import Store
 from runback_tui.widgets.bars import KeyBar, TitleBar
 from runback_tui.widgets.choice import Choice
+from runback_tui.widgets.confirm import ConfirmDialog
 from runback_tui.widgets.countdown import fmt_clock
 from runback_tui.widgets.pain_scale import PainScale
-
-if TYPE_CHECKING:
-    pass
 
 OUTCOME_WORDS: dict[str, str] = {
     "progress": "▲ PROGRESS",
@@ -262,39 +257,10 @@ class RoutineSummaryScreen(SummaryScreen):
 
     def action_relief(self) -> None:
         """Start the relief routine (after a flare)."""
-        from runback_tui.domain.timeline import build_routine_timeline
-        from runback_tui.screens.session import RoutineSessionScreen
-
         if not self.saved:
             self.notify("Save (enter) or discard (escape) first.", timeout=3)
             return
-        replace_screen(self.app, RoutineSessionScreen(build_routine_timeline("relief"), "relief"))
-
-
-@dataclass(frozen=True)
-class RunResult:
-    """What a run session did, for its summary."""
-
-    spec: RunSpec
-    """The session that was run."""
-    day: date
-    """The date it counts for."""
-    completed: bool
-    """Every repeat done (no run skipped) and the end reached."""
-    repeats_done: int
-    """Repeats fully done."""
-    elapsed_s: float
-    """Timeline seconds reached."""
-    active_s: float
-    """Session-clock seconds, pauses left out."""
-    max_pain: int | None
-    """The highest pain logged during the session."""
-    skipped: tuple[str, ...] = ()
-    """Labels of the segments skipped."""
-    pains: tuple[tuple[float, datetime, int], ...] = ()
-    """(elapsed, wall time, pain) of every pain tap."""
-    saver_idle: threading.Event | None = field(default=None, compare=False)
-    """Set once the session screen's background saves are done (waited for before logging)."""
+        self.runback.replace_with_routine("relief")
 
 
 def _this_session(log: RunWalkLog) -> str:
@@ -330,7 +296,7 @@ class RunSummaryScreen(SummaryScreen):
         profile = snapshot.profile if snapshot else None
         self._units = profile.units if profile else "km"
         shoes = list(snapshot.history.shoes) if snapshot else []
-        last_shoe = self._last_shoe(snapshot)
+        last_shoe = default_shoe(snapshot.history) if snapshot else None
         yield TitleBar()
         with VerticalScroll(id="summary-form"):
             state = "finished" if result.completed else "ended early"
@@ -353,20 +319,6 @@ class RunSummaryScreen(SummaryScreen):
             yield Static("", id="summary-message")
             yield Static("", id="summary-decision")
         yield KeyBar()
-
-    def _last_shoe(self, snapshot: Any) -> str | None:
-        """The shoe of the latest run or run-walk that named one."""
-        if snapshot is None:
-            return None
-        names = {shoe.name for shoe in snapshot.history.shoes}
-        runs = [
-            s
-            for s in snapshot.history.sessions
-            if isinstance(s, RunWalkLog | RunLog) and s.shoe in names
-        ]
-        if not runs:
-            return None
-        return max(runs, key=lambda s: s.date).shoe
 
     def on_mount(self) -> None:
         """Focus the first empty pain field; inputs follow the cursor-blink switch."""

@@ -1,9 +1,7 @@
-"""App hooks for sessions: signal handlers that save a running session, and the startup offer.
+"""App hooks for sessions: signal handlers that save a running session.
 
-``app.py`` calls both from ``RunbackApp.on_mount``::
-
-    install_session_signal_handlers(self)
-    offer_unfinished_session(self)
+``RunbackApp.on_mount`` installs them (``install_session_signal_handlers(self)``), then offers
+to resume an unfinished session (``screens/resume.py``).
 
 A dropped SSH connection sends SIGHUP, and a default Textual app then dies without unmounting
 (Textual issue #5140); ``kill`` and service managers send SIGTERM.  The handlers are installed
@@ -54,19 +52,4 @@ def install_session_signal_handlers(app: Any) -> bool:
             loop.add_signal_handler(signum, on_terminating_signal, app, int(signum))
     except (NotImplementedError, RuntimeError, ValueError):
         return False  # not the main thread, or a platform without loop signal handlers
-    return True
-
-
-def offer_unfinished_session(app: Any) -> bool:
-    """Push the resume offer when the data file holds an unfinished session; True if so."""
-    from runback_tui.screens.resume import ResumeScreen
-    from runback_tui.storage.durable import StoreError
-
-    try:
-        record = app.store.active_session()
-    except StoreError:
-        return False
-    if record is None:
-        return False
-    app.push_screen(ResumeScreen(record))
     return True

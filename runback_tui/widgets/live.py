@@ -21,8 +21,6 @@ Usage in a screen::
 
     def on_live_data_updated(self, message: LiveData.Updated) -> None:
         self.show(message.value)
-
-``refresh_now()`` recomputes at once (after the screen itself saved something, or on resume).
 """
 
 from __future__ import annotations
@@ -115,14 +113,6 @@ class LiveData(Widget):
             version = _UNSET
         if version is _UNSET or version != self._seen:
             self._start(version)
-
-    def refresh_now(self) -> None:
-        """Recompute now, whatever the version."""
-        try:
-            version = self._version()
-        except Exception:  # noqa: BLE001
-            version = _UNSET
-        self._start(version)
 
     def _start(self, version: object) -> None:
         self._seen = version

@@ -11,10 +11,11 @@ from textual.pilot import Pilot
 from runback_tui.app import RunbackApp, make_app
 from runback_tui.domain.clock import FakeClock
 from runback_tui.domain.timeline import build_routine_timeline
+from runback_tui.screens.resume import offer_unfinished_session
 from runback_tui.screens.routines import RoutinesScreen
 from runback_tui.screens.run import RunStartScreen
 from runback_tui.screens.session import RoutineSessionScreen, TimerScreen
-from runback_tui.sessions.lifecycle import offer_unfinished_session, save_running_sessions
+from runback_tui.sessions.lifecycle import save_running_sessions
 from runback_tui.storage.store import Store
 from tests.ui.fixtures import new_store, seed_movement, seed_run_walk
 

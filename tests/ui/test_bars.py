@@ -5,6 +5,8 @@ bell, titles repaint, and home keeps its panels when it changes between one and 
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import App
 
 from runback_tui.domain.clock import FakeClock
@@ -17,12 +19,12 @@ from tests.ui.fixtures import NOW, seed_build, seed_paused
 from tests.ui.session_helpers import app_for
 
 
-def bar_text(app: App[object]) -> str:
+def bar_text(app: App[Any]) -> str:
     """The key bar's line as drawn now."""
     return app.screen.query_one(KeyBar).render().plain
 
 
-def title_text(app: App[object]) -> str:
+def title_text(app: App[Any]) -> str:
     """The title bar's line as drawn now."""
     return app.screen.query_one(TitleBar).render().plain
 

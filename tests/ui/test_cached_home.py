@@ -22,7 +22,7 @@ from runback_tui.domain.clock import FakeClock
 from runback_tui.domain.models import ActiveSession, CheckIn
 from runback_tui.screens.home import HomeScreen
 from runback_tui.screens.homeview import PANELS, valid_view
-from runback_tui.storage import fastpath
+from runback_tui.storage import cache
 from runback_tui.storage.store import Store
 from tests.ui.fixtures import (
     NOW,
@@ -72,9 +72,9 @@ async def _started_from_cache(tmp_path: Path) -> tuple[Path, RunbackApp]:
 
 def _cached_app(path: Path, clock: FakeClock) -> RunbackApp:
     """The app as run_tui starts it when the sidecar holds today's view."""
-    view = valid_view(fastpath.cached(path, "home", clock.today()), clock.today())
+    view = valid_view(cache.cached(path, "home", clock.today()), clock.today())
     assert view is not None, "the sidecar holds no view for today"
-    return RunbackApp(
+    return make_app(
         None, clock, data_path=path, home_view=view, blink_cursor=False, animations=False
     )
 
@@ -129,11 +129,11 @@ async def test_a_write_makes_the_cached_view_unusable(tmp_path: Path) -> None:
     path = tmp_path / "runback.json"
     seed_run_walk(new_store(path))
     await _cold_home(Store(path), FakeClock(NOW))
-    assert fastpath.cached(path, "home", TODAY) is not None
+    assert cache.cached(path, "home", TODAY) is not None
     Store(path).save_checkin(CheckIn(date=TODAY, pain=3))
-    assert fastpath.cached(path, "home", TODAY) is None
+    assert cache.cached(path, "home", TODAY) is None
     # A view for one day is never used on another.
-    assert valid_view(fastpath.cached(path, "home", TODAY), TODAY + timedelta(days=1)) is None
+    assert valid_view(cache.cached(path, "home", TODAY), TODAY + timedelta(days=1)) is None
 
 
 async def test_home_follows_a_write_after_a_cached_start(tmp_path: Path) -> None:
@@ -168,7 +168,7 @@ async def test_no_view_is_kept_while_a_session_is_under_way(tmp_path: Path) -> N
     async with app.run_test(size=SIZE) as pilot:
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-    assert fastpath.cached(path, "home", TODAY) is None
+    assert cache.cached(path, "home", TODAY) is None
 
 
 @pytest.mark.parametrize(
@@ -190,12 +190,12 @@ def test_a_tampered_sidecar_falls_back_to_the_store(tmp_path: Path) -> None:
     path = tmp_path / "runback.json"
     seed_movement(new_store(path))
     Store(path).snapshot()  # vouches for the file
-    digest = fastpath.known_valid_digest(path)
+    digest = cache.validated_digest(path)
     assert digest is not None
-    fastpath.remember(path, digest, home={TODAY.isoformat(): {"format": 1, "panels": []}})
-    assert valid_view(fastpath.cached(path, "home", TODAY), TODAY) is None
-    content = json.loads(fastpath.sidecar_path(path).read_text())
-    assert TODAY.isoformat() in content["home"]
+    cache.remember(path, digest, home={TODAY.isoformat(): {"format": 1, "panels": []}})
+    assert valid_view(cache.cached(path, "home", TODAY), TODAY) is None
+    content = json.loads(cache.sidecar_path(path).read_text())
+    assert TODAY.isoformat() in content["views"]["home"]
 
 
 def test_the_app_shell_and_home_load_without_pydantic_or_tinydb() -> None:

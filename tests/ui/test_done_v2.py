@@ -28,7 +28,7 @@ from runback_tui.screens.homeview import valid_view
 from runback_tui.screens.run import RunSessionScreen, RunStartScreen
 from runback_tui.screens.summary import RunSummaryScreen
 from runback_tui.screens.today import ACTIVITY_LABELS, WARNING_MARKERS, warning_line
-from runback_tui.storage import fastpath
+from runback_tui.storage import cache
 from runback_tui.storage.store import Store
 from tests.ui.fixtures import (
     TODAY,
@@ -113,7 +113,7 @@ async def test_home_says_when_the_days_plan_is_complete(
     assert "✓ Also logged today: Glutes and hips" in plan
     assert "✓ Today's plan is complete." in plan
     # The next start draws home from the sidecar: the same ticks, before anything loads.
-    view = valid_view(fastpath.cached(data_path, "home", TODAY), TODAY)
+    view = valid_view(cache.cached(data_path, "home", TODAY), TODAY)
     assert view is not None
     cached = "".join(text for text, _ in view["panels"]["home-plan"])
     assert "✓ Today's plan is complete." in cached and " · done 07:00" in cached

@@ -18,10 +18,10 @@ from runback_tui.screens.checkin import CheckInScreen
 from runback_tui.screens.help import HelpScreen
 from runback_tui.screens.home import HomeScreen
 from runback_tui.screens.onboarding import DISCLAIMER
-from runback_tui.screens.session import ConfirmDialog
 from runback_tui.screens.stop import StopScreen
 from runback_tui.storage.store import Store
 from runback_tui.widgets.choice import YesNo
+from runback_tui.widgets.confirm import ConfirmDialog
 from tests.ui.fixtures import (
     TODAY,
     days_ago,
@@ -199,7 +199,7 @@ async def test_mistake_is_not_offered_when_not_paused(store: Store, clock: FakeC
     seed_movement(store)
     app = app_for(store, clock)
     async with app.run_test(size=SIZE) as pilot:
-        app.action_stop_screen()
+        app.open_screen("stop_screen")
         await pilot.pause()
         assert isinstance(app.screen, StopScreen)
         assert not app.screen.query_one("#stop-mistake").display

@@ -12,7 +12,6 @@ import select
 import signal
 import subprocess
 import sys
-import textwrap
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -21,10 +20,10 @@ import pytest
 
 from runback_tui.domain.clock import FakeClock
 from runback_tui.domain.models import RunWalkLog
-from runback_tui.screens.resume import ResumeScreen
+from runback_tui.screens.resume import ResumeScreen, offer_unfinished_session
 from runback_tui.screens.run import RunSessionScreen
 from runback_tui.screens.summary import RunSummaryScreen
-from runback_tui.sessions.lifecycle import offer_unfinished_session, save_running_sessions
+from runback_tui.sessions.lifecycle import save_running_sessions
 from runback_tui.storage.store import Store
 from runback_tui.widgets.countdown import BigWord
 from runback_tui.widgets.pain_scale import PainScale
@@ -129,37 +128,6 @@ async def test_discard_removes_the_unfinished_session(store: Store, clock: FakeC
 
 # -- a real Runback in a pseudo-terminal ---------------------------------------------------------
 
-LAUNCHER = textwrap.dedent(
-    """
-    # Until app.py installs the session hooks, open Runback as app.py will:
-    # on mount, install the signal handlers and open the run screen.
-    import sys
-    from runback_tui.app import RunbackApp
-    from runback_tui.screens.run import RunStartScreen
-    from runback_tui.sessions.lifecycle import install_session_signal_handlers
-
-    original = RunbackApp.on_mount
-
-    def on_mount(self):
-        original(self)
-        install_session_signal_handlers(self)
-        self.push_screen(RunStartScreen())
-
-    RunbackApp.on_mount = on_mount
-    from runback_tui.cli import run
-    sys.exit(run(sys.argv[1:]))
-    """
-)
-
-
-def app_is_integrated() -> bool:
-    """True once app.py binds `r` to the run screen and installs the signal handlers."""
-    from runback_tui.app import RunbackApp
-
-    source = Path(sys.modules[RunbackApp.__module__].__file__ or "").read_text()
-    return "install_session_signal_handlers" in source and '"r"' in source
-
-
 def spawn(data: Path, *, speed: float = 20.0) -> tuple[subprocess.Popen[bytes], int]:
     """Runback in a pty at 80x24; returns the process and the pty's master end."""
     master, slave = pty.openpty()
@@ -170,10 +138,7 @@ def spawn(data: Path, *, speed: float = 20.0) -> tuple[subprocess.Popen[bytes], 
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     env = dict(os.environ, TERM="xterm-256color", PYTHONPATH=str(ROOT))
     env.pop("NO_COLOR", None)
-    if app_is_integrated():
-        command = [sys.executable, "-m", "runback_tui"]
-    else:
-        command = [sys.executable, "-c", LAUNCHER]
+    command = [sys.executable, "-m", "runback_tui"]
     process = subprocess.Popen(
         [*command, "--data", str(data), "--speed", str(speed)],
         stdin=slave, stdout=slave, stderr=slave, env=env, cwd=ROOT, start_new_session=True,
@@ -200,9 +165,8 @@ def drain(master: int, seconds: float) -> bytes:
 def open_run_session(master: int) -> None:
     """From home (or the run screen) start today's run-walk session."""
     drain(master, 2.5)
-    if app_is_integrated():
-        os.write(master, b"r")
-        drain(master, 0.8)
+    os.write(master, b"r")
+    drain(master, 0.8)
     os.write(master, b"\r")
     drain(master, 1.5)
 
@@ -252,8 +216,7 @@ def test_sighup_mid_session_saves_a_resumable_session_and_exits(seeded: Path) ->
         os.kill(process.pid, signal.SIGHUP)
         os.close(master)  # the connection is gone
         master = -1
-        took = _wait_plain(process, 1.0)
-        assert took < 1.0
+        _wait_plain(process, 15.0)  # a wait, not a timing: tests.bench_session times the exit
     finally:
         if process.poll() is None:
             process.kill()
@@ -285,8 +248,7 @@ def test_sigterm_while_idle_on_the_run_screen_saves_and_exits(seeded: Path) -> N
         drain(master, 1.5)
         assert process.poll() is None
         os.kill(process.pid, signal.SIGTERM)
-        took = wait_exit(process, master, 1.0)
-        assert took < 1.0
+        wait_exit(process, master, 15.0)
     finally:
         if process.poll() is None:
             process.kill()

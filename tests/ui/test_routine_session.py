@@ -61,7 +61,7 @@ async def test_a_whole_daily_core_by_clock_and_keys_is_logged(
         app.push_screen(RoutineSessionScreen(timeline, "daily_core"))
         await pilot.pause()
         screen = timer_screen(app)
-        delivered = [(c.at_s, c.kind) for c in timeline.start_cues()]
+        delivered: list[tuple[float, str]] = [(c.at_s, c.kind) for c in timeline.start_cues()]
         # A hold: the big countdown and what is being done.
         for _ in range(12):  # one-second ticks: a longer jump would count as a stall
             delivered += [(at, kind) for at, kind, _ in step(app, clock, 1)]

@@ -9,10 +9,10 @@ from textual.widgets import Input, OptionList
 from runback_tui.domain.clock import FakeClock
 from runback_tui.domain.models import RunLog, RunWalkLog
 from runback_tui.screens.run import RunSessionScreen, RunStartScreen
-from runback_tui.screens.session import ConfirmDialog
 from runback_tui.screens.summary import RunSummaryScreen
 from runback_tui.storage.store import Store
 from runback_tui.widgets.choice import Choice
+from runback_tui.widgets.confirm import ConfirmDialog
 from runback_tui.widgets.countdown import BigWord, Countdown, QuietStatic
 from runback_tui.widgets.pain_scale import PainScale
 from tests.ui.fixtures import NOW, seed_build, seed_run_walk
@@ -162,7 +162,8 @@ async def test_pause_skip_pain_taps_a_stall_and_the_flare_prompt(
         assert "FLARE" in str(summary.query_one("#summary-decision").render())
     [log] = [s for s in store.history().sessions if isinstance(s, RunWalkLog)]
     assert (log.completed, log.repeats_done, log.pain_during, log.pain_after) == (False, 0, 5, 3)
-    assert log.shoe is None and log.distance_km is None
+    assert log.distance_km is None
+    assert log.shoe == "Blue trainers"  # the only shoe is the default (domain/shoes.py)
     assert store.active_session() is None
 
 

@@ -13,7 +13,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from runback_tui.domain import exercises as ex
-from runback_tui.domain.timeline import build_routine_timeline
+from runback_tui.domain.timeline import (
+    build_routine_timeline,
+    estimated_minutes_text,
+    estimated_seconds,
+)
 
 SOURCES_DIR = Path("/work/shared/sources")
 
@@ -193,21 +197,21 @@ def test_glutes_hips_clamshell_uses_the_general_strength_dose() -> None:
 
 
 def test_daily_core_takes_about_ten_minutes() -> None:
-    seconds = ex.estimated_seconds("daily_core")
+    seconds = estimated_seconds("daily_core")
     assert 8 * 60 <= seconds <= 12 * 60
-    assert ex.estimated_minutes_text("daily_core") == "~10 min"
+    assert estimated_minutes_text("daily_core") == "~10 min"
 
 
 @pytest.mark.parametrize("routine_id", EXPECTED_ROUTINES)
 def test_estimate_is_the_session_timeline_length(routine_id: str) -> None:
     routine = ex.get_routine(routine_id)
-    assert ex.estimated_seconds(routine) == build_routine_timeline(routine_id).total_s
-    assert ex.estimated_seconds(routine_id) == ex.estimated_seconds(routine)
-    assert 60 <= ex.estimated_seconds(routine_id) <= 30 * 60
+    assert estimated_seconds(routine) == build_routine_timeline(routine_id).total_s
+    assert estimated_seconds(routine_id) == estimated_seconds(routine)
+    assert 60 <= estimated_seconds(routine_id) <= 30 * 60
 
 
 def test_beginner_shortens_daily_core() -> None:
-    assert ex.estimated_seconds("daily_core", beginner=True) < ex.estimated_seconds("daily_core")
+    assert estimated_seconds("daily_core", beginner=True) < estimated_seconds("daily_core")
 
 
 def test_unknown_ids_raise_key_error_listing_valid_ids() -> None:

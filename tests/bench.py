@@ -43,6 +43,7 @@ import tempfile
 import termios
 import textwrap
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -117,11 +118,13 @@ from runback_tui.storage.store import Store
 
 marks = {}
 hooked = []
-_action = RunbackApp.action_dashboard
+_open = RunbackApp.open_screen
 
 
-def action_dashboard(self):
+def open_screen(self, name):
     # Hook the screen on first use, so its import stays inside the timed interval.
+    if name != "dashboard":
+        return _open(self, name)
     from runback_tui.screens import dashboard
 
     if not hooked:
@@ -139,10 +142,10 @@ def action_dashboard(self):
 
         dashboard.DashboardScreen.on_mount = on_mount
         dashboard.DashboardScreen._show_all = shown
-    _action(self)
+    return _open(self, name)
 
 
-RunbackApp.action_dashboard = action_dashboard
+RunbackApp.open_screen = open_screen
 RunbackApp.settled = lambda self: marks.setdefault("settled", time.perf_counter())
 
 
@@ -322,7 +325,7 @@ def first_frame(cmd: list[str], env: dict[str, str]) -> tuple[float, int, dict[s
     return marks["frame"] - spawned, rss, marks
 
 
-def median(values: list[float]) -> float:
+def median(values: Sequence[float]) -> float:
     return statistics.median(values)
 
 
@@ -550,7 +553,7 @@ def main(argv: list[str] | None = None) -> int:
         def add(figure: str, years: int | None, value: float, unit: str, budget: str,
                 limit: float | None, base: float | None = None, note: str = "") -> None:  # fmt: skip
             ratio = value / base if base else None
-            measure = ratio if base else value
+            measure = value / base if base else value
             ok = None if limit is None else measure <= limit
             rows.append(Row(figure, years, value, unit, budget, ratio, ok, note))
 
@@ -727,11 +730,11 @@ def main(argv: list[str] | None = None) -> int:
     print(header)
     print("-" * len(header))
     for row in rows:
-        ratio = f"{row.ratio:.2f}" if row.ratio is not None else ""
+        shown_ratio = f"{row.ratio:.2f}" if row.ratio is not None else ""
         result = {True: "ok", False: "OVER", None: ""}[row.ok]
-        years = str(row.years) if row.years is not None else ""
-        print(f"{row.figure:42} {years:>3} {row.value:>9.1f} {row.unit:<4} {row.budget:>28} "
-              f"{ratio:>6}  {result} {row.note}")  # fmt: skip
+        shown_years = str(row.years) if row.years is not None else ""
+        print(f"{row.figure:42} {shown_years:>3} {row.value:>9.1f} {row.unit:<4} {row.budget:>28} "
+              f"{shown_ratio:>6}  {result} {row.note}")  # fmt: skip
     if args.json:
         Path(args.json).write_text(
             json.dumps({"info": info, "rows": [asdict(r) for r in rows]}, indent=2) + "\n"

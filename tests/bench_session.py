@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from tests.ui.fixtures import new_store, seed_movement, seed_run_walk
-from tests.ui.test_resume_signals import _shift_to_today, app_is_integrated, drain, spawn
+from tests.ui.test_resume_signals import _shift_to_today, drain, spawn
 
 SETTLE_S = 3.0
 """Seconds to let the start-up finish before measuring."""
@@ -44,10 +44,7 @@ def measure(screen: str, seconds: float) -> dict[str, object]:
         process, master = spawn(data, speed=1.0)
         try:
             drain(master, 2.5)
-            if app_is_integrated():
-                os.write(master, b"r" if screen == "run" else b"e")
-            elif screen == "routine":
-                raise SystemExit("the routine bench needs app.py's `e` binding")
+            os.write(master, b"r" if screen == "run" else b"e")
             drain(master, 1.0)
             os.write(master, b"\r")
             drain(master, SETTLE_S)

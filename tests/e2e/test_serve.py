@@ -18,6 +18,7 @@ import pytest
 
 from runback_tui.serve import allowed_hosts, app_command, is_loopback
 from runback_tui.storage.store import Store
+from tests.conftest import CliRunner
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -40,13 +41,9 @@ def test_allowed_hosts_and_command(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.4", "::"])
 def test_non_loopback_host_is_refused_with_the_tunnel_recipe(
-    host: str, tmp_path: Path, cli: object
+    host: str, tmp_path: Path, cli: CliRunner
 ) -> None:
-    from tests.conftest import CliRunner
-
-    assert callable(cli)
-    runner: CliRunner = cli  # type: ignore[assignment]
-    result = runner("serve", "--host", host)
+    result = cli("serve", "--host", host)
     assert result.code == 2
     assert "ssh -L 8000:127.0.0.1:8000" in result.err
     assert "--host" in result.err
@@ -72,7 +69,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 60  # only ends a wait that would never end
     while time.monotonic() < deadline:
         try:
             urllib.request.urlopen(url, timeout=1).read()
@@ -81,7 +78,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
             time.sleep(0.1)
     else:
         server.kill()
-        pytest.fail("runback serve did not answer within 20 s")
+        pytest.fail("runback serve did not answer within 60 s")
     try:
         yield url, data
     finally:
@@ -129,7 +126,7 @@ def test_check_in_typed_in_a_real_browser_lands_in_the_file(served: tuple[str, P
             page = browser.new_page(viewport={"width": 1000, "height": 700})
             page.goto(url)
             # the app runs in its own process per tab (real clock): retry until it answers
-            deadline = time.monotonic() + 30
+            deadline = time.monotonic() + 60  # only ends a wait that would never end
             store = Store(data)
             while time.monotonic() < deadline and store.checkin_on(date.today()) is None:
                 page.mouse.click(500, 350)

@@ -76,7 +76,7 @@ def command_lines(draw: st.DrawFn) -> list[str]:
     if command in {("log", "routine"), ("log", "cross"), ("shoe", "add")}:
         argv.append(draw(POSITIONALS))
     for _ in range(draw(st.integers(0, 6))):
-        if OPTIONS[command] and draw(st.booleans()):
+        if bool(OPTIONS[command]) and draw(st.booleans()):
             argv += [draw(st.sampled_from(OPTIONS[command])), draw(VALUES)]
         else:
             argv.append(draw(st.sampled_from(FLAGS)))

@@ -1,5 +1,6 @@
 """What the hardening tests share: real faults (a full tmpfs, a read-only bind mount, a held
-lock), the text a terminal would show, and a cheap way to wait for a worker."""
+lock), the clock a held lock's wait runs by, the text a terminal would show, and a cheap way to
+wait for a worker."""
 
 from __future__ import annotations
 
@@ -12,18 +13,23 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from textual.app import App
 from textual.pilot import Pilot
 
+from runback_tui.domain.clock import FakeClock
 from runback_tui.storage import durable
 from tests.unit.test_store import read_only
 
 __all__ = [
+    "LockClock",
     "LockHolder",
     "disk_full",
     "file_bytes",
+    "freeze_lock_clock",
     "read_only",
     "screen_text",
     "stray_temp_files",
@@ -36,7 +42,7 @@ TMPFS_KB = 256
 """Size of the tmpfs the disk-full tests fill: room for a seeded file, its backup and sidecar."""
 
 
-def screen_text(app: App[object]) -> str:
+def screen_text(app: App[Any]) -> str:
     """The characters the terminal shows now (every line of the current screen)."""
     strips = app.screen._compositor.render_strips()
     return "\n".join(strip.text for strip in strips)
@@ -143,8 +149,37 @@ class LockHolder:
         self.process.wait()
 
 
-async def wait_until(pilot: Pilot[None], check: Callable[[], bool], timeout: float = 10.0) -> None:
-    """Let the app run until *check* holds (for waits on real time: a held lock)."""
+class LockClock(FakeClock):
+    """The clock a data-file lock waits by in a test: it stands still until the test advances
+    it, so a held lock times out when the test says so and never because the machine is slow.
+
+    ``reads`` counts the lock's looks at it (each poll of the held lock is one), so a test can
+    wait until the lock has really polled before it moves the clock on.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads = 0
+
+    def monotonic(self) -> float:
+        self.reads += 1
+        return super().monotonic()
+
+
+def freeze_lock_clock(monkeypatch: pytest.MonkeyPatch) -> LockClock:
+    """Make the inter-process lock's timeout run by a :class:`LockClock` (its polling still
+    sleeps for real) until the test ends."""
+    clock = LockClock()
+    monkeypatch.setattr(
+        durable, "time", SimpleNamespace(monotonic=clock.monotonic, sleep=time.sleep)
+    )
+    return clock
+
+
+async def wait_until(pilot: Pilot[None], check: Callable[[], bool], timeout: float = 30.0) -> None:
+    """Let the app run until *check* holds (for work done in a worker thread: a held lock).
+
+    *timeout* only stops a wait that would never end; it is not a measurement."""
     deadline = time.monotonic() + timeout
     while not check():
         if time.monotonic() > deadline:

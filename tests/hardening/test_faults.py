@@ -8,12 +8,13 @@ exactly once.  While the lock is held the event loop keeps answering keys.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from runback_tui.app import RunbackApp
@@ -33,6 +34,7 @@ from tests.hardening.helpers import (
     LockHolder,
     disk_full,
     file_bytes,
+    freeze_lock_clock,
     read_only,
     screen_text,
     stray_temp_files,
@@ -77,6 +79,11 @@ def open_store(folder: tuple[Path, bool], seed: Callable[[Store], None]) -> Stor
 def message_of(app: RunbackApp, selector: str) -> str:
     """The text of a message line on the current screen."""
     return str(app.screen.query_one(selector, Static).render())
+
+
+def saving(app: RunbackApp) -> bool:
+    """True while a save runs in its worker (waiting for the lock, say)."""
+    return any(w.group == "store-write" and not w.is_finished for w in app.workers)
 
 
 def notifications(app: RunbackApp) -> str:
@@ -126,37 +133,37 @@ async def test_checkin_save_meets_a_fault_keeps_the_answers_and_retries(
     assert store.snapshot().checkin_edits == ()  # landed once: nothing was replaced
 
 
-async def end_routine_early(pilot: object, app: RunbackApp, clock: FakeClock) -> None:
+async def end_routine_early(pilot: Pilot[None], app: RunbackApp, clock: FakeClock) -> None:
     """Start the 10-minute core, run 5 s, end it early: the routine summary is showing."""
     app.push_screen(RoutineSessionScreen(build_routine_timeline("daily_core"), "daily_core"))
-    await pilot.pause()  # type: ignore[attr-defined]
+    await pilot.pause()
     step(app, clock, 5)
-    await pilot.press("escape")  # type: ignore[attr-defined]
-    await pilot.pause()  # type: ignore[attr-defined]
+    await pilot.press("escape")
+    await pilot.pause()
     assert isinstance(app.screen, ConfirmDialog)
-    await pilot.press("enter")  # type: ignore[attr-defined]
-    await pilot.pause()  # type: ignore[attr-defined]
-    await pilot.pause()  # type: ignore[attr-defined]
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.pause()
     assert isinstance(app.screen, RoutineSummaryScreen)
 
 
-async def end_run_early(pilot: object, app: RunbackApp, clock: FakeClock) -> None:
+async def end_run_early(pilot: Pilot[None], app: RunbackApp, clock: FakeClock) -> None:
     """Start today's run-walk, run 20 s, end it early: the run summary is showing."""
     app.push_screen(RunStartScreen())
-    await pilot.pause()  # type: ignore[attr-defined]
-    await pilot.press("enter")  # type: ignore[attr-defined]
-    await pilot.pause()  # type: ignore[attr-defined]
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
     assert isinstance(app.screen, RunSessionScreen)
     for _ in range(20):
         step(app, clock, 1)
-    await settle(pilot)  # type: ignore[arg-type]
-    await pilot.press("escape")  # type: ignore[attr-defined]
-    await pilot.pause()  # type: ignore[attr-defined]
-    await pilot.press("enter")  # type: ignore[attr-defined]
-    await pilot.pause()  # type: ignore[attr-defined]
-    await pilot.pause()  # type: ignore[attr-defined]
+    await settle(pilot)
+    await pilot.press("escape")
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.pause()
     assert isinstance(app.screen, RunSummaryScreen)
-    await settle(pilot)  # type: ignore[arg-type]
+    await settle(pilot)
 
 
 @pytest.mark.parametrize("kind", FAULTS)
@@ -172,8 +179,8 @@ async def test_session_summary_save_meets_a_fault_keeps_the_values_and_retries(
             await end_routine_early(pilot, app, clock)
         else:
             await end_run_early(pilot, app, clock)
-        summary = app.screen
-        assert isinstance(summary, SummaryScreen)
+        assert isinstance(app.screen, SummaryScreen)
+        summary: SummaryScreen = app.screen
         await pilot.press("2", "tab", "1")
         if session == "run":
             await pilot.press("tab", *"2.5")
@@ -211,6 +218,7 @@ async def test_a_held_lock_never_freezes_the_ui_and_says_what_happened(
 ) -> None:
     timeout = 1.5
     monkeypatch.setenv("RUNBACK_LOCK_TIMEOUT", str(timeout))
+    lock_clock = freeze_lock_clock(monkeypatch)  # the held lock times out when the test says
     store = Store(data_path, now=FakeClock(NOW).now)
     assert store.lock_timeout == timeout
     seed_run_walk(store)
@@ -225,24 +233,31 @@ async def test_a_held_lock_never_freezes_the_ui_and_says_what_happened(
             form = app.screen
             assert isinstance(form, CheckInScreen)
             await pilot.press("4")
-            started = time.monotonic()
+            reads = lock_clock.reads  # the seeding's writes took the lock too
             await pilot.press("ctrl+s")
             await pilot.pause()
             assert "Saving…" in message_of(app, "#form-message")
-            # The save waits for the lock in a worker; the loop still answers keys at once.
+            # The save waits for the lock in a worker; the loop still answers keys meanwhile.
             await pilot.press("question_mark")
             await pilot.pause()
             assert isinstance(app.screen, HelpScreen)
-            answered_after = time.monotonic() - started
-            assert answered_after < timeout / 2, answered_after
-            assert any(w.group == "store-write" and not w.is_finished for w in app.workers)
+            assert saving(app)  # help opened while the save still waits for the lock
             await pilot.press("escape")  # back to the form, still waiting
             await pilot.pause()
             assert app.screen is form
+            # Just short of the timeout the lock keeps waiting (it polls, it does not give up) ...
+            await wait_until(pilot, lambda: lock_clock.reads >= reads + 2)  # deadline, a poll
+            lock_clock.advance(timeout - 0.1)
+            polls = lock_clock.reads
+            await wait_until(pilot, lambda: lock_clock.reads > polls + 1)
+            assert saving(app) and "Saving…" in message_of(app, "#form-message")
+            # ... and once the timeout has passed it gives up and says so.
+            lock_clock.advance(0.2)
             await wait_until(pilot, lambda: "Not saved" in message_of(app, "#form-message"))
-            assert time.monotonic() - started >= timeout
+            await wait_until(pilot, lambda: not saving(app))  # nothing is left waiting
             message = message_of(app, "#form-message")
-            assert "kept the file locked" in message and f"Runback process {holder.process.pid}"
+            assert f"kept the file locked for over {timeout:g} s" in message
+            assert f"Runback process {holder.process.pid}" in message
             # in view, not scrolled off (the scroll lands after a refresh: wait for it)
             await wait_until(pilot, lambda: "try again" in screen_text(app))
             shown = screen_text(app)
@@ -264,6 +279,7 @@ async def test_leaving_the_form_while_the_lock_is_held_still_reports_the_outcome
 ) -> None:
     """escape while 'Saving…' waits: the failure still reaches the user as a notification."""
     monkeypatch.setenv("RUNBACK_LOCK_TIMEOUT", "0.5")
+    lock_clock = freeze_lock_clock(monkeypatch)  # the held lock times out when the test says
     store = Store(data_path, now=FakeClock(NOW).now)
     seed_run_walk(store)
     before = file_bytes(store.path)
@@ -273,11 +289,15 @@ async def test_leaving_the_form_while_the_lock_is_held_still_reports_the_outcome
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press("c")
             await pilot.pause()
+            reads = lock_clock.reads  # the seeding's writes took the lock too
             await pilot.press("5", "ctrl+s")
             await pilot.pause()
             await pilot.press("escape")
             await pilot.pause()
             assert isinstance(app.screen, HomeScreen)
+            await wait_until(pilot, lambda: lock_clock.reads >= reads + 2)  # deadline, a poll
+            assert "not saved" not in notifications(app)  # left while the save still waits
+            lock_clock.advance(1.0)  # past the timeout: the save gives up
             await wait_until(pilot, lambda: "Check-in not saved" in notifications(app))
             assert "kept the file locked" in notifications(app)
             assert app._exception is None
@@ -295,11 +315,11 @@ async def test_a_relief_routine_whose_ice_fails_is_not_logged_twice_on_retry(
     real_log_ice = Store.log_ice
     failures = {"left": 1}
 
-    def flaky_log_ice(self: Store, *args: object, **kwargs: object) -> object:
+    def flaky_log_ice(self: Store, *args: Any, **kwargs: Any) -> object:
         if failures["left"]:
             failures["left"] -= 1
             raise DataFileError(self.path, "could not save (the disk is full)", "Free space.")
-        return real_log_ice(self, *args, **kwargs)  # type: ignore[arg-type]
+        return real_log_ice(self, *args, **kwargs)
 
     monkeypatch.setattr(Store, "log_ice", flaky_log_ice)
     result = RoutineResult("relief", "Flare relief", True, 1500.0, (), 4, False, ice_minutes=15.0)

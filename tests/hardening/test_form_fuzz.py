@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
+from runback_tui.app import RunbackApp
 from runback_tui.domain.clock import FakeClock
 from runback_tui.domain.models import (
     MAX_NAME_CHARS,
@@ -157,6 +158,13 @@ def refused(before: bytes | None, path: Path, text: str, fields: list[str], ok: 
         assert f"✗ {name}:" not in text, (name, text)
 
 
+def open_profile(pilot: Pilot[Any]) -> None:
+    """Open the profile form, as the home screen's p key does."""
+    app = pilot.app
+    assert isinstance(app, RunbackApp)
+    app.open_screen("profile")
+
+
 def make_store(tmp_path: Path, seed: Any = None) -> Store:
     """A store in *tmp_path*, optionally seeded."""
     store = Store(tmp_path / "fuzz" / "runback.json", now=FakeClock(NOW).now)
@@ -243,7 +251,7 @@ def test_profile_fields(tmp_path: Path) -> None:
         def example(start: str, weekly: str) -> None:
             async def drive(pilot: Pilot[Any]) -> None:
                 if not isinstance(pilot.app.screen, ProfileScreen):
-                    pilot.app.action_profile()  # type: ignore[attr-defined]
+                    open_profile(pilot)
                     await pilot.pause()
                 screen = pilot.app.screen
                 assert isinstance(screen, ProfileScreen)
@@ -474,7 +482,7 @@ def test_far_start_dates_plan_and_render(tmp_path: Path) -> None:
         for start in ("1970-01-01", farthest, "2024-02-29", TODAY.isoformat()):
 
             async def drive(pilot: Pilot[Any], start: str = start) -> str:
-                pilot.app.action_profile()  # type: ignore[attr-defined]
+                open_profile(pilot)
                 await pilot.pause()
                 pilot.app.screen.query_one("#start-date", Input).value = start
                 await pilot.press("ctrl+s")
@@ -505,7 +513,7 @@ def test_profile_form_refuses_a_start_more_than_60_days_ahead(tmp_path: Path) ->
     with LiveApp(app, SIZE) as live:
 
         async def drive(pilot: Pilot[Any]) -> str:
-            pilot.app.action_profile()  # type: ignore[attr-defined]
+            open_profile(pilot)
             await pilot.pause()
             value = (TODAY + timedelta(days=61)).isoformat()
             pilot.app.screen.query_one("#start-date", Input).value = value

@@ -40,8 +40,9 @@ def tmux(*args: str) -> str:
     return subprocess.run(["tmux", *args], check=True, capture_output=True, text=True).stdout
 
 
-def wait_for(check: Callable[[], bool], describe: Callable[[], str], timeout: float = 20) -> None:
-    """Poll *check* until it holds, or fail showing *describe()* after *timeout* seconds."""
+def wait_for(check: Callable[[], bool], describe: Callable[[], str], timeout: float = 60) -> None:
+    """Poll *check* until it holds, or fail showing *describe()* after *timeout* seconds (a
+    bound that only ends a wait that would never end; nothing here is timed)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if check():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from textual.screen import Screen
@@ -46,7 +47,7 @@ from tests.ui.session_helpers import app_for, settle, step, timer_screen
 
 NOTICE = "Make the window larger"
 
-SCREENS: dict[str, Callable[[], Screen[object]]] = {
+SCREENS: dict[str, Callable[[], Screen[Any]]] = {
     "checkin": CheckInScreen,
     "onboarding": OnboardingScreen,
     "profile": ProfileScreen,

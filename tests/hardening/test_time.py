@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from textual.pilot import Pilot
 from textual.widgets import Static
 
 from runback_tui.app import RunbackApp
@@ -38,12 +39,12 @@ def home_day(app: RunbackApp) -> str:
     return str(screen.query_one("#home-day", Static).render())
 
 
-async def poll(app: RunbackApp, pilot: object) -> None:
+async def poll(app: RunbackApp, pilot: Pilot[None]) -> None:
     """One tick of home's file/date poll."""
     screen = app.screen
     assert isinstance(screen, HomeScreen)
     screen._poll_file()
-    await pilot.pause()  # type: ignore[attr-defined]
+    await pilot.pause()
 
 
 async def test_home_replans_when_the_wall_clock_jumps(store: Store) -> None:

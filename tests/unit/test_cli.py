@@ -312,14 +312,14 @@ def test_a_short_lived_subcommand_exits_without_teardown_and_loses_no_output(
             [*command, *args], capture_output=True, text=True, check=False, env=env
         )
         assert done.returncode == code, done.stderr
-    done = subprocess.run(
+    answered = subprocess.run(
         [*command, "today", "--json", "--date", "2026-11-21"],
         capture_output=True,
         check=False,
         env=env,
     )
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["date"] == "2026-11-21"
+    assert answered.returncode == 0, answered.stderr
+    assert json.loads(answered.stdout)["date"] == "2026-11-21"
     refused = subprocess.run(
         [*command, "checkin", "--pain", "2", "--stiffness", "11"],
         capture_output=True,

@@ -119,8 +119,13 @@ def test_urgent_mistake_is_asked_twice(
     cli("checkin", "--pain", "1", "--red-flag", "bladder_bowel")
     asked: list[str] = []
     answers = iter(["y", "n"])
+
+    def answer(question: str) -> str:
+        asked.append(question)
+        return next(answers)
+
     monkeypatch.setattr("sys.stdin.isatty", lambda: True)
-    monkeypatch.setattr("builtins.input", lambda q: asked.append(q) or next(answers))
+    monkeypatch.setattr("builtins.input", answer)
     result = cli("clear", "--mistake")
     assert result.code == 0 and "Nothing was changed" in result.out
     assert len(asked) == 2 and "emergency care" in asked[1]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -26,9 +28,9 @@ from runback_tui.sessions.cues import CueDispatcher, osc_sequence
 NOW = datetime(2026, 11, 21, 7, 30)
 
 
-def run_walk(clock: FakeClock, **kwargs: object) -> SessionController:
+def run_walk(clock: FakeClock, **kwargs: Any) -> SessionController:
     """A started stage-1 run-walk controller."""
-    controller = SessionController(build_run_walk_timeline(1), clock, **kwargs)  # type: ignore[arg-type]
+    controller = SessionController(build_run_walk_timeline(1), clock, **kwargs)
     controller.start()
     return controller
 
@@ -242,13 +244,13 @@ def test_saver_writes_newest_last_and_save_now_waits() -> None:
         kind="run", minutes=20, date=NOW.date(), started_at=NOW, saved_at=NOW,
         elapsed_at_save_s=0,
     )  # fmt: skip
-    queued: list[object] = []
+    queued: list[Callable[[], None]] = []
     saver = ActiveSaver(lambda r: written.append(r.elapsed_at_save_s), lambda e: None,
                         start=queued.append)  # fmt: skip
     for second in (1.0, 2.0, 3.0):
         saver.submit(record.model_copy(update={"elapsed_at_save_s": second}))
     assert len(queued) == 1 and not saver.idle.is_set()
-    queued[0]()  # type: ignore[operator]
+    queued[0]()
     assert written == [3.0] and saver.idle.is_set()
     saver.save_now(record.model_copy(update={"elapsed_at_save_s": 9.0}))
     saver.submit(record)  # closed: ignored

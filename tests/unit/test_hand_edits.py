@@ -100,7 +100,12 @@ def test_a_write_to_vouched_bytes_skips_the_full_check(
     Store(path).snapshot()
     calls: list[int] = []
     real = store.snapshot_of
-    monkeypatch.setattr(store, "snapshot_of", lambda *a: calls.append(1) or real(*a))
+
+    def counted(*args: Any) -> store.Snapshot:
+        calls.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(store, "snapshot_of", counted)
     Store(path).save_checkin(CheckIn(date=date(2026, 11, 21), pain=1))
     assert calls == []  # the bytes were vouched for: parsed, not checked again
     assert _vouched(path)  # and the new version is vouched for by the Store that wrote it

@@ -10,6 +10,7 @@ import pkgutil
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import runback_tui.domain
 import runback_tui.storage
@@ -17,11 +18,11 @@ import runback_tui.storage
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _modules(package: object) -> list[str]:
+def _modules(package: ModuleType) -> list[str]:
     """Every module of *package*, found by pkgutil (recursively)."""
-    name = package.__name__  # type: ignore[attr-defined]
+    name = package.__name__
     found = [name]
-    for info in pkgutil.walk_packages(package.__path__, prefix=name + "."):  # type: ignore[attr-defined]
+    for info in pkgutil.walk_packages(package.__path__, prefix=name + "."):
         found.append(info.name)
     return sorted(found)
 

@@ -201,9 +201,8 @@ def test_lock_left_by_a_killed_process_is_recovered(store: Store) -> None:
     child.kill()
     child.wait()
     assert store.lock_path.exists()  # the stale lock file is still there
-    started = time.monotonic()
-    store.save_checkin(CheckIn(date=date(2026, 11, 2), pain=1))
-    assert time.monotonic() - started < 1.0
+    # A lock timeout of 0: the save takes the lock at once or fails, so nothing was waited for.
+    Store(store.path, lock_timeout=0.0).save_checkin(CheckIn(date=date(2026, 11, 2), pain=1))
     assert store.checkin_on(date(2026, 11, 2)) is not None
 
 
@@ -220,11 +219,10 @@ def test_waiting_for_a_held_lock_is_bounded(data_path: Path) -> None:
     before = store.path.read_bytes()
     child = _spawn(_hold_lock_script(store.lock_path, store.path, 30))
     try:
-        started = time.monotonic()
         with pytest.raises(LockTimeoutError) as caught:
             store.save_checkin(CheckIn(date=date(2026, 11, 2), pain=1))
-        assert 0.3 <= time.monotonic() - started < 3
         assert caught.value.exit_code == 3
+        assert "for over 0.3 s" in str(caught.value)
         assert f"Runback process {child.pid}" in str(caught.value)
         assert store.path.read_bytes() == before
     finally:

@@ -37,10 +37,17 @@ def test_a_transaction_reads_once_and_writes_once(
     reads: list[Path] = []
     writes: list[Path] = []
     real_read, real_write = durable.read_file_bytes, durable.atomic_write_bytes
-    monkeypatch.setattr(durable, "read_file_bytes", lambda p: reads.append(p) or real_read(p))
-    monkeypatch.setattr(
-        durable, "atomic_write_bytes", lambda p, d: writes.append(p) or real_write(p, d)
-    )
+
+    def read(path: Path) -> bytes | None:
+        reads.append(path)
+        return real_read(path)
+
+    def write(path: Path, data: bytes) -> None:
+        writes.append(path)
+        real_write(path, data)
+
+    monkeypatch.setattr(durable, "read_file_bytes", read)
+    monkeypatch.setattr(durable, "atomic_write_bytes", write)
     # A replacement: a search, an archive insert, a remove and an insert in one transaction.
     store.save_checkin(CheckIn(date=date(2026, 11, 20), pain=4))
     assert reads == [store.path] and writes == [store.path]

@@ -146,7 +146,6 @@ class RunbackApp(App[None]):
     def on_mount(self) -> None:
         """Open onboarding without a profile, else the home screen."""
         from runback_tui.screens.home import HomeScreen
-        from runback_tui.screens.resume import offer_unfinished_session
         from runback_tui.sessions.lifecycle import install_session_signal_handlers
 
         if self.home_view is not None:
@@ -160,6 +159,10 @@ class RunbackApp(App[None]):
             self.push_screen(OnboardingScreen())
         install_session_signal_handlers(self)
         if self.home_view is None and self.current_profile() is not None:
+            # Imported here: the resume screen needs the records (pydantic), which a start
+            # from home's cached view loads only after the first frame.
+            from runback_tui.screens.resume import offer_unfinished_session
+
             offer_unfinished_session(self)
         self.screen_change_signal.subscribe(self, self._check_size)
         self.call_after_refresh(self.first_frame)

@@ -9,7 +9,8 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from runback_tui.domain.exercises import RECOVERY_TIPS
-from runback_tui.domain.wording import URGENT_CARE
+from runback_tui.domain.protocol import STAGES
+from runback_tui.domain.wording import URGENT_CARE, stage_intervals
 from runback_tui.paths import stylesheet
 from runback_tui.widgets.bars import KeyBar, TitleBar
 
@@ -48,8 +49,8 @@ PROTOCOL = (
     ),
     (
         "Phase 2 · run-walk intervals",
-        "Stage 1: 10 × (1 min run, 2 min walk); stage 2: 8 × (2 run, 1 walk); stage 3: 6 × "
-        "(3 run, 1 walk). One stage up after a session done with pain below 2 during and after; "
+        "; ".join(f"Stage {n}: {stage_intervals(stage)}" for n, stage in STAGES.items())
+        + ". One stage up after a session done with pain below 2 during and after; "
         "never on two days in a row.",
     ),
     (

@@ -22,7 +22,7 @@ from textual.widgets import ProgressBar
 
 from runback_tui.domain.exercises import EXERCISES, ROUTINES
 from runback_tui.domain.models import Settings
-from runback_tui.domain.protocol import FLARE_PAIN
+from runback_tui.domain.protocol import is_flare
 from runback_tui.domain.timeline import Cue, Segment, Timeline
 from runback_tui.paths import stylesheet
 from runback_tui.screens.base import Runback, RunbackScreen
@@ -440,7 +440,7 @@ class RoutineSessionScreen(TimerScreen):
 
     def pain_logged(self, pain: int) -> None:
         """Pain of 4 or more stops the session (protocol.md §3 flare)."""
-        if pain >= FLARE_PAIN:
+        if is_flare(pain):
             self.finish(completed=False, flare=True)
 
     def _ice_minutes(self) -> float | None:

@@ -28,7 +28,7 @@ from runback_tui.domain.models import (
     describe_validation_error,
     to_km,
 )
-from runback_tui.domain.protocol import FLARE_PAIN, STAGES, StageDecision, decide_next_stage
+from runback_tui.domain.protocol import STAGES, StageDecision, decide_next_stage, is_flare
 from runback_tui.domain.shoes import default_shoe
 from runback_tui.paths import stylesheet
 from runback_tui.screens.base import RunbackScreen
@@ -249,7 +249,7 @@ class RoutineSummaryScreen(SummaryScreen):
         log: RoutineLog = result
         pain = max(log.pain_during or 0, log.pain_after or 0)
         text = "✔ Saved. Press enter to close."
-        if pain >= FLARE_PAIN or self.result.flare:
+        if is_flare(pain) or self.result.flare:
             text = "✔ Saved. Flare rule: press f for the Flare relief routine, enter to close."
             self.suggest_relief = True
             self.refresh_bindings()
@@ -431,7 +431,7 @@ class RunSummaryScreen(SummaryScreen):
             text = f"{word}{nxt}\n{decision.reason}"
             if same_day > 1:
                 text += f"\n{_this_session(log)}"
-        elif max(log.pain_during, log.pain_after) >= FLARE_PAIN:
+        elif is_flare(max(log.pain_during, log.pain_after)):
             text = "⚠ FLARE: pain 4 or more — 48 hours of acute care come first."
         self.query_one("#summary-decision", Static).update(text)
         self.query_one("#summary-decision", Static).set_class(bool(text), "panel")

@@ -230,12 +230,16 @@ def parse_json_bytes(data: bytes) -> Any:
         ) from None
 
 
-def dump_json_bytes(data: Any) -> bytes:
-    """Serialise *data* as the compact UTF-8 JSON Runback stores, keys in a stable order."""
-    text = json.dumps(
+def dump_json_text(data: Any) -> str:
+    """*data* as the compact JSON Runback stores, keys in a stable order (NaN refused)."""
+    return json.dumps(
         data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
     )
-    return text.encode("utf-8")
+
+
+def dump_json_bytes(data: Any) -> bytes:
+    """Serialise *data* as the compact UTF-8 JSON Runback stores, keys in a stable order."""
+    return dump_json_text(data).encode("utf-8")
 
 
 def read_file_bytes(path: Path) -> bytes | None:

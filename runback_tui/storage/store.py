@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -57,7 +57,7 @@ from runback_tui.storage.migrations import (
     Tables,
     migrate,
 )
-from runback_tui.storage.transaction import LockedFileStorage
+from runback_tui.storage.transaction import LockedFileStorage, Written
 
 PROFILE_TABLE = "profile"
 CHECKINS_TABLE = "checkins"
@@ -274,7 +274,7 @@ class Store:
         path: Path,
         *,
         lock_timeout: float | None = None,
-        now: Any = datetime.now,
+        now: Callable[[], datetime] = datetime.now,
     ) -> None:
         self.path = Path(os.path.realpath(path))
         self.lock_path = self.path.with_name(self.path.name + ".lock")
@@ -284,6 +284,9 @@ class Store:
         self._cache: tuple[tuple[int, int, int, int], Snapshot] | None = None
         self.validated_digest: str | None = None
         """Digest of the file version last validated or written here (cache.digest)."""
+        self._written: Written | None = None
+        """The file's bytes as this Store last wrote (or parsed and trusted) them, with their
+        tables: the next transaction starts from them when the file still holds those bytes."""
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -392,7 +395,10 @@ class Store:
         if raw is None:
             return None
         if raw.strip() and self._known_valid(sidecar.digest(raw)):
-            docs = _in_id_order(json.loads(raw).get(PROFILE_TABLE, {}))
+            tables = json.loads(raw)
+            # A write that follows (the usual case: `runback checkin`) starts from these.
+            self._written = Written(raw, tables, {})
+            docs = _in_id_order(tables.get(PROFILE_TABLE, {}))
             return Profile.model_validate(docs[0]) if docs else None
         return self.snapshot().profile
 
@@ -434,20 +440,25 @@ class Store:
         if not directory.exists():
             with durable.translate_write_errors(self.path):
                 durable.make_private_dirs(directory)
+        previous, self._written = self._written, None  # a failed transaction leaves none
         with TinyDB(
             self.path,
             lock_path=self.lock_path,
             lock_timeout=self.lock_timeout,
             prepare=self._prepare,
+            previous=previous,
             storage=LockedFileStorage,
         ) as db:
             storage = db.storage
             assert isinstance(storage, LockedFileStorage)
             yield db
-            payload = storage.commit(self.backup_path, self._now())
-            if payload is not None:
+            written = storage.commit(self.backup_path, self._now())
+            if written is not None:
                 # Every writer stores checked records, so the new version is valid too.
-                self._vouch(sidecar.digest(payload))
+                self._vouch(sidecar.digest(written.payload))
+                self._written = written
+            elif storage.raw == (previous.payload if previous else None):
+                self._written = previous  # nothing changed: the file is still what we wrote
         self._cache = None
 
     def _write_migration_backup(self, raw: bytes, version: int) -> None:

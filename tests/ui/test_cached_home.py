@@ -198,6 +198,56 @@ def test_a_tampered_sidecar_falls_back_to_the_store(tmp_path: Path) -> None:
     assert TODAY.isoformat() in content["views"]["home"]
 
 
+FIRST_FRAME = """
+import json, sys
+from runback_tui.screens import home
+
+seen = {}
+_mount = home.HomeScreen.on_mount
+
+
+def on_mount(self):
+    # Queued before home's own after-refresh work, which starts the background load.
+    def frame():
+        seen["heavy"] = sorted(m for m in sys.modules if m.split(".")[0] in ("pydantic", "tinydb"))
+        seen["resume"] = "runback_tui.screens.resume" in sys.modules
+        self.app.exit()
+
+    self.app.call_after_refresh(frame)
+    _mount(self)
+
+
+home.HomeScreen.on_mount = on_mount
+from runback_tui import app as app_module
+
+_run = app_module.RunbackApp.run
+app_module.RunbackApp.run = lambda self, **kw: _run(self, headless=True)
+from runback_tui.cli import run
+
+run(sys.argv[1:])
+print(json.dumps(seen))
+"""
+
+
+def test_a_start_from_the_cached_view_draws_home_before_loading_any_record(
+    tmp_path: Path,
+) -> None:
+    """The first frame from home's cached view comes before pydantic, TinyDB or the resume
+    screen are imported (they load in the background after it)."""
+    path = tmp_path / "runback.json"
+    seed_movement(new_store(path))
+    for _ in range(2):  # the first start computes and keeps home's view; the second uses it
+        done = subprocess.run(
+            [sys.executable, "-c", FIRST_FRAME, "--data", str(path)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen == {"heavy": [], "resume": False}
+
+
 def test_the_app_shell_and_home_load_without_pydantic_or_tinydb() -> None:
     """The modules drawing the first frame from a cached view import no pydantic or tinydb."""
     code = (

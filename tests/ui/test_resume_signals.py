@@ -128,6 +128,7 @@ async def test_discard_removes_the_unfinished_session(store: Store, clock: FakeC
 
 # -- a real Runback in a pseudo-terminal ---------------------------------------------------------
 
+
 def spawn(data: Path, *, speed: float = 20.0) -> tuple[subprocess.Popen[bytes], int]:
     """Runback in a pty at 80x24; returns the process and the pty's master end."""
     master, slave = pty.openpty()

@@ -7,6 +7,7 @@ fails writes nothing and frees the lock.  No private TinyDB name is used anywher
 from __future__ import annotations
 
 import errno
+import io
 import json
 import re
 from datetime import date, datetime
@@ -16,6 +17,7 @@ import pytest
 
 from runback_tui.domain.models import CheckIn, Profile
 from runback_tui.storage import durable
+from runback_tui.storage import store as store_module
 from runback_tui.storage.durable import DataFileError
 from runback_tui.storage.store import Store
 
@@ -112,3 +114,69 @@ def test_no_private_tinydb_name_is_used() -> None:
         text = source.read_text(encoding="utf-8")
         assert not private.search(text), source
         assert "from tinydb.table import" not in text, source
+
+
+def test_the_next_write_reuses_what_this_store_wrote_and_the_bytes_are_the_same(
+    data_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Incremental encoding: unchanged tables are not encoded again, nor the file parsed, and
+    every file is exactly what a full encode would write."""
+    store = Store(data_path, now=lambda: datetime(2026, 11, 21, 7, 30))
+    store.save_profile(PROFILE)
+    parses: list[int] = []
+    real_loads = json.loads
+
+    def counted(raw: str | bytes, **kwargs: object) -> object:
+        parses.append(len(raw))
+        return real_loads(raw, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store_module.json, "loads", counted)
+    for day in range(1, 8):
+        store.save_checkin(CheckIn(date=date(2026, 11, day), pain=day % 11))
+        store.save_checkin(CheckIn(date=date(2026, 11, day), pain=1, note="é again"))
+        raw = data_path.read_bytes()
+        assert raw == durable.dump_json_bytes(real_loads(raw))
+    assert [n for n in parses if n > 200] == []  # the data file was never parsed again
+
+
+def test_bytes_written_by_another_process_are_read_and_checked(data_path: Path) -> None:
+    mine, theirs = Store(data_path), Store(data_path)
+    mine.save_profile(PROFILE)
+    theirs.save_checkin(CheckIn(date=date(2026, 11, 2), pain=3))
+    mine.save_checkin(CheckIn(date=date(2026, 11, 3), pain=4))
+    assert [c.pain for c in Store(data_path).history().checkins] == [3, 4]
+
+
+def test_a_failed_transaction_forgets_what_it_wrote_before(data_path: Path) -> None:
+    store = Store(data_path)
+    store.save_profile(PROFILE)
+    with pytest.raises(RuntimeError), store._transaction() as db:
+        db.table("checkins").insert({"date": "2026-11-20", "pain": 1})
+        raise RuntimeError("the caller failed")
+    assert store._written is None
+    store.save_checkin(CheckIn(date=date(2026, 11, 21), pain=2))
+    assert [c.pain for c in Store(data_path).history().checkins] == [2]
+
+
+def test_runback_checkin_reads_and_parses_the_file_once(
+    data_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The profile's start date and the write come from one read of a file known valid."""
+    from runback_tui.cli import run
+
+    store = Store(data_path)
+    store.save_profile(PROFILE)
+    for day in range(1, 20):
+        store.save_checkin(CheckIn(date=date(2026, 11, day), pain=1))
+    Store(data_path).snapshot()  # as after any earlier command: the sidecar knows the bytes
+    parses: list[int] = []
+    real_loads = json.loads
+
+    def counted(raw: str | bytes, **kwargs: object) -> object:
+        parses.append(len(raw))
+        return real_loads(raw, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store_module.json, "loads", counted)
+    args = ["--data", str(data_path), "checkin", "--pain", "2", "--date", "2026-11-20"]
+    assert run(args, out=io.StringIO()) == 0
+    assert len([n for n in parses if n > 1000]) == 1

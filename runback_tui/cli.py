@@ -687,12 +687,13 @@ def cmd_demo(clock: Clock | None, speed: float, err: TextIO) -> int:
 
 def activity_label(activity: str) -> str:
     """A human name for an activity id of the plan."""
-    from runback_tui.domain.exercises import ROUTINES
     from runback_tui.domain.wording import ACTIVITY_TEXT
 
-    if activity in ROUTINES:
-        return ROUTINES[activity].name
-    return ACTIVITY_TEXT.get(activity, activity)
+    if activity in ACTIVITY_TEXT:
+        return ACTIVITY_TEXT[activity]
+    from runback_tui.domain.exercises import ROUTINES  # the routines' names (a larger module)
+
+    return ROUTINES[activity].name if activity in ROUTINES else activity
 
 
 def cmd_today(ctx: Context, args: argparse.Namespace) -> int:
@@ -791,12 +792,13 @@ def _say_flare(ctx: Context, pain: int | None) -> None:
 def cmd_log(ctx: Context, args: argparse.Namespace) -> int:
     """Log a run-walk, run, routine or cross-training session."""
     from runback_tui.domain import models as m
-    from runback_tui.domain.exercises import ROUTINES
 
     profile = ctx.profile()
     day = ctx.log_date(args.date, profile)
     kind = args.log_kind
     if kind == "routine":
+        from runback_tui.domain.exercises import ROUTINES
+
         if args.routine_id not in ROUTINES:
             raise UsageError(
                 f"ROUTINE_ID: unknown routine {args.routine_id!r}; allowed: {', '.join(ROUTINES)}"

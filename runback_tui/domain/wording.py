@@ -4,7 +4,7 @@ The CLI, the screens and the report take red-flag names, the urgent message, pha
 stage descriptions and activity labels from here, so the same fact reads the same everywhere
 (protocol.md section 1, "told true").  The plan engine (:mod:`runback_tui.domain.protocol`)
 words its warnings and reasons where it raises them, with the names defined here.  This module
-imports nothing heavy: the CLI's fast paths use it.
+imports nothing heavy (no pydantic, no engine), so any surface can word a fact cheaply.
 """
 
 from __future__ import annotations

@@ -430,7 +430,7 @@ def test_migration_from_v1_restores_an_erased_red_flag(tmp_path: Path) -> None:
     assert len(snap.checkin_edits) == 1
     plan = plan_for(snap.profile, snap.history, date(2026, 11, 21))  # type: ignore[arg-type]
     assert plan.phase == "paused" and "red_flag_urgent" in plan.warning_codes()
-    # Written in stored form: reopening neither migrates again nor finds anything lax.
+    # Written as Runback writes: reopening does not migrate again.
     migrated = json.loads(path.read_text())
     assert migrated["_meta"]["1"]["schema_version"] == 2
     assert migrated["clearances"]["1"]["reason"] == "professional"

@@ -14,6 +14,9 @@ from runback_tui.domain.wording import URGENT_CARE, stage_intervals
 from runback_tui.paths import stylesheet
 from runback_tui.widgets.bars import KeyBar, TitleBar
 
+_STAGES = "; ".join(f"stage {n}: {stage_intervals(stage)}" for n, stage in STAGES.items())
+"""The run-walk stages as protocol.STAGES holds them, worded once (wording.stage_intervals)."""
+
 KEYS: tuple[tuple[str, str], ...] = (
     ("c", "today's check-in"),
     ("h", "home: today's plan"),
@@ -49,7 +52,8 @@ PROTOCOL = (
     ),
     (
         "Phase 2 · run-walk intervals",
-        "; ".join(f"Stage {n}: {stage_intervals(stage)}" for n, stage in STAGES.items())
+        _STAGES[0].upper()
+        + _STAGES[1:]
         + ". One stage up after a session done with pain below 2 during and after; "
         "never on two days in a row.",
     ),

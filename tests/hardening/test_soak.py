@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from textual.widgets import OptionList
@@ -76,8 +76,7 @@ async def do_routine(pilot: Any, app: RunbackApp, clock: FakeClock, pain: int) -
     step(app, clock, screen.timeline.total_s)
     await pilot.pause()
     await pilot.pause()
-    summary = app.screen
-    assert isinstance(summary, RoutineSummaryScreen)
+    summary = await summary_shown(pilot, RoutineSummaryScreen)
     assert summary.result.completed
     await pilot.press(str(pain), "tab", str(pain), "enter")
     await settle(pilot)
@@ -85,6 +84,20 @@ async def do_routine(pilot: Any, app: RunbackApp, clock: FakeClock, pain: int) -
     await pilot.press("enter")  # close
     await pilot.pause()
     return screen.routine_id
+
+
+S = TypeVar("S", RoutineSummaryScreen, RunSummaryScreen)
+
+
+async def summary_shown(pilot: Any, kind: type[S]) -> S:
+    """The summary that replaced the session screen, once it is composed (keys pressed before
+    would reach a screen still being built; under load that takes more than a pause or two)."""
+    for _ in range(200):
+        screen = pilot.app.screen
+        if isinstance(screen, kind) and screen.is_mounted and screen.query("#summary-message"):
+            return screen
+        await pilot.pause(0.01)
+    raise AssertionError(f"no {kind.__name__} on screen, but {pilot.app.screen!r}")
 
 
 async def do_run(
@@ -113,8 +126,7 @@ async def do_run(
     step(app, clock, screen.timeline.total_s)
     await pilot.pause()
     await pilot.pause()
-    summary = app.screen
-    assert isinstance(summary, RunSummaryScreen)
+    summary = await summary_shown(pilot, RunSummaryScreen)
     await pilot.press(str(pain), "tab", str(pain), "tab", *distance, "enter")
     await settle(pilot)
     assert summary.saved, summary.query_one("#summary-message").render()

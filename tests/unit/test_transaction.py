@@ -30,6 +30,22 @@ def data_path(tmp_path: Path) -> Path:
     return tmp_path / "runback.json"
 
 
+REAL_LOADS = json.loads
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The length of every text the Store parses as JSON from here on."""
+    seen: list[int] = []
+
+    def counted(raw: str | bytes, **kwargs: object) -> object:
+        seen.append(len(raw))
+        return REAL_LOADS(raw, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store_module.json, "loads", counted)
+    return seen
+
+
 def test_a_transaction_reads_once_and_writes_once(
     data_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -117,25 +133,17 @@ def test_no_private_tinydb_name_is_used() -> None:
 
 
 def test_the_next_write_reuses_what_this_store_wrote_and_the_bytes_are_the_same(
-    data_path: Path, monkeypatch: pytest.MonkeyPatch
+    data_path: Path, parses: list[int]
 ) -> None:
     """Incremental encoding: unchanged tables are not encoded again, nor the file parsed, and
     every file is exactly what a full encode would write."""
     store = Store(data_path, now=lambda: datetime(2026, 11, 21, 7, 30))
     store.save_profile(PROFILE)
-    parses: list[int] = []
-    real_loads = json.loads
-
-    def counted(raw: str | bytes, **kwargs: object) -> object:
-        parses.append(len(raw))
-        return real_loads(raw, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(store_module.json, "loads", counted)
     for day in range(1, 8):
         store.save_checkin(CheckIn(date=date(2026, 11, day), pain=day % 11))
         store.save_checkin(CheckIn(date=date(2026, 11, day), pain=1, note="é again"))
         raw = data_path.read_bytes()
-        assert raw == durable.dump_json_bytes(real_loads(raw))
+        assert raw == durable.dump_json_bytes(REAL_LOADS(raw))
     assert [n for n in parses if n > 200] == []  # the data file was never parsed again
 
 
@@ -158,9 +166,7 @@ def test_a_failed_transaction_forgets_what_it_wrote_before(data_path: Path) -> N
     assert [c.pain for c in Store(data_path).history().checkins] == [2]
 
 
-def test_runback_checkin_reads_and_parses_the_file_once(
-    data_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_runback_checkin_reads_and_parses_the_file_once(data_path: Path, parses: list[int]) -> None:
     """The profile's start date and the write come from one read of a file known valid."""
     from runback_tui.cli import run
 
@@ -169,14 +175,7 @@ def test_runback_checkin_reads_and_parses_the_file_once(
     for day in range(1, 20):
         store.save_checkin(CheckIn(date=date(2026, 11, day), pain=1))
     Store(data_path).snapshot()  # as after any earlier command: the sidecar knows the bytes
-    parses: list[int] = []
-    real_loads = json.loads
-
-    def counted(raw: str | bytes, **kwargs: object) -> object:
-        parses.append(len(raw))
-        return real_loads(raw, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(store_module.json, "loads", counted)
+    parses.clear()
     args = ["--data", str(data_path), "checkin", "--pain", "2", "--date", "2026-11-20"]
     assert run(args, out=io.StringIO()) == 0
     assert len([n for n in parses if n > 1000]) == 1

@@ -701,9 +701,11 @@ def cmd_today(ctx: Context, args: argparse.Namespace) -> int:
     from runback_tui.domain import wording
     from runback_tui.domain.protocol import plan_for
 
-    profile = ctx.profile()
+    snapshot = ctx.store.snapshot()  # the profile too: one read of the file
+    profile = snapshot.profile
+    if profile is None:
+        raise UsageError(NO_PROFILE)
     day = args.date or ctx.clock.today()
-    snapshot = ctx.store.snapshot()
     plan = plan_for(profile, snapshot.history, day)
     if args.json:
         text = json.dumps(plan.to_json(), ensure_ascii=False)

@@ -115,7 +115,8 @@ def run_screen_for(record: ActiveSession) -> Screen[None]:
 
 def summary_for(record: ActiveSession) -> Screen[None]:
     """The run summary of what *record* had done when it was last saved."""
-    from runback_tui.screens.summary import RunResult, RunSummaryScreen
+    from runback_tui.screens.summary import RunSummaryScreen
+    from runback_tui.sessions.results import RunResult
 
     spec = RunSpec.of(record)
     timeline = spec.timeline()

@@ -436,7 +436,8 @@ class RunSessionScreen(TimerScreen):
 
     def show_summary(self, *, completed: bool, flare: bool) -> None:
         """Replace this screen with the run summary."""
-        from runback_tui.screens.summary import RunResult, RunSummaryScreen
+        from runback_tui.screens.summary import RunSummaryScreen
+        from runback_tui.sessions.results import RunResult
 
         elapsed = self.controller.elapsed()
         skipped = self.controller.skipped_indices

@@ -194,17 +194,18 @@ def remember(
     _write_sidecar(data_path, content)
 
 
-def _stat_key(data_path: Path) -> list[int] | None:
-    """Inode, size, modification and change times (ns): any write or replacement changes one.
-
-    The change time cannot be set back by a program (utime sets it to now), and Runback's
-    writers replace the file (a new inode).
-    """
+def file_version(data_path: Path) -> durable.FileIdentity | None:
+    """durable.file_identity, None also when the file cannot be looked at."""
     try:
-        st = os.stat(data_path)
+        return durable.file_identity(data_path)
     except OSError:
         return None
-    return [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+
+
+def _stat_key(data_path: Path) -> list[int] | None:
+    """file_version as the sidecar stores it (a JSON list)."""
+    version = file_version(data_path)
+    return None if version is None else list(version)
 
 
 def _stat_of_version(data_path: Path, file_digest: str) -> list[int] | None:
@@ -252,9 +253,3 @@ def cached(data_path: Path, kind: str, day: date, *, by_stat: bool = False) -> o
     if raw is None or digest(raw) != views["digest"]:
         return None
     return entries[day.isoformat()]
-
-
-def file_version(data_path: Path) -> tuple[int, int, int, int] | None:
-    """A token that changes whenever the file is replaced or written (None: no such file)."""
-    key = _stat_key(data_path)
-    return None if key is None else (key[0], key[1], key[2], key[3])

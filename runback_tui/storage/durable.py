@@ -242,6 +242,23 @@ def dump_json_bytes(data: Any) -> bytes:
     return dump_json_text(data).encode("utf-8")
 
 
+FileIdentity = tuple[int, int, int, int]
+"""A file version's inode, size, modification and change times (ns)."""
+
+
+def file_identity(path: Path) -> FileIdentity | None:
+    """*path*'s FileIdentity (None: no such file): any write or replacement changes it.
+
+    The change time cannot be set back by a program (utime sets it to now), and Runback's
+    writers replace the file (a new inode).  Other OS errors are raised.
+    """
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
 def read_file_bytes(path: Path) -> bytes | None:
     """The file's bytes, None if it does not exist; DataFileError if it cannot be read."""
     try:

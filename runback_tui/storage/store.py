@@ -281,7 +281,7 @@ class Store:
         self.backup_path = self.path.with_name(self.path.name + ".bak")
         self.lock_timeout = lock_timeout_from_env() if lock_timeout is None else lock_timeout
         self._now = now
-        self._cache: tuple[tuple[int, int, int, int], Snapshot] | None = None
+        self._cache: tuple[durable.FileIdentity, Snapshot] | None = None
         self.validated_digest: str | None = None
         """Digest of the file version last validated or written here (cache.digest)."""
         self._written: Written | None = None
@@ -305,12 +305,12 @@ class Store:
             )
         return DataFileError(self.path, f"Runback cannot use this data file: {problem}.", advice)
 
-    def _checked(self, raw: bytes) -> tuple[Tables, int, Snapshot]:
-        """Parse, migrate in memory and check every record; the tables, their version, and
-        what they hold.  DataFileError naming the problem otherwise."""
+    def _checked(self, raw: bytes, file_digest: str) -> tuple[Tables, int, Snapshot]:
+        """Parse, migrate in memory and check every record of the bytes *raw* (whose digest is
+        *file_digest*); the tables, their version, and what they hold.  DataFileError naming
+        the problem otherwise."""
         if not raw.strip():
             raise self._corrupt("it is empty")
-        file_digest = sidecar.digest(raw)
         try:
             # Bytes validated before passed the hostile-input checks of parse_json_bytes.
             known = self._known_valid(file_digest)
@@ -330,19 +330,16 @@ class Store:
             raise self._corrupt(str(error)) from None
         return tables, version, snap
 
-    def _stat_key(self) -> tuple[int, int, int, int] | None:
+    def _stat_key(self) -> durable.FileIdentity | None:
         """Identity of the file's current version, None if there is no file."""
         try:
-            st = os.stat(self.path)
-        except FileNotFoundError:
-            return None
+            return durable.file_identity(self.path)
         except OSError as error:
             raise DataFileError(
                 self.path,
                 f"cannot read the data file ({error.strerror})",
                 "Check the file's permissions, or choose another file with --data.",
             ) from error
-        return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
     def snapshot(self) -> Snapshot:
         """Everything in the file, validated; cached until the file changes."""
@@ -354,10 +351,14 @@ class Store:
         raw = durable.read_file_bytes(self.path)
         if raw is None:
             return Snapshot(None, History(), (), CURRENT_VERSION)
-        if self._cache is not None and self._cache[1].digest == sidecar.digest(raw):
+        return self._snapshot_of(key, raw, sidecar.digest(raw))
+
+    def _snapshot_of(self, key: durable.FileIdentity, raw: bytes, file_digest: str) -> Snapshot:
+        """The snapshot of the bytes *raw* just read (file identity *key*, digest given)."""
+        if self._cache is not None and self._cache[1].digest == file_digest:
             snap = self._cache[1]  # the same bytes (rewritten unchanged, or touched)
         else:
-            _, version, snap = self._checked(raw)
+            _, version, snap = self._checked(raw, file_digest)
             if version < CURRENT_VERSION:
                 self.migrate_file()
                 return self.snapshot()
@@ -377,7 +378,7 @@ class Store:
             file_digest == sidecar.validated_digest(self.path)
         )
 
-    def data_version(self) -> tuple[int, int, int, int] | None:
+    def data_version(self) -> durable.FileIdentity | None:
         """A token that changes whenever another process writes the file."""
         return self._stat_key()
 
@@ -392,18 +393,22 @@ class Store:
         that needs just the start date does not check years of records again); any other file
         is checked in full first.
         """
-        if self._cache is not None and self._cache[0] == self._stat_key():
+        key = self._stat_key()
+        if key is None:
+            return None
+        if self._cache is not None and self._cache[0] == key:
             return self._cache[1].profile
         raw = durable.read_file_bytes(self.path)
         if raw is None:
             return None
-        if raw.strip() and self._known_valid(sidecar.digest(raw)):
+        file_digest = sidecar.digest(raw)
+        if raw.strip() and self._known_valid(file_digest):
             tables = json.loads(raw)
             # A write that follows (the usual case: `runback checkin`) starts from these.
             self._written = Written(raw, tables, {})
             docs = _in_id_order(tables.get(PROFILE_TABLE, {}))
             return Profile.model_validate(docs[0]) if docs else None
-        return self.snapshot().profile
+        return self._snapshot_of(key, raw, file_digest).profile
 
     def history(self) -> History:
         """Every check-in, clearance, session and shoe."""
@@ -427,10 +432,11 @@ class Store:
         """
         if raw is None:
             return {META_TABLE: {"1": {"schema_version": CURRENT_VERSION}}}, True
-        if raw.strip() and self._known_valid(sidecar.digest(raw)):
+        file_digest = sidecar.digest(raw)
+        if raw.strip() and self._known_valid(file_digest):
             tables: Tables = json.loads(raw)
             return tables, False
-        tables, version, _ = self._checked(raw)
+        tables, version, _ = self._checked(raw, file_digest)
         if version < CURRENT_VERSION:
             self._write_migration_backup(raw, version)
             return tables, True

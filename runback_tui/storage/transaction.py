@@ -28,8 +28,7 @@ from typing import Any
 from tinydb.storages import Storage
 
 from runback_tui.storage import durable
-
-Tables = dict[str, dict[str, Any]]
+from runback_tui.storage.migrations import Tables
 
 
 @dataclass(frozen=True)
@@ -95,7 +94,7 @@ class LockedFileStorage(Storage):
         """The tables as TinyDB last wrote them in this transaction."""
         return self._tables
 
-    def write(self, data: dict[str, dict[str, Any]]) -> None:
+    def write(self, data: Tables) -> None:
         """Keep TinyDB's change until :meth:`commit`."""
         self._tables = data
         self.changed = True

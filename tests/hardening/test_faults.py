@@ -25,10 +25,12 @@ from runback_tui.screens.checkin import CheckInScreen
 from runback_tui.screens.help import HelpScreen
 from runback_tui.screens.home import HomeScreen
 from runback_tui.screens.run import RunSessionScreen, RunStartScreen
-from runback_tui.screens.session import ConfirmDialog, RoutineResult, RoutineSessionScreen
+from runback_tui.screens.session import RoutineSessionScreen
 from runback_tui.screens.summary import RoutineSummaryScreen, RunSummaryScreen, SummaryScreen
+from runback_tui.sessions.results import RoutineResult
 from runback_tui.storage.durable import DataFileError
 from runback_tui.storage.store import Store
+from runback_tui.widgets.confirm import ConfirmDialog
 from runback_tui.widgets.pain_scale import PainScale
 from tests.hardening.helpers import (
     LockHolder,

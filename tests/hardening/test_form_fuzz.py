@@ -44,8 +44,9 @@ from runback_tui.screens.ice import IceSetupScreen, IceTimerScreen
 from runback_tui.screens.onboarding import OnboardingScreen
 from runback_tui.screens.profile import ProfileScreen
 from runback_tui.screens.stop import ClearanceDialog
-from runback_tui.screens.summary import RunResult, RunSummaryScreen
+from runback_tui.screens.summary import RunSummaryScreen
 from runback_tui.sessions.active import RunSpec
+from runback_tui.sessions.results import RunResult
 from runback_tui.storage.store import Store
 from runback_tui.widgets.choice import Choice, YesNo
 from runback_tui.widgets.pain_scale import PainScale

@@ -28,10 +28,10 @@ from runback_tui.screens.profile import ProfileScreen
 from runback_tui.screens.resume import ResumeScreen
 from runback_tui.screens.routines import RoutinesScreen
 from runback_tui.screens.run import RunSessionScreen, RunStartScreen
-from runback_tui.screens.session import ConfirmDialog, RoutineResult, RoutineSessionScreen
+from runback_tui.screens.session import RoutineSessionScreen
 from runback_tui.screens.settings import SettingsScreen
 from runback_tui.screens.stop import ClearanceDialog, StopScreen
-from runback_tui.screens.summary import RoutineSummaryScreen, RunResult, RunSummaryScreen
+from runback_tui.screens.summary import RoutineSummaryScreen, RunSummaryScreen
 from runback_tui.screens.too_small import (
     MIN_HEIGHT,
     MIN_WIDTH,
@@ -39,7 +39,9 @@ from runback_tui.screens.too_small import (
     follow_real_terminal_size,
 )
 from runback_tui.sessions.active import RunSpec
+from runback_tui.sessions.results import RoutineResult, RunResult
 from runback_tui.storage.store import Store
+from runback_tui.widgets.confirm import ConfirmDialog
 from runback_tui.widgets.countdown import Countdown
 from tests.hardening.helpers import screen_text
 from tests.ui.fixtures import NOW, TODAY, seed_build, seed_run_walk

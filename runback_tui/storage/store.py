@@ -355,8 +355,16 @@ class Store:
 
     def _snapshot_of(self, key: durable.FileIdentity, raw: bytes, file_digest: str) -> Snapshot:
         """The snapshot of the bytes *raw* just read (file identity *key*, digest given)."""
+        written = self._written
         if self._cache is not None and self._cache[1].digest == file_digest:
             snap = self._cache[1]  # the same bytes (rewritten unchanged, or touched)
+        elif written is not None and raw == written.payload:
+            # What this Store just wrote or parsed: its tables are at hand (not parsed again),
+            # and still checked record by record.
+            try:
+                snap = snapshot_of(written.tables, file_digest)
+            except ValueError as error:
+                raise self._corrupt(str(error)) from None
         else:
             _, version, snap = self._checked(raw, file_digest)
             if version < CURRENT_VERSION:

@@ -135,13 +135,15 @@ def test_no_private_tinydb_name_is_used() -> None:
 def test_the_next_write_reuses_what_this_store_wrote_and_the_bytes_are_the_same(
     data_path: Path, parses: list[int]
 ) -> None:
-    """Incremental encoding: unchanged tables are not encoded again, nor the file parsed, and
-    every file is exactly what a full encode would write."""
+    """Incremental encoding: unchanged tables are not encoded again, nor the file parsed (for
+    the next write or the snapshot read after it), and every file is exactly what a full
+    encode would write."""
     store = Store(data_path, now=lambda: datetime(2026, 11, 21, 7, 30))
     store.save_profile(PROFILE)
     for day in range(1, 8):
         store.save_checkin(CheckIn(date=date(2026, 11, day), pain=day % 11))
         store.save_checkin(CheckIn(date=date(2026, 11, day), pain=1, note="é again"))
+        assert store.snapshot().history.checkins[-1].note == "é again"  # read back, checked
         raw = data_path.read_bytes()
         assert raw == durable.dump_json_bytes(REAL_LOADS(raw))
     assert [n for n in parses if n > 200] == []  # the data file was never parsed again

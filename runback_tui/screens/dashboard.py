@@ -1,11 +1,13 @@
 """The dashboard (key ``d``): where you are, pain trend, adherence, load, shoes and events.
 
-Layout: below 110 columns or 34 rows one panel at a time under a tab bar (``1``–``6`` or
-``←``/``→`` on the tabs); from 120×40-ish up all six panels in a grid.  ``tab`` moves focus
-through the visible panels either way.  The aggregates are computed once per data change by
-:class:`~runback_tui.widgets.live.LiveData` in a thread worker (the file is checked every
-second, so a check-in written by another process shows within about a second); switching the
-pain range (``w``) or the events filter (``f``) only redraws from the cached data.
+Layout: below 110 columns or 38 rows one panel at a time under a tab bar (``1``–``6`` or
+``←``/``→`` on the tabs); from 110×38 up all six panels in a grid, its rows fitted so that
+"where you are", the pain chart (a row per pain value) and the adherence calendar with its key
+show whole.  ``tab`` moves focus through the visible panels either way.  The aggregates are
+computed once per data change by :class:`~runback_tui.widgets.live.LiveData` in a thread
+worker (the file is checked every second, so a check-in written by another process shows
+within about a second); switching the pain range (``w``) or the events filter (``f``) only
+redraws from the cached data.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Vertical, VerticalScroll
 from textual.events import Resize
+from textual.geometry import Size
+from textual.visual import visualize
 from textual.widget import Widget
 from textual.widgets import DataTable, Static, Tab, Tabs
 
@@ -40,9 +44,11 @@ from runback_tui.screens.base import RunbackScreen
 from runback_tui.widgets.bars import KeyBar, TitleBar
 from runback_tui.widgets.charts import (
     PainChart,
-    heat_map,
-    heat_map_legend,
-    shoe_gauges,
+    flow,
+    hanging,
+    heat_map_with_key,
+    paged,
+    shoe_blocks,
     volume_bars,
 )
 from runback_tui.widgets.live import LiveData
@@ -68,6 +74,11 @@ PAIN_RANGES: tuple[tuple[str, int | None], ...] = (
 )
 """The pain chart's ranges: label and days (None: since the first check-in)."""
 
+GRID_MIN_HEIGHT = 38
+"""From this many rows (and 110 columns) the six panels share the screen in a grid: below it
+the grid's first two rows, fitted to "where you are" and the calendar, leave shoes and events
+no room."""
+
 SESSION_MARKS_MAX_DAYS = 120
 """Session pain marks are drawn only in ranges up to this many days (they crowd longer ones)."""
 
@@ -75,6 +86,12 @@ EVENT_FILTERS: tuple[EventKind | None, ...] = (None, *EVENT_KINDS)
 """The events table's filters in the order ``f`` cycles through them."""
 
 NOT_MEDICAL_ADVICE = "Runback is not medical advice. Press ? for when to see a professional."
+
+DONE_DAY = (
+    "Uppercase = done: a check-in plus training or a rest day (planned, flare or pause). "
+    "Today counts once done."
+)
+"""What makes a day done, under the adherence calendar (aggregates' adherent day)."""
 
 EMPTY_TEXT = (
     "Your dashboard fills in as you go. After your first check-in you will see:\n\n"
@@ -97,7 +114,8 @@ class FixedPanel(Vertical, can_focus=True):
 
 
 class TextChart(Widget):
-    """Text drawn for the widget's current width, e.g. bars; redrawn only on resize or new data."""
+    """Text drawn for the widget's current width (bars, or lines that wrap between items or
+    with a hanging indent); redrawn only on resize or new data."""
 
     DEFAULT_CSS = """
     TextChart {
@@ -108,7 +126,7 @@ class TextChart(Widget):
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
         super().__init__(id=id)
         self._draw: Callable[[int], Text] | None = None
-        self._cache: tuple[int, Text] | None = None
+        self._cache: tuple[tuple[int, int], Text] | None = None
 
     def draw(self, draw: Callable[[int], Text]) -> None:
         """Show what *draw* returns for the widget's width."""
@@ -116,14 +134,30 @@ class TextChart(Widget):
         self._cache = None
         self.refresh(layout=True)
 
-    def render(self) -> Text:
-        """The drawing for the current width (cached per width)."""
+    def _text(self, width: int) -> Text:
+        """The drawing for *width* cells (the last one is kept, per width and page height)."""
         if self._draw is None:
             return Text()
-        width = self.size.width or 60
-        if self._cache is None or self._cache[0] != width:
-            self._cache = (width, self._draw(width))
+        key = (width, self.page_height())
+        if self._cache is None or self._cache[0] != key:
+            self._cache = (key, self._draw(width))
         return self._cache[1]
+
+    def page_height(self) -> int:
+        """The rows of the panel's view this drawing scrolls in (0 before it is laid out)."""
+        parent = self.parent
+        return parent.scrollable_content_region.height if isinstance(parent, Widget) else 0
+
+    def render(self) -> Text:
+        """The drawing for the current width."""
+        return self._text(self.size.width or 60)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        """The height of the drawing for *width* (not for the width the widget has now)."""
+        if self._draw is None or not width:
+            return 0
+        visual = visualize(self, self._text(width))
+        return visual.get_height(self.styles, width)  # type: ignore[arg-type]  # as Widget does
 
     def on_resize(self, event: Resize) -> None:
         """Redraw for the new width."""
@@ -140,7 +174,7 @@ class DashboardScreen(RunbackScreen[None]):
 
     CSS_PATH = [stylesheet("dashboard.tcss")]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (GRID_MIN_HEIGHT, "-tall")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "panel('now')", "Panels", key_display="1-6", id="dashboard-panels"),
         *[
@@ -163,6 +197,8 @@ class DashboardScreen(RunbackScreen[None]):
         """Index into EVENT_FILTERS (all first)."""
         self.active_panel = "now"
         """The panel shown in the one-panel (tabs) layout."""
+        self._grid_rows = ""
+        """The grid's row heights as last fitted to the panels (see _fit_grid)."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Panel, range and filter keys only while there is something to show."""
@@ -181,20 +217,20 @@ class DashboardScreen(RunbackScreen[None]):
         yield Static(EMPTY_TEXT, id="dash-empty")
         with Container(id="dash-panels"):
             with ScrollPanel(id="panel-now", classes="dash-panel -active"):
-                yield Static("Loading…", id="now-body")
+                yield TextChart(id="now-body")
             with FixedPanel(id="panel-pain", classes="dash-panel"):
-                yield Static(id="pain-head")
+                yield TextChart(id="pain-head")
                 yield PainChart(id="pain-chart")
                 yield Static(id="pain-none")
             with ScrollPanel(id="panel-adherence", classes="dash-panel"):
-                yield Static(id="adherence-body")
+                yield TextChart(id="adherence-body")
             with ScrollPanel(id="panel-load", classes="dash-panel"):
                 yield Static(id="load-head")
                 yield TextChart(id="load-bars")
             with ScrollPanel(id="panel-shoes", classes="dash-panel"):
                 yield TextChart(id="shoes-body")
             with FixedPanel(id="panel-events", classes="dash-panel"):
-                yield Static(id="events-filter")
+                yield TextChart(id="events-filter")
                 yield DataTable(id="events-table", cursor_type="row", zebra_stripes=True)
                 yield Static(id="events-detail")
         yield LiveData(self._compute, self._version, id="dash-live")
@@ -217,6 +253,7 @@ class DashboardScreen(RunbackScreen[None]):
         table.add_column("Kind", key="kind")
         table.add_column("What", key="what")
         self.query_one("#pain-none").display = False
+        self.query_one("#now-body", TextChart).draw(lambda width: Text("Loading…"))
 
     # -- data -------------------------------------------------------------------------------
 
@@ -249,6 +286,39 @@ class DashboardScreen(RunbackScreen[None]):
         self.data = None
         self.problem = f"✗ The dashboard cannot read your data: {message.error}"
         self._show_all()
+
+    def on_resize(self, event: Resize) -> None:
+        """Fit the grid's rows to the new size once it is laid out."""
+        self.call_after_refresh(self._fit_grid)
+
+    def _fit_grid(self) -> None:
+        """In the grid layout, make the first row as tall as all of "where you are" (or the pain
+        chart with a row per pain value, if taller) and the second as the adherence calendar
+        with its key, so both show whole; shoes and events get the rest."""
+        if not (self.has_class("-wide") and self.has_class("-tall")) or self.has_class("-empty"):
+            return
+        grid = self.query_one("#dash-panels")
+
+        def needed(*keys: str) -> int | None:
+            heights = []
+            for key in keys:
+                panel = self.query_one(f"#panel-{key}")
+                inner = panel.region.width - panel.styles.gutter.width
+                if inner <= 0:
+                    return None  # not laid out yet
+                content = panel.get_content_height(grid.size, self.size, inner)
+                heights.append(content + panel.styles.gutter.height)
+            return max(heights)
+
+        first, second = needed("now", "pain"), needed("adherence")
+        if first is None or second is None:
+            return
+        rows = f"{first} {second} 1fr"
+        if rows != self._grid_rows:
+            self._grid_rows = rows
+            grid.styles.grid_rows = rows
+        # The shoes panel's blocks are laid out for the height of its view: redraw for it.
+        self.call_after_refresh(self.query_one("#shoes-body").refresh, layout=True)
 
     def on_screen_resume(self) -> None:
         """Pick up changes made on other screens of this app."""
@@ -313,35 +383,45 @@ class DashboardScreen(RunbackScreen[None]):
         self._show_load()
         self._show_shoes()
         self._show_events()
+        self.call_after_refresh(self._fit_grid)
 
     def _show_now(self) -> None:
         """Where you are: phase, program day, stage, next milestones, today's check-in."""
         data = self.data
         assert data is not None
         plan = data.plan
-        text = Text()
-        text.append(data.phase_title + "\n", style="bold")
-        text.append(f"Program day {plan.day} · {data.today:%A %d %B %Y}\n")
+        lines: list[tuple[Text, int]] = []  # each line, and the indent of its wrapped rest
+
+        def add(line: str, style: str = "", hang: int = 0) -> None:
+            lines.append((Text(line, style=style), hang))
+
+        add(data.phase_title, "bold")
+        add(f"Program day {plan.day} · {data.today:%A %d %B %Y}")
         if plan.stage is not None:
             stage = plan.stage
-            text.append(f"Today: run-walk stage {stage.number}, {wording.stage_intervals(stage)}\n")
+            add(f"Today: run-walk stage {stage.number}, {wording.stage_intervals(stage)}", hang=2)
         elif plan.rest_day:
-            text.append("Today: full rest day\n")
+            add("Today: full rest day")
         for line in data.milestones:
-            text.append(f"→ {line}\n")
-        text.append("At a glance\n", style="bold underline")
+            add(f"→ {line}", hang=2)
+        add("At a glance", "bold underline")
         for line in at_a_glance(data):
-            text.append(f"  {line}\n", style="bold" if ("WORSE" in line or "OVER" in line) else "")
+            style = "bold" if ("WORSE" in line or "OVER" in line) else ""
+            add(f"  {line}", style, hang=4)
         if plan.checked_in:
-            text.append("✓ Checked in today\n")
+            add("✓ Checked in today")
         else:
-            text.append("✗ Not checked in yet today: press c\n", style="bold")
+            add("✗ Not checked in yet today: press c", "bold")
         if plan.warnings:
             codes = ", ".join(dict.fromkeys(w.code.replace("_", " ") for w in plan.warnings))
             many = wording.plural(len(plan.warnings), "warning")
-            text.append(f"⚠ {many} on the home screen: {codes}\n")
-        text.append(NOT_MEDICAL_ADVICE, style="italic dim")
-        self.query_one("#now-body", Static).update(text)
+            add(f"⚠ {many} on the home screen: {codes}", hang=2)
+        add(NOT_MEDICAL_ADVICE, "italic dim")
+
+        def draw(width: int) -> Text:
+            return Text("\n").join(hanging(line, width, hang) for line, hang in lines)
+
+        self.query_one("#now-body", TextChart).draw(draw)
 
     def _show_pain(self) -> None:
         """The pain chart for the chosen range, with a header naming the range and figures."""
@@ -354,27 +434,34 @@ class DashboardScreen(RunbackScreen[None]):
             first = min(data.profile.start_date, data.pain[0].date if data.pain else last)
         else:
             first = last - timedelta(days=days - 1)
-        head = Text()
-        head.append("Range (w): ")
+        ranges = [Text("Range (w):")]
         for index, (name, _) in enumerate(PAIN_RANGES):
             if index == self.pain_range:
-                head.append(f"[{name}]", style="bold reverse")
+                ranges.append(Text(f"[{name}]", style="bold reverse"))
             else:
-                head.append(f" {name} ", style="dim")
-            head.append(" ")
+                ranges.append(Text(f" {name} ", style="dim"))
         inside = [p for p in data.pain if first <= p.date <= last]
-        head.append("\n")
+        figures: list[Text] = []
         if inside:
             latest = inside[-1]
             worst = max(inside, key=lambda p: (p.pain, p.date))
-            head.append(
-                f"Latest {latest.pain} ({latest.date:%d %b}) · 7-day average "
-                f"{latest.average:.1f} · highest {worst.pain} ({worst.date:%d %b})"
-            )
+            when = "today" if latest.date == data.today else f"{latest.date:%d %b}"
+            figures += [
+                Text(f"Latest {latest.pain} ({when}),"),
+                Text(f"7-day average {latest.average:.1f},"),
+                Text(f"peak {worst.pain} ({worst.date:%d %b})"),
+            ]
         marks = (last - first).days < SESSION_MARKS_MAX_DAYS
         if not marks:
-            head.append(" · session marks in the shorter ranges", style="dim")
-        self.query_one("#pain-head", Static).update(head)
+            figures.append(Text("· session marks in the shorter ranges", style="dim"))
+
+        def draw_head(width: int) -> Text:
+            head = flow(ranges, width, gap=1)
+            head.append("\n")
+            head.append_text(flow(figures, width, gap=1))
+            return head
+
+        self.query_one("#pain-head", TextChart).draw(draw_head)
         chart = self.query_one("#pain-chart", PainChart)
         none = self.query_one("#pain-none", Static)
         chart.display = bool(inside)
@@ -385,26 +472,30 @@ class DashboardScreen(RunbackScreen[None]):
             none.update(f"No check-ins in the last {label}: press c to check in.")
 
     def _show_adherence(self) -> None:
-        """The 12-week calendar, its legend, adherence and streaks."""
+        """The 12-week calendar with its key, adherence and streaks, and what a done day is."""
         data = self.data
         assert data is not None
         adherence = data.adherence
         streaks = data.streaks
-        text = Text()
-        text.append_text(heat_map(adherence))
-        text.append("\n")
         percent = adherence.percent
         share = f"{percent:.0f}%" if percent is not None else "–"
-        text.append(f"Done {adherence.adherent} of {adherence.counted} days ({share})", "bold")
-        text.append(" · streaks: ")
-        text.append(f"check-in {streaks.checkin_days} d, core {streaks.core_days} d\n")
-        text.append_text(heat_map_legend())
-        text.append(
-            "\nA day is done with a check-in and some training, or on a rest day "
-            "(planned rest, flare or pause). Today counts once done.",
-            style="dim",
-        )
-        self.query_one("#adherence-body", Static).update(text)
+        done = Text(f"Done {adherence.adherent} of {adherence.counted} days ({share})", "bold")
+        streak = f"check-in {streaks.checkin_days} d, core {streaks.core_days} d"
+
+        def draw(width: int) -> Text:
+            text = heat_map_with_key(adherence, width)
+            text.append("\n")
+            text.append_text(done)
+            one_line = f" · streaks: {streak}"
+            if done.cell_len + len(one_line) <= width:
+                text.append(one_line)
+            else:
+                text.append(f"\nStreaks: {streak}")
+            text.append("\n")
+            text.append_text(hanging(Text(DONE_DAY, style="dim"), width, 0))
+            return text
+
+        self.query_one("#adherence-body", TextChart).draw(draw)
 
     def _show_load(self) -> None:
         """Weekly volume bars with the cap and deload marks, and the over-cap warning."""
@@ -418,12 +509,14 @@ class DashboardScreen(RunbackScreen[None]):
             # heading says the same, so the two never disagree.
             recent = data.recent_over_cap_week is not None
             head.append(
-                over_cap_heading(over, units, recent=recent) + "\n",
+                over_cap_heading(over, units, recent=recent),
                 style="bold red" if recent else "",
             )
         elif data.weeks:
-            head.append("✓ No build week went over its 10% cap.\n")
-        self.query_one("#load-head", Static).update(head)
+            head.append("✓ No build week went over its 10% cap.")
+        load_head = self.query_one("#load-head", Static)
+        load_head.update(head)
+        load_head.display = bool(head)
         weeks = data.weeks
         self.query_one("#load-bars", TextChart).draw(lambda width: volume_bars(weeks, units, width))
 
@@ -432,9 +525,8 @@ class DashboardScreen(RunbackScreen[None]):
         data = self.data
         assert data is not None
         shoes, units = data.shoes, data.profile.units
-        self.query_one("#shoes-body", TextChart).draw(
-            lambda width: shoe_gauges(shoes, units, width)
-        )
+        body = self.query_one("#shoes-body", TextChart)
+        body.draw(lambda width: paged(shoe_blocks(shoes, units, width), body.page_height()))
 
     def _filtered_events(self) -> list[tuple[str, str, str, str]]:
         """(date, kind, title, detail) of the events the filter lets through, newest first."""
@@ -458,21 +550,21 @@ class DashboardScreen(RunbackScreen[None]):
         data = self.data
         if data is None or data.empty:
             return
-        head = Text("Filter (f): ")
+        items = [Text("Filter (f):")]
         for index, kind in enumerate(EVENT_FILTERS):
             name = "All" if kind is None else EVENT_LABELS[kind]
             if index == self.event_filter:
-                head.append(f"[{name}]", style="bold reverse")
+                items.append(Text(f"[{name}]", style="bold reverse"))
             else:
-                head.append(f" {name} ", style="dim")
-            head.append(" ")
-        self.query_one("#events-filter", Static).update(head)
+                items.append(Text(f" {name} ", style="dim"))
+        self.query_one("#events-filter", TextChart).draw(lambda width: flow(items, width, gap=1))
         table = self.query_one("#events-table", DataTable)
         table.clear()
         rows = self._filtered_events()
         for date_text, label, title, _detail in rows:
             style = "bold red" if label.endswith("RED FLAG") else ""
             table.add_row(date_text, Text(label, style=style), title)
+        self.query_one("#panel-events").set_class(not rows, "-none")
         if not rows:
             self.query_one("#events-detail", Static).update("No events of this kind yet.")
         else:

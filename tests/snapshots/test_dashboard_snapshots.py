@@ -84,9 +84,16 @@ def test_dashboard_events_filtered_80x24(snap_compare: SnapCompare, tmp_path: Pa
 
 
 def test_dashboard_grid_120x40(snap_compare: SnapCompare, tmp_path: Path) -> None:
-    """Demo history, 120×40: all six panels in the grid."""
+    """Demo history, 120×40: all six panels in the grid, "where you are" whole, the calendar
+    with its key, the pain chart with a row per pain value."""
     app = _app(tmp_path / "r.json", demo=True)
     assert snap_compare(app, terminal_size=(120, 40), run_before=_open_dashboard())
+
+
+def test_dashboard_grid_events_focused_120x40(snap_compare: SnapCompare, tmp_path: Path) -> None:
+    """Demo history, 120×40, the events panel focused (6): its highlighted event's sentence."""
+    app = _app(tmp_path / "r.json", demo=True)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=_open_dashboard("6"))
 
 
 def test_dashboard_empty_80x24(snap_compare: SnapCompare, tmp_path: Path) -> None:

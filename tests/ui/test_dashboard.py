@@ -1,4 +1,5 @@
-"""Pilot tests of the dashboard: panels by keyboard, ranges, filters, states, live refresh."""
+"""Pilot tests of the dashboard: panels by keyboard, ranges, filters, states, live refresh, and
+what the panels show whole at 80×24 and 120×40 (issue 17)."""
 
 from __future__ import annotations
 
@@ -9,18 +10,29 @@ import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import pytest
+from rich.cells import cell_len
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Static, Tabs
+from textual.widget import Widget
+from textual.widgets import DataTable, Tabs
 
 from runback_tui.app import RunbackApp, make_app
 from runback_tui.demo import seed_demo
+from runback_tui.domain.aggregates import SYMBOL_LEGEND, at_a_glance
 from runback_tui.domain.clock import FakeClock
-from runback_tui.domain.models import CheckIn, Profile
-from runback_tui.screens.dashboard import EVENT_FILTERS, PAIN_RANGES, PANELS, DashboardScreen
+from runback_tui.domain.models import CheckIn, Profile, RunLog
+from runback_tui.screens.dashboard import (
+    EVENT_FILTERS,
+    NOT_MEDICAL_ADVICE,
+    PAIN_RANGES,
+    PANELS,
+    DashboardScreen,
+)
 from runback_tui.storage.store import Store
-from runback_tui.widgets.charts import PainChart
+from runback_tui.widgets.charts import PainChart, pain_row, pain_row_labels
 from runback_tui.widgets.live import LIVE_POLL_SECONDS, LiveData
-from tests.ui.fixtures import NOW, TODAY
+from tests.hardening.helpers import screen_text
+from tests.ui.fixtures import NOW, TODAY, new_store, seed_build
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = (80, 24)
@@ -53,8 +65,33 @@ async def open_dashboard(pilot: Pilot[None]) -> DashboardScreen:
 
 
 def text_of(screen: DashboardScreen, selector: str) -> str:
-    """The plain text a Static shows."""
-    return str(screen.query_one(selector, Static).render())
+    """The plain text a Static or a TextChart shows."""
+    return str(screen.query_one(selector).render())
+
+
+def shown_lines(app: RunbackApp, widget: Widget) -> list[str]:
+    """The lines the terminal shows inside *widget*'s border and padding (what is on screen
+    now, not what scrolling would reveal)."""
+    region = widget.content_region
+    lines = []
+    for row in screen_text(app).split("\n")[region.y : region.bottom]:
+        cells, line = 0, ""
+        for char in row:
+            if region.x <= cells < region.right:
+                line += char
+            cells += cell_len(char)
+        lines.append(line)
+    return lines
+
+
+def words(text: str) -> str:
+    """*text* with every run of whitespace (line breaks, indents) one space."""
+    return " ".join(text.split())
+
+
+def shown_words(app: RunbackApp, widget: Widget) -> str:
+    """The words on screen inside *widget*, wrapped lines joined."""
+    return words(" ".join(shown_lines(app, widget)))
 
 
 async def test_dashboard_shows_where_you_are_and_every_panel_by_key(tmp_path: Path) -> None:
@@ -230,3 +267,134 @@ async def test_unreadable_file_is_explained(tmp_path: Path) -> None:
         assert screen.problem is not None and "cannot read your data" in screen.problem
         assert screen.has_class("-empty")
         assert str(path) in text_of(screen, "#dash-empty")
+
+
+# -- whole at 80×24 and 120×40 (issue 17) -----------------------------------------------------
+
+
+async def test_where_you_are_is_whole_in_the_grid_at_120x40(tmp_path: Path) -> None:
+    """Panel 1 shows all of itself without scrolling: every At-a-glance line (Work and Load
+    too) and the last line."""
+    app = app_for(demo_store(tmp_path / "r.json"), FakeClock(NOW))
+    async with app.run_test(size=LARGE) as pilot:
+        screen = await open_dashboard(pilot)
+        await pilot.pause()
+        data = screen.data
+        assert data is not None
+        panel = screen.query_one("#panel-now")
+        assert panel.max_scroll_y == 0  # nothing hidden below
+        shown = shown_words(app, panel)
+        pain, work, overload = at_a_glance(data)
+        assert work.startswith("Work:") and overload.startswith("Load:")
+        for line in (pain, work, overload, NOT_MEDICAL_ADVICE):
+            assert words(line) in shown, (line, shown)
+
+
+@pytest.mark.parametrize(("size", "keys"), [(SMALL, "3"), (LARGE, "")], ids=["80x24", "120x40"])
+async def test_adherence_key_is_on_screen(size: tuple[int, int], keys: str, tmp_path: Path) -> None:
+    """What every calendar letter means shows with the calendar, at both sizes."""
+    app = app_for(demo_store(tmp_path / "r.json"), FakeClock(NOW))
+    async with app.run_test(size=size) as pilot:
+        screen = await open_dashboard(pilot)
+        await pilot.press(*keys)
+        await pilot.pause()
+        panel = screen.query_one("#panel-adherence")
+        shown = shown_words(app, panel)
+        for symbol, meaning in SYMBOL_LEGEND:
+            assert f"{symbol} {meaning}" in shown, (symbol, shown)
+        assert "lowercase r e z" in shown
+
+
+def pain_one_store(path: Path) -> Store:
+    """Two weeks of check-ins, every one of them pain 1."""
+    store = new_store(path)
+    store.save_profile(Profile(start_date=TODAY - timedelta(days=13), accepted_disclaimer=True))
+    for n in range(14):
+        store.save_checkin(CheckIn(date=TODAY - timedelta(days=n), pain=1))
+    return store
+
+
+def chart_rows(chart: PainChart) -> dict[str, str]:
+    """Each plot row of the pain chart as drawn, by its y label."""
+    rows = {}
+    for line in str(chart.render()).split("\n"):
+        label, bar, plot = line.partition("┤")
+        if bar:
+            rows[label.strip()] = plot
+    return rows
+
+
+@pytest.mark.parametrize(("size", "keys"), [(SMALL, "2"), (LARGE, "")], ids=["80x24", "120x40"])
+async def test_pain_1_is_drawn_on_the_row_labelled_1(
+    size: tuple[int, int], keys: str, tmp_path: Path
+) -> None:
+    """A row per pain value 0–10, each labelled, and a check-in of pain 1 on the row '1'."""
+    app = app_for(pain_one_store(tmp_path / "r.json"), FakeClock(NOW))
+    async with app.run_test(size=size) as pilot:
+        await open_dashboard(pilot)
+        await pilot.press(*keys)
+        await pilot.pause()
+        rows = chart_rows(app.screen.query_one("#pain-chart", PainChart))
+        assert list(rows) == [str(v) for v in range(10, -1, -1)]
+        assert "●" in rows["1"]
+        assert "●" not in rows["0"] and "●" not in rows["2"]
+
+
+def test_a_short_pain_chart_labels_its_rows_exactly() -> None:
+    """Where the height has fewer than 11 plot rows, each label names exactly the values drawn
+    on its row: every value 0–10 on one row, and that row's label says so."""
+    for rows in range(2, 12):
+        labels = pain_row_labels(rows)
+        assert len(labels) == rows
+        for value in range(11):
+            low, _, high = labels[pain_row(value, rows)].partition("-")
+            assert int(low) <= value <= int(high or low), (rows, value, labels)
+    assert pain_row_labels(11) == [str(v) for v in range(11)]
+
+
+def deload_now_store(path: Path) -> tuple[Store, FakeClock]:
+    """The build seed ten days on: today is in build week 4, a deload week, with a run."""
+    store = new_store(path)
+    seed_build(store)
+    today = TODAY + timedelta(days=10)
+    day = TODAY
+    while day <= today:
+        store.save_checkin(CheckIn(date=day, pain=1))
+        day += timedelta(days=1)
+    for offset in (2, 5, 9):
+        store.add_session(
+            RunLog(
+                date=TODAY + timedelta(days=offset),
+                distance_km=3.0,
+                minutes=22.0,
+                pain_during=1,
+                pain_after=0,
+                shoe="Grey racers",
+            )
+        )
+    return store, FakeClock(NOW + timedelta(days=10))
+
+
+@pytest.mark.parametrize(("size", "keys"), [(SMALL, "4"), (LARGE, "")], ids=["80x24", "120x40"])
+async def test_load_lines_fit_deload_so_far_and_the_legend(
+    size: tuple[int, int], keys: str, tmp_path: Path
+) -> None:
+    """The current deload week's line keeps "deload (so far)" on it, and the legend's "│ 10% cap"
+    stays whole: no line of the load panel wraps."""
+    store, clock = deload_now_store(tmp_path / "r.json")
+    app = app_for(store, clock)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_dashboard(pilot)
+        await pilot.press(*keys)
+        await pilot.pause()
+        data = screen.data
+        assert data is not None
+        current = [w for w in data.weeks if w.current]
+        assert current and current[0].deload and current[0].build_week == 4
+        bars = screen.query_one("#load-bars")
+        drawn = str(bars.render()).split("\n")
+        assert all(cell_len(line) <= bars.size.width for line in drawn), drawn
+        lines = shown_lines(app, screen.query_one("#panel-load"))
+        week = [line for line in lines if line.startswith("wk 4 ")]
+        assert week and "deload (so far)" in week[0], lines
+        assert any("│ 10% cap" in line for line in lines), lines

@@ -24,6 +24,8 @@ from runback_tui.storage import cache
 from runback_tui.storage.durable import StoreError
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
     from runback_tui.domain.models import Profile
     from runback_tui.screens.home import HomeApp
     from runback_tui.screens.today import Today
@@ -288,15 +290,31 @@ class RunbackApp(App[None]):
             return False
         return not self._showing(destination)
 
-    def _showing(self, destination: Destination) -> bool:
-        """True when the current screen is *destination*'s (or derives from it).
+    def opens_now(self, name: str, screen: Screen[Any] | None = None) -> bool:
+        """Whether destination *name*'s key would open it from *screen* (the current screen
+        by default): any profile it needs exists, it is not showing, and it would not close
+        a running session.  The command palette offers exactly these."""
+        destination = DESTINATIONS[name]
+        if destination.needs_profile and not self.has_profile():
+            return False
+        if self._showing(destination, screen):
+            return False
+        return not (destination.over_home and self._session_running())
+
+    def _session_running(self) -> bool:
+        return any(isinstance(s, RunbackScreen) and s.RUNS_SESSION for s in self.screen_stack)
+
+    def _showing(self, destination: Destination, screen: Screen[Any] | None = None) -> bool:
+        """True when *screen* (the current one by default) is *destination*'s (or derives
+        from it).
 
         Asked on every footer refresh, so it compares names and imports nothing: the screens'
         modules are imported when first opened (the dashboard's charts cost ~30 ms).
         """
+        shown = self.screen if screen is None else screen
         return any(
             cls.__module__ == destination.module and cls.__name__ == destination.screen
-            for cls in type(self.screen).__mro__
+            for cls in type(shown).__mro__
         )
 
     def action_open(self, name: str) -> None:
@@ -309,7 +327,7 @@ class RunbackApp(App[None]):
             return
         destination = DESTINATIONS[name]
         if destination.over_home:
-            if any(isinstance(s, RunbackScreen) and s.RUNS_SESSION for s in self.screen_stack):
+            if self._session_running():
                 self.notify("A session is running: press escape on it to end it first.")
                 return
             while len(self.screen_stack) > 2 and not self._showing(DESTINATIONS["home"]):

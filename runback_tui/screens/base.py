@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, Protocol, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
 
 from textual.screen import Screen, ScreenResultType
 
@@ -47,6 +47,10 @@ class Runback(Protocol):
 
     def open_screen(self, name: str) -> None:
         """Open the navigation destination *name* (app.DESTINATIONS), as its key does."""
+        ...
+
+    def opens_now(self, name: str, screen: Screen[Any] | None = None) -> bool:
+        """Whether destination *name*'s key would open it from *screen* now."""
         ...
 
     def replace_with_routine(self, routine_id: str) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 if TYPE_CHECKING:
@@ -16,74 +17,78 @@ class RunbackCommands(Provider):
     """Open any screen that makes sense now, or switch the theme."""
 
     def _entries(self) -> list[tuple[str, str, Callable[[], Any]]]:
-        """(name, help, command) for what can be opened from here."""
+        """(name, help, command) for what can be opened from here.
+
+        As the footer: a destination shows only when its key would open it now (not the
+        screen showing, nothing that would close a running session), and its help names the
+        app's key for it, read from the app's bindings.
+        """
         from runback_tui.screens.today import is_paused
 
         app = cast("Runback", self.app)
+        keys = {
+            binding.action: self.app.get_key_display(binding)
+            for binding in type(self.app).BINDINGS
+            if isinstance(binding, Binding)
+        }
+        profile = app.current_profile() is not None
+        shown_on = self.screen
 
-        def opening(name: str) -> Callable[[], Any]:
-            """Open destination *name* as its key does (nothing when it cannot be opened now)."""
-            return partial(self.app.run_action, f"open({name!r})")
+        def entry(
+            name: str, title: str, help_text: str
+        ) -> list[tuple[str, str, Callable[[], Any]]]:
+            """The entry opening destination *name* as its key does, when that key would open
+            it from the screen the palette was opened on (the app's opens_now decides, as for
+            the key itself)."""
+            if not app.opens_now(name, shown_on):
+                return []
+            action = f"open({name!r})"
+            key = keys.get(action)
+            if key is not None:
+                help_text += f" ({key})"
+            return [(title, help_text, partial(self.app.run_action, action))]
 
         entries: list[tuple[str, str, Callable[[], Any]]] = []
-        if app.current_profile() is not None:
-            entries += [
-                (
-                    "Home: today's plan",
-                    "Program day, phase, plan, warnings (h)",
-                    opening("home"),
-                ),
-                (
-                    "Check-in",
-                    "Today's pain, stiffness and red-flag questions (c)",
-                    opening("checkin"),
-                ),
-                (
-                    "Exercise routines",
-                    "Pick a routine, the ice timer or a single exercise (e)",
-                    opening("routines"),
-                ),
-                (
-                    "Run session",
-                    "Today's run-walk or run, any stage, warm-up and stretch (r)",
-                    opening("run_session"),
-                ),
-                (
-                    "Session cue settings",
-                    "Banner, bell, desktop notification, 3-2-1, halfway, tempo reps",
-                    opening("cue_settings"),
-                ),
-                (
-                    "Dashboard",
-                    "Pain trend, adherence, weekly load, shoes and events (d)",
-                    opening("dashboard"),
-                ),
-                (
-                    "Profile",
-                    "Units, start date, history answers, build start",
-                    opening("profile"),
-                ),
-            ]
+        if profile:
+            entries += entry("home", "Home: today's plan", "Program day, phase, plan, warnings")
+            entries += entry(
+                "checkin", "Check-in", "Today's pain, stiffness and red-flag questions"
+            )
+            entries += entry(
+                "routines",
+                "Exercise routines",
+                "Pick a routine, the ice timer or a single exercise",
+            )
+            entries += entry(
+                "run_session",
+                "Run session",
+                "Today's run-walk or run, any stage, warm-up and stretch",
+            )
+            entries += entry(
+                "cue_settings",
+                "Session cue settings",
+                "Banner, bell, desktop notification, 3-2-1, halfway, tempo reps",
+            )
+            entries += entry(
+                "dashboard", "Dashboard", "Pain trend, adherence, weekly load, shoes and events"
+            )
+            entries += entry(
+                "profile", "Profile", "Units, start date, history answers, build start"
+            )
             if is_paused(app):
-                entries.append(
-                    (
-                        "Red-flag stop and clearance",
-                        "What to do now, and record a professional's clearance",
-                        opening("stop_screen"),
-                    )
+                entries += entry(
+                    "stop_screen",
+                    "Red-flag stop and clearance",
+                    "What to do now, and record a professional's clearance",
                 )
-        entries += [
-            (
-                "Help",
-                "Keys, the protocol in brief, when to see a professional (?)",
-                opening("help"),
-            ),
+        entries += entry("help", "Help", "Keys, the protocol in brief, when to see a professional")
+        entries.append(
             (
                 "Toggle light/dark theme",
                 "Switch between the light and the dark theme",
                 partial(self.app.run_action, "toggle_dark"),
-            ),
-        ]
+            )
+        )
         return entries
 
     async def discover(self) -> Hits:

@@ -19,6 +19,7 @@ from textual.binding import Binding
 from textual.widget import Widget
 
 if TYPE_CHECKING:
+    from textual.app import App
     from textual.screen import Screen
 
 ICON = "⭘"
@@ -93,8 +94,53 @@ class _Key(NamedTuple):
     enabled: bool
 
 
+HELP_KEY = "question_mark"
+"""The help key: always shown at the right of the key bar (with the palette's key)."""
+IMPORTANT_KEYS = frozenset({"escape", "q"})
+"""Back (or end, cancel, discard) and quit: the last keys to give way when room is short."""
+
+
+class _Item(NamedTuple):
+    """One key the bar may show."""
+
+    binding: Binding
+    enabled: bool
+    description: str
+    rank: int = 0
+    """What gives way first when room is short: 0 the app's navigation keys, 1 the focused
+    widget's keys (a field's hints), 2 the screen's own keys, 3 escape and q."""
+    position: int = 0
+    """Where it comes in the screen's order."""
+
+    def keep_order(self) -> tuple[bool, int, int]:
+        """Sort key, first kept first: available keys before dimmed ones, then by rank, then
+        in the screen's order (so the last of a rank gives way first)."""
+        return (not self.enabled, -self.rank, self.position)
+
+
+def _rank(owner: str, binding: Binding) -> int:
+    """See _Item.rank; *owner* is "app", "screen" or "widget": where the binding is from."""
+    if binding.key in IMPORTANT_KEYS:
+        return 3
+    if owner == "app":
+        return 0 if binding.action.startswith("open(") else 2
+    return 2 if owner == "screen" else 1
+
+
+def _label(app: App[object], item: _Item) -> str:
+    """The cells an item takes: ` key description ` (as KeyBar.render draws it)."""
+    key = app.get_key_display(item.binding)
+    return f" {key} {item.description} " if item.description else f" {key} "
+
+
 class KeyBar(Widget, can_focus=False):
-    """The bottom line: the screen's shown bindings (`key description`); click one to press it."""
+    """The bottom line: the screen's shown bindings (`key description`); click one to press it.
+
+    Where they do not all fit, whole keys give way (never half of one): first dimmed keys,
+    then the app's navigation keys, then the focused field's, then the screen's own, and
+    escape and q last, each kind from its end (a smaller key of a kind given way to may
+    still fill the room left); `?` Help and the palette's key always stay at the right.
+    """
 
     ALLOW_SELECT = False
     COMPONENT_CLASSES = {"key-bar--key", "key-bar--description", "key-bar--hover"}
@@ -137,21 +183,16 @@ class KeyBar(Widget, can_focus=False):
         self.refresh()
 
     def render(self) -> Text:
-        """Each shown binding as ` key description `, the palette's key at the right."""
+        """The shown bindings that fit, in order; `?` Help and the palette's key at the right."""
         app = self.app
-        bindings = self.screen.active_bindings
-        seen_actions: set[str] = set()
-        shown = []
-        for _node, binding, enabled, _tooltip in bindings.values():
-            if binding.show and binding.action not in seen_actions:
-                seen_actions.add(binding.action)
-                shown.append((binding, enabled))
-        palette = None
-        if app.ENABLE_COMMAND_PALETTE:
-            active = bindings.get(app.COMMAND_PALETTE_BINDING)
-            if active is not None:
-                palette = (active.binding, active.enabled)
-                shown = [item for item in shown if item[0] is not active.binding]
+        left, pinned = self.items()
+        room = self.size.width - sum(cell_len(_label(app, item)) for item in pinned)
+        kept: set[int] = set()
+        for item in sorted(left, key=_Item.keep_order):
+            cells = cell_len(_label(app, item))
+            if cells <= room:
+                kept.add(item.position)
+                room -= cells
         key_style = self.get_component_rich_style("key-bar--key")
         description_style = self.get_component_rich_style("key-bar--description")
         hover_style = self.get_component_rich_style("key-bar--hover")
@@ -159,30 +200,59 @@ class KeyBar(Widget, can_focus=False):
         line = Text(no_wrap=True, overflow="crop", end="")
         keys: list[_Key] = []
 
-        def add(binding: Binding, enabled: bool) -> None:
+        def add(item: _Item) -> None:
             start = line.cell_len
             extra = Style()
-            if not enabled:
+            if not item.enabled:
                 extra += dim
             if self._hover == len(keys):
                 extra += hover_style
+            binding = item.binding
             line.append(f" {app.get_key_display(binding)} ", key_style + extra)
-            if binding.description:
-                line.append(f"{binding.description} ", description_style + extra)
-            keys.append(_Key(start, line.cell_len, binding.key, enabled))
+            if item.description:
+                line.append(f"{item.description} ", description_style + extra)
+            keys.append(_Key(start, line.cell_len, binding.key, item.enabled))
 
-        for binding, enabled in shown:
-            add(binding, enabled)
-        if palette is not None:
-            binding, enabled = palette
-            label = f" {app.get_key_display(binding)} {binding.description} "
-            gap = self.size.width - line.cell_len - cell_len(label) - 1
-            if gap >= 1:
-                line.append(" " * gap)
+        for item in left:
+            if item.position in kept:
+                add(item)
+        if pinned:
+            if room >= 1:
+                line.append(" " * (room - 1))
                 line.append("▏", dim)
-                add(binding, enabled)
+            for item in pinned:
+                add(item)
         self._keys = keys
         return line
+
+    def items(self) -> tuple[list[_Item], list[_Item]]:
+        """The keys to show: those that give way when room is short, in the screen's order
+        (the focused widget's first, then the screen's, then the app's), and those kept at the
+        right whatever the width (`?` Help and the command palette's key)."""
+        app = self.app
+        bindings = self.screen.active_bindings
+        palette = bindings.get(app.COMMAND_PALETTE_BINDING) if app.ENABLE_COMMAND_PALETTE else None
+        seen_actions: set[str] = set()
+        left: list[_Item] = []
+        pinned: list[_Item] = []
+        for node, binding, enabled, _tooltip in bindings.values():
+            if not binding.show or binding.action in seen_actions:
+                continue
+            if palette is not None and binding is palette.binding:
+                continue
+            seen_actions.add(binding.action)
+            owner = "app" if node is app else "screen" if node is self.screen else "widget"
+            item = _Item(binding, enabled, binding.description, _rank(owner, binding), len(left))
+            if binding.key == HELP_KEY:
+                pinned.append(item)
+            else:
+                left.append(item)
+        if palette is not None:
+            description = palette.binding.description
+            pinned.append(
+                _Item(palette.binding, palette.enabled, description[:1].upper() + description[1:])
+            )
+        return left, pinned
 
     def _key_at(self, x: int) -> int | None:
         for index, key in enumerate(self._keys):

@@ -749,10 +749,11 @@ def cmd_today(ctx: Context, args: argparse.Namespace) -> int:
         ctx.say("Warnings and advisories:")
         for warning in plan.warnings:
             ctx.say(f"  ! {warning.message} [{warning.code}]")
-    if plan.reasons:
+    reasons = wording.plan_reasons(plan)  # none that only repeat the plan above (as home)
+    if reasons:
         ctx.say("")
         ctx.say("Why:")
-        for reason in plan.reasons:
+        for reason in reasons:
             ctx.say(f"  - {reason}")
     ctx.say("")
     if plan.checked_in:

@@ -33,8 +33,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date
 from typing import Literal
+
+from runback_tui.domain.limits import Phase
 
 ExerciseKind = Literal["hold", "reps", "timed"]
 """How an exercise is dosed: a timed hold, counted reps, or one continuous block."""
@@ -784,6 +785,14 @@ def form_cue_for(interval_index: int) -> str:
     return FORM_CUES[interval_index % len(FORM_CUES)]
 
 
+EVERY_PHASE: frozenset[Phase] = frozenset(("paused", "acute", "movement", "run_walk", "build"))
+"""Every phase a day's plan can show (limits.Phase)."""
+TRAINING: frozenset[Phase] = frozenset(("movement", "run_walk", "build"))
+"""The phases that train: not paused by a red flag, not the 48 hours of acute care."""
+RUNNING: frozenset[Phase] = frozenset(("run_walk", "build"))
+"""The phases that run (phase 1 has no running yet; paused and acute days have none)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Tip:
     """A recovery or habit tip (exercises.md, recovery and habits)."""
@@ -792,27 +801,61 @@ class Tip:
     """The tip, in one short sentence."""
     sources: tuple[str, ...]
     """Source ids the tip comes from."""
+    phases: frozenset[Phase] = EVERY_PHASE
+    """The phases whose days it fits: no running-surface tip before running or while it is
+    off, no training tip while paused or acute (protocol.md §2–§6)."""
 
     def __str__(self) -> str:
         return self.text
 
 
 RECOVERY_TIPS: tuple[Tip, ...] = (
-    Tip("Take at least one full rest day every week.", ("001",)),
+    Tip("Take at least one full rest day every week.", ("001",), TRAINING),
     Tip("Sit upright, with support for your lower back.", ("003",)),
-    Tip("Stand up and walk around at least once an hour.", ("003",)),
+    Tip("Stand up and walk around at least once an hour.", ("003",), EVERY_PHASE - {"paused"}),
     Tip("Change your sitting position every 10–15 minutes.", ("003",)),
+    Tip("At a desk, keep the screen at eye level and your feet flat on the floor.", ("003",)),
     Tip(
         "Long sitting tightens the hip flexors, and tight hip flexors pull on the low back.",
         ("004",),
     ),
-    Tip("Mix your running surfaces: pavement, grass and track.", ("002", "003")),
-    Tip("While you recover, go easy on hard surfaces and downhills.", ("002", "003")),
-    Tip("New orthotics: wear them 30 minutes the first day, then add 30 minutes a day.", ("000",)),
+    Tip(
+        "Gentle movement such as walking, swimming or yoga helps tired muscles recover.",
+        ("001",),
+        TRAINING,
+    ),
+    Tip("Mix your running surfaces: pavement, grass and track.", ("002", "003"), RUNNING),
+    Tip("While you recover, go easy on hard surfaces and downhills.", ("002", "003"), RUNNING),
+    Tip("A treadmill may work your glutes less than running outdoors.", ("001",), RUNNING),
+    Tip(
+        "New orthotics: wear them 30 minutes the first day, then add 30 minutes a day.",
+        ("000",),
+        TRAINING,
+    ),
+    Tip(
+        "Sleeping on your side? A pillow between your knees keeps your spine in line.",
+        ("000",),
+        TRAINING,
+    ),
+    Tip("For ice, a gel pack stays cold longer than plain ice.", ("000",), frozenset({"acute"})),
 )
-"""Tips for the home and help screens."""
+"""Every tip, for the help screen; home shows one a day that fits the day's phase (tip_for).
+
+An acute day's own advice (ice, heat, the compression wrap, resting positions) is on home's ice
+panel and in the flare warning, so no acute tip says it again."""
 
 
-def tip_for(day: date) -> Tip:
-    """The tip of the day for *day*; the same date always gives the same tip."""
-    return RECOVERY_TIPS[day.toordinal() % len(RECOVERY_TIPS)]
+def tips_for_phase(phase: Phase) -> tuple[Tip, ...]:
+    """The tips that fit a day in *phase*, in RECOVERY_TIPS order."""
+    return tuple(tip for tip in RECOVERY_TIPS if phase in tip.phases)
+
+
+def tip_for(phase: Phase, program_day: int) -> Tip:
+    """The tip of a runner's *program_day* in *phase*: one of the phase's tips, the next one
+    each day, so two runners on different program days see different tips on the same date.
+
+    The same day and phase always give the same tip (the plan is a pure function of the
+    history, and so is home).
+    """
+    fitting = tips_for_phase(phase) or RECOVERY_TIPS
+    return fitting[program_day % len(fitting)]

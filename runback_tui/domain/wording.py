@@ -9,6 +9,7 @@ imports nothing heavy (no pydantic, no engine), so any surface can word a fact c
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Protocol
@@ -61,6 +62,16 @@ class DayPlan(Protocol):
     def acute_until(self) -> date | None: ...
     @property
     def rest_day(self) -> bool: ...
+    @property
+    def running_allowed(self) -> bool: ...
+    @property
+    def day(self) -> int: ...
+    @property
+    def gates_missing(self) -> Sequence[GateKey]: ...
+    @property
+    def activities(self) -> Sequence[str]: ...
+    @property
+    def reasons(self) -> Sequence[str]: ...
     def warning_codes(self) -> Sequence[str]: ...
 
 
@@ -269,19 +280,116 @@ def phase_title(plan: DayPlan) -> str:
 
 
 def explain_phase(plan: DayPlan) -> str:
-    """A short paragraph explaining the plan's phase and today's main reason."""
+    """A short paragraph explaining the plan's phase.
+
+    Today's stage and a full rest day are not repeated here: every surface that explains the
+    phase (home, `runback today`) lists the plan right below it, and the plan's own line says
+    them ("Run-walk stage 1: 10 × (1 min run, 2 min walk) — 30 min", "Full rest day: …").
+    """
     if plan.phase == "paused" and "red_flag_urgent" in plan.warning_codes():
         # protocol.md section 2: the one urgent message; never "see a provider when you can".
         return (
             f"Paused: a red flag that needs emergency care was reported. {URGENT_CARE} "
             "Once a professional has assessed you and cleared you, record the clearance to resume."
         )
-    text = PHASE_TEXT[plan.phase]
-    if plan.rest_day:
-        text += " Today is a full rest day: gentle walking, stretching and the daily core only."
-    elif plan.stage is not None:
-        text += (
-            f" Today: stage {plan.stage.number}, {stage_intervals(plan.stage)}, "
-            f"{plan.stage.total_s // 60} minutes."
+    return PHASE_TEXT[plan.phase]
+
+
+_RESTATED_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    # The plan's run-walk line names the stage with its intervals and length.
+    ("run_walk", re.compile(r"Run-walk stage \d today\.")),
+    # The phase line and its explanation say phase 1, pain-free movement, the core routine and
+    # easy cross-training, and the day line gives the program day (gates from day 8).
+    (
+        "daily_core",
+        re.compile(
+            r"Phase 1, day \d+ of 7: pain-free movement, the 10-minute core routine and easy "
+            r"cross-training\."
+        ),
+    ),
+)
+"""Engine reasons that only restate a line of the plan or its phase, with the activity whose
+presence on the plan makes them redundant (issue 17: "Why: Run-walk stage 2 today.")."""
+
+_HEAT_REASON = re.compile(r"Heat for stiffness \((\d+)/10 on today's check-in\): .*")
+"""The engine's heat reason: all but the stiffness figure is the heat activity's own line."""
+_REST_TAIL = " Gentle walking, stretching and the daily core only."
+"""The rest-day reason's second sentence: the rest day's activity line says it."""
+
+
+def plan_reasons(plan: DayPlan) -> list[str]:
+    """The plan's reasons as every surface prints them under the plan ("Why: …"), each saying
+    something the plan's lines and phase do not.
+
+    The engine (protocol.py) words a reason for every decision, some of which only restate the
+    plan: "Run-walk stage 1 today." under "Run-walk stage 1: 10 × (1 min run, 2 min walk)", the
+    phase-1 day under the phase-1 title, heat's safety words under the heat line, a rest day's
+    activities under the rest-day line.  Those are dropped or cut to what they add ("Heat for
+    stiffness: 6/10 on today's check-in."); any reason worded otherwise is kept as it is.
+    """
+    reasons: list[str] = []
+    for reason in plan.reasons:
+        if not reason:
+            continue
+        if any(
+            activity in plan.activities and pattern.fullmatch(reason)
+            for activity, pattern in _RESTATED_REASONS
+        ):
+            continue
+        heat = _HEAT_REASON.fullmatch(reason)
+        if heat is not None and "heat" in plan.activities:
+            reason = f"Heat for stiffness: {heat.group(1)}/10 on today's check-in."
+        if plan.rest_day and "rest" in plan.activities and reason.endswith(_REST_TAIL):
+            reason = reason.removesuffix(_REST_TAIL)
+        reasons.append(reason)
+    return reasons
+
+
+_LEAD_WORD = re.compile(r"([^\W\d_]+)(:?)\s+(.*)", re.DOTALL)
+
+
+def after_marker(marker: str, text: str) -> tuple[str, str]:
+    """How *text* follows a word marker ('⚠ FLARE') without saying the marker's word twice:
+    (the joiner, the text).
+
+    Normally ': ' and *text* ("⚠ LONG RUN: Your run on …").  When *text* opens with the
+    marker's last word, that word is the marker's: "Flare (pain 4 …" after "⚠ FLARE" becomes
+    (" ", "(pain 4 …"): "⚠ FLARE (pain 4 …"; and "Flare: pain reached 5" becomes (": ",
+    "pain reached 5").
+    """
+    words = marker.split()
+    lead = _LEAD_WORD.match(text)
+    if words and lead is not None and lead.group(1).casefold() == words[-1].casefold():
+        rest = lead.group(3)
+        return (": " if lead.group(2) else " "), rest
+    return ": ", text
+
+
+def why_no_run(plan: DayPlan) -> str | None:
+    """Why today's plan holds no run (protocol.md §3–§5), or None when it holds one or is paused.
+
+    The run start screen shows it above the runs, and asks with it before one starts anyway.
+    """
+    if plan.running_allowed or plan.phase == "paused":
+        return None
+    if plan.phase == "acute":
+        until = plan.acute_until.isoformat() if plan.acute_until else "tomorrow"
+        return (
+            f"Acute care until the end of {until}: after a flare (pain 4 or more) the 48-hour "
+            "protocol has no running."
         )
-    return text
+    if plan.rest_day:
+        return "Today is a full rest day after six training days in a row: no running."
+    if plan.phase == "movement":
+        if plan.gates_missing:
+            missing = "; ".join(GATE_TEXT[gate] for gate in plan.gates_missing)
+            return f"Phase 1: no running until the gates to run-walk are met. Missing: {missing}."
+        if plan.day <= 7:
+            return (
+                f"Phase 1, day {max(plan.day, 1)} of 7: no running yet. Run-walk begins once "
+                "the gates are met, checked from day 8."
+            )
+        return "Phase 1: no running until a check-in shows the gates to run-walk met."
+    if plan.phase == "run_walk":
+        return "No run-walk today: never on the day after a run-walk session."
+    return "No run on today's plan."

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
 
 from rich.text import Text
 from textual import events
-from textual.app import ComposeResult
+from textual.app import ComposeResult, RenderResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static
@@ -16,6 +16,7 @@ from runback_tui.screens.homeview import ICE_GUIDANCE, PANELS, ice_mark, ice_sta
 from runback_tui.screens.too_small import sync_too_small
 from runback_tui.storage.durable import StoreError
 from runback_tui.widgets.bars import KeyBar, TitleBar
+from runback_tui.widgets.steps import Hanging, hanging_lines
 
 if TYPE_CHECKING:
     from runback_tui.screens.today import Today
@@ -37,6 +38,23 @@ PANEL_TITLES = {
 LEFT_PANELS = ("home-day", "home-plan", "home-ice")
 RIGHT_PANELS = ("home-warnings", "home-tip")
 """The two columns from WIDE cells on; below that, one column: the left, then the right."""
+
+
+class Panel(Static):
+    """A home panel whose list lines ("2. Ice, …", "[x] Checked in …", "Why: …") wrap under
+    their text, not back to the panel's edge (widgets/steps.hanging_lines).
+
+    ``render()`` returns the lines themselves, so ``str(panel.render())`` is the panel's
+    plain text, as with a Text.
+    """
+
+    def show(self, text: Text) -> None:
+        """Show *text*, each list line hanging under its lead."""
+        self.update(hanging_lines(text))
+
+    def render(self) -> RenderResult:
+        content = self.content
+        return content if isinstance(content, Hanging) else super().render()
 
 
 class HomeApp(Runback, Protocol):
@@ -77,11 +95,11 @@ class HomeScreen(RunbackScreen[None]):
         self._wide = (self._width or self.app.size.width) >= WIDE
         panels = {}
         for name, title in PANEL_TITLES.items():
-            panels[name] = Static(id=name, classes="panel")
+            panels[name] = Panel(id=name, classes="panel")
             panels[name].border_title = title
         yield TitleBar()
         with VerticalScroll(id="home-scroll"):
-            yield Static(id="home-paused", classes="stop-banner")
+            yield Panel(id="home-paused", classes="stop-banner")
             if self._wide:
                 with Horizontal(id="home-columns"):
                     with Vertical(id="home-left"):
@@ -169,13 +187,13 @@ class HomeScreen(RunbackScreen[None]):
             self._paused = paused
             self.refresh_bindings()
         for name in PANELS:
-            panel = self.query_one(f"#{name}", Static)
+            panel = self.query_one(f"#{name}", Panel)
             segments = view["panels"][name]
             panel.display = segments is not None
             if segments is not None:
                 text = Text.assemble(*((part, style) for part, style in segments))
                 text.rstrip()
-                panel.update(text)
+                panel.show(text)
         self._show_ice()
 
     def _show_problem(self, problem: str) -> None:
@@ -188,7 +206,7 @@ class HomeScreen(RunbackScreen[None]):
 
     def _show_ice(self) -> None:
         """On acute days, the ice rule and the next ice times (worked out for now)."""
-        panel = self.query_one("#home-ice", Static)
+        panel = self.query_one("#home-ice", Panel)
         view = self._view
         panel.display = view is not None and view["phase"] == "acute"
         if view is None or not panel.display:
@@ -201,4 +219,4 @@ class HomeScreen(RunbackScreen[None]):
             "night. Gentle walking only.",
             style="dim",
         )
-        panel.update(text)
+        panel.show(text)

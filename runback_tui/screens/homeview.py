@@ -20,10 +20,12 @@ if TYPE_CHECKING:
     from runback_tui.domain.models import IceLog
     from runback_tui.screens.today import Today
 
-VIEW_FORMAT = 2
-"""Bumped whenever the view's layout changes (old sidecar views are then ignored).
+VIEW_FORMAT = 3
+"""Bumped whenever the view's layout or wording changes (old sidecar views are then ignored).
 
-2: the plan ticks off what was done today (protocol.md §8 v2) and names urgent red flags."""
+2: the plan ticks off what was done today (protocol.md §8 v2) and names urgent red flags.
+3: each fact said once (issue 17): no reason that repeats the plan, no warning word twice,
+the tip chosen by program day from the tips that fit the phase."""
 
 PANELS = ("home-paused", "home-day", "home-plan", "home-warnings", "home-tip")
 """The panels a view fills, by widget id."""
@@ -124,6 +126,7 @@ def _day_panel(today: Today) -> Segments:
 
 def _plan_panel(today: Today) -> Segments:
     """Today's activities in order, each done one ticked off with its time, then why."""
+    from runback_tui.domain.wording import plan_reasons
     from runback_tui.screens.today import activity_label, done_text
 
     plan = today.plan
@@ -143,7 +146,7 @@ def _plan_panel(today: Today) -> Segments:
         segments.append([f"✓ Also logged today: {also}\n", ""])
     if plan.complete:
         segments.append(["✓ Today's plan is complete. Well done.\n", "bold"])
-    segments += [[f"Why: {reason}\n", "dim"] for reason in plan.reasons if reason]
+    segments += [[f"Why: {reason}\n", "dim"] for reason in plan_reasons(plan)]
     return segments
 
 
@@ -153,18 +156,18 @@ def _warnings_panel(today: Today) -> Segments:
 
     segments: Segments = []
     for warning in today.plan.warnings:
-        marker, message = warning_line(warning)
-        segments += [[f"{marker}: ", "bold"], [message + "\n", ""]]
+        marker, joiner, message = warning_line(warning)
+        segments += [[marker, "bold"], [f"{joiner}{message}\n", ""]]
     return segments or [["✓ No warnings today.", ""]]
 
 
 def _tip_panel(today: Today) -> Segments:
-    """The day's recovery tip and the not-medical-advice note."""
+    """The day's recovery tip, one that fits the phase and follows the program day, and the
+    not-medical-advice note."""
     from runback_tui.domain.exercises import tip_for
 
-    return [["Tip: ", "bold"], [str(tip_for(today.date)), ""], ["\n", ""]] + [
-        [NOT_MEDICAL_ADVICE, "italic"]
-    ]
+    tip = tip_for(today.plan.phase, today.plan.day)
+    return [["Tip: ", "bold"], [str(tip), ""], ["\n", ""]] + [[NOT_MEDICAL_ADVICE, "italic"]]
 
 
 def build_home_view(today: Today, last_ice: IceLog | None) -> dict[str, Any]:

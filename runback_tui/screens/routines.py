@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -27,6 +28,7 @@ from runback_tui.screens.base import RunbackScreen
 from runback_tui.screens.session import RoutineSessionScreen
 from runback_tui.screens.today import try_load_today
 from runback_tui.widgets.bars import KeyBar, TitleBar
+from runback_tui.widgets.steps import Hanging, hanging, numbered_steps
 
 GENTLE_ROUTINES = frozenset({"post_run", "desk_mobility", "relief"})
 """Stretching, mobility and flare relief: the only routines offered while paused or acute
@@ -39,11 +41,31 @@ GENTLE_EXERCISES = frozenset(
 """The exercises of those routines."""
 
 
+ICE_LINE = "Ice timer · 15–20 min · Acute days"
+"""The ice timer's line in the list, worded as the routines' lines are."""
+
+
 def routine_line(routine_id: str, suggested: bool) -> str:
     """'★ 10-minute core · ~10 min · Daily in phase 1; any day after'."""
     routine = ROUTINES[routine_id]
     mark = "★ " if suggested else "  "
     return f"{mark}{routine.name} · {estimated_minutes_text(routine_id)} · {routine.when}"
+
+
+def list_line(line: str) -> Hanging:
+    """A list line whose wrapped part hangs under its name, past the ★ mark and indent."""
+    return hanging(line[:2], Text(line[2:]))
+
+
+def routine_steps(routine_id: str) -> Hanging:
+    """The routine's exercises, numbered, each with its dose in this routine."""
+    routine = ROUTINES[routine_id]
+    return numbered_steps(
+        [
+            f"{exercise.name} · {routine.dose_for(exercise.id).summary()}"
+            for exercise in routine.exercises
+        ]
+    )
 
 
 class RoutinesScreen(RunbackScreen[None]):
@@ -80,18 +102,21 @@ class RoutinesScreen(RunbackScreen[None]):
         if self.suggested or "ice" in activities:
             options.append(Option("Suggested today", id="h-today", disabled=True))
             for routine_id in self.suggested:
-                options.append(Option(routine_line(routine_id, True), id=f"routine:{routine_id}"))
+                line = routine_line(routine_id, True)
+                options.append(Option(list_line(line), id=f"routine:{routine_id}"))
             if "ice" in activities:
-                options.append(Option("★ Ice timer · 15–20 min · acute days", id="ice"))
+                options.append(Option(list_line(f"★ {ICE_LINE}"), id="ice"))
             options.append(None)
         options.append(Option("Routines", id="h-routines", disabled=True))
         for routine_id in ROUTINES:
             if routine_id not in self.suggested:
                 blocked = resting and routine_id not in GENTLE_ROUTINES
                 line = routine_line(routine_id, False) + (" · not today" if blocked else "")
-                options.append(Option(line, id=f"routine:{routine_id}", disabled=blocked))
+                options.append(
+                    Option(list_line(line), id=f"routine:{routine_id}", disabled=blocked)
+                )
         if "ice" not in activities:
-            options.append(Option("  Ice timer · 15–20 min · acute days", id="ice"))
+            options.append(Option(list_line(f"  {ICE_LINE}"), id="ice"))
         options.append(None)
         options.append(Option("Single exercises", id="h-exercises", disabled=True))
         for exercise in EXERCISES.values():
@@ -99,7 +124,7 @@ class RoutinesScreen(RunbackScreen[None]):
             line = f"  {exercise.name} · {exercise.dose.summary()}" + (
                 " · not today" if blocked else ""
             )
-            options.append(Option(line, id=f"exercise:{exercise.id}", disabled=blocked))
+            options.append(Option(list_line(line), id=f"exercise:{exercise.id}", disabled=blocked))
         yield OptionList(*options, id="routine-options")
         yield Static(id="routine-detail", classes="panel")
         yield KeyBar()
@@ -120,22 +145,23 @@ class RoutinesScreen(RunbackScreen[None]):
         self._describe(event.option)
 
     def _describe(self, option: Option | None) -> None:
-        """Describe the highlighted item below the list."""
-        text = ""
+        """Describe the highlighted item below the list: a routine's exercises in order,
+        numbered; an exercise's dose and key points; the ice rule."""
+        detail: Hanging | str = ""
         option_id = option.id if option is not None else None
         if option_id and option_id.startswith("routine:"):
-            routine = ROUTINES[option_id.removeprefix("routine:")]
-            parts = [
-                f"{exercise.name} ({routine.dose_for(exercise.id).summary()})"
-                for exercise in routine.exercises
-            ]
-            text = " → ".join(parts)
+            detail = routine_steps(option_id.removeprefix("routine:"))
         elif option_id and option_id.startswith("exercise:"):
             exercise = EXERCISES[option_id.removeprefix("exercise:")]
-            text = f"{exercise.dose_text}. " + " ".join(exercise.key_points)
+            detail = Hanging(
+                [
+                    (Text("Dose: ", style="bold"), exercise.dose_text),
+                    (Text("Key points: ", style="bold"), " ".join(exercise.key_points)),
+                ]
+            )
         elif option_id == "ice":
-            text = "15–20 min in a thin towel, never on bare skin; then the next is due in 2–3 h."
-        self.query_one("#routine-detail", Static).update(text)
+            detail = "15–20 min in a thin towel, never on bare skin; then the next is due in 2–3 h."
+        self.query_one("#routine-detail", Static).update(detail)
 
     @on(OptionList.OptionSelected, "#routine-options")
     def _selected(self, event: OptionList.OptionSelected) -> None:

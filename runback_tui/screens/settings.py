@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.geometry import Size
 from textual.widgets import Static
 
 from runback_tui.domain.models import MAX_ICE_MINUTES, MIN_ICE_MINUTES, Settings
@@ -35,6 +38,44 @@ SWITCHES: tuple[tuple[str, str], ...] = (
     ("tempo_reps", "Tempo counts reps (2 s up, 2 s down)"),
 )
 """The yes/no settings, in order, with their questions."""
+
+OPTIONS_INDENT = 4
+"""Where the options start on their own line, under the question (past the focus mark)."""
+
+
+class StackedChoice(Choice):
+    """A Choice whose options go on the line under its question when they do not fit beside
+    it: at 80 columns the six ice lengths would otherwise wrap "( ) 18" onto a line of its own.
+    """
+
+    def options_cells(self) -> int:
+        """The cells the options take on one line ('(•) 15  ( ) 16 … ( ) 20')."""
+        return sum(cell_len(f"( ) {label}  ") for _, label in self.options) - 2
+
+    def beside(self, width: int) -> bool:
+        """True when the question and every option fit on one line *width* cells wide."""
+        question = max(self.prompt_width, cell_len(self.prompt))
+        return 2 + question + 2 + self.options_cells() <= width
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        """One line, or two when the options go under the question."""
+        return 1 if self.beside(width) else 2
+
+    def render(self) -> Text:
+        """As Choice draws it, or the question, then the options indented under it."""
+        if self.beside(self.size.width):
+            return super().render()
+        text = Text()
+        text.append("▸ " if self.has_focus else "  ")
+        text.append(self.prompt + "\n")
+        text.append(" " * OPTIONS_INDENT)
+        for position, (_, label) in enumerate(self.options):
+            chosen = position == self.index
+            text.append("(•) " if chosen else "( ) ", style="bold" if chosen else "")
+            text.append(label, style="bold reverse" if chosen else "dim")
+            if position < len(self.options) - 1:
+                text.append("  ")
+        return text
 
 
 class SettingsScreen(RunbackScreen[Settings | None]):
@@ -67,14 +108,14 @@ class SettingsScreen(RunbackScreen[Settings | None]):
             )
             for name, question in SWITCHES:
                 yield YesNo(question, value=getattr(current, name), prompt_width=WIDTH, id=name)
-            yield Choice(
+            yield StackedChoice(
                 "Notification sequence",
                 [("osc9", "OSC 9"), ("osc777", "OSC 777")],
                 value=current.notify_style,
                 prompt_width=WIDTH,
                 id="notify_style",
             )
-            yield Choice(
+            yield StackedChoice(
                 "Ice timer length (minutes)",
                 [(m, str(m)) for m in range(MIN_ICE_MINUTES, MAX_ICE_MINUTES + 1)],
                 value=current.ice_minutes,

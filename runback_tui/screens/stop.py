@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, ClassVar, cast
 
+from rich.console import Group, RenderableType
 from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult
@@ -35,6 +36,7 @@ from runback_tui.storage.durable import StoreError
 from runback_tui.storage.store import Store
 from runback_tui.widgets.bars import KeyBar, TitleBar
 from runback_tui.widgets.confirm import ConfirmDialog
+from runback_tui.widgets.steps import Hanging, numbered_steps
 
 CLEARANCE_STATEMENT = "I have been assessed by a professional and cleared to continue."
 """What the user confirms when recording a clearance (protocol.md §2)."""
@@ -110,50 +112,65 @@ class StopScreen(RunbackScreen[None]):
             heading.update(Text("⛔ STOP RUNNING — SEE A HEALTHCARE PROVIDER", style="bold"))
         body.update(self._body_text(flags, urgent))
 
-    def _body_text(self, flags: list[RedFlagKey], urgent: bool) -> Text:
-        """The flags in force and what to do: one urgent message, or stop and consult."""
-        text = Text()
+    def _body_text(self, flags: list[RedFlagKey], urgent: bool) -> Group:
+        """The flags in force and what to do: one urgent message, or stop and consult.
+
+        The flags and the steps are lists whose wrapped lines hang under their text
+        (widgets/steps.py), at any width.
+        """
         since = self._since.isoformat() if self._since else "recently"
-        text.append(f"You answered Yes to a red-flag question (since {since}):\n")
-        for key in flags:
-            marker = "URGENT" if key in URGENT_RED_FLAGS else "STOP"
-            text.append(f"• {marker}: {RED_FLAG_QUESTIONS[key]} Yes\n", style="bold")
-        text.append("\n")
+        intro = Text(f"You answered Yes to a red-flag question (since {since}):")
+        answered = Hanging(
+            (
+                "• ",
+                Text(
+                    f"{'URGENT' if key in URGENT_RED_FLAGS else 'STOP'}: "
+                    f"{RED_FLAG_QUESTIONS[key]} Yes",
+                    style="bold",
+                ),
+            )
+            for key in flags
+        )
+        parts: list[RenderableType] = [intro, answered, Text()]
         if urgent:
             urgent_flags = [key for key in flags if key in URGENT_RED_FLAGS]
-            text.append(
-                f"{wording.name_flags(urgent_flags).capitalize()}: this is a medical emergency. "
-                f"{wording.URGENT_CARE}\n\n",
-                style="bold",
+            parts.append(
+                Text(
+                    f"{wording.name_flags(urgent_flags).capitalize()}: this is a medical "
+                    f"emergency. {wording.URGENT_CARE}\n",
+                    style="bold",
+                )
             )
-            text.append("What to do:\n", style="bold")
-            text.append(
-                "1. Seek emergency care now, as above. Do not wait for an appointment.\n"
-                "2. No running, no run-walk, no strength work.\n"
-                "3. Once a professional has assessed you and cleared you to continue,\n"
-                "   press a to record it; the plan resumes one run-walk stage lower.\n"
-            )
+            first = [
+                "Seek emergency care now, as above. Do not wait for an appointment.",
+                "No running, no run-walk, no strength work.",
+            ]
         else:
-            text.append("What to do:\n", style="bold")
-            text.append(
-                "1. Stop running now: no run-walk, no strength work.\n"
-                "2. See a healthcare provider (a doctor or physiotherapist).\n"
-                "3. Once a professional has assessed you and cleared you to continue,\n"
-                "   press a to record it; the plan resumes one run-walk stage lower.\n"
-            )
+            first = [
+                "Stop running now: no run-walk, no strength work.",
+                "See a healthcare provider (a doctor or physiotherapist).",
+            ]
+        steps = [
+            *first,
+            "Once a professional has assessed you and cleared you to continue, press a to "
+            "record it; the plan resumes one run-walk stage lower.",
+        ]
+        parts += [Text("What to do:", style="bold"), numbered_steps(steps), Text()]
+        tail = Text()
         if self._withdrawable:
-            text.append(
+            tail.append(
                 "Answered Yes by mistake today? Press m to withdraw it (it asks first, and the "
                 "withdrawal is kept in the history).\n"
             )
         else:
-            text.append(
+            tail.append(
                 f"This red flag dates from {since}: only a professional's clearance lifts it now.\n"
             )
-        text.append("\n")
-        text.append("Runback's plan is paused until then. ", style="bold")
-        text.append("Runback is not medical advice.", style="italic")
-        return text
+        tail.append("\n")
+        tail.append("Runback's plan is paused until then. ", style="bold")
+        tail.append("Runback is not medical advice.", style="italic")
+        parts.append(tail)
+        return Group(*parts)
 
     def action_clearance(self) -> None:
         """Ask for the clearance confirmation."""

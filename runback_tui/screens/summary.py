@@ -30,6 +30,7 @@ from runback_tui.domain.models import (
 )
 from runback_tui.domain.protocol import STAGES, StageDecision, decide_next_stage, is_flare
 from runback_tui.domain.shoes import default_shoe
+from runback_tui.domain.wording import after_marker
 from runback_tui.paths import stylesheet
 from runback_tui.screens.base import RunbackScreen
 from runback_tui.screens.forms import StoreWriteDone, StoreWriteFailed, focus_first
@@ -51,6 +52,9 @@ OUTCOME_WORDS: dict[str, str] = {
 }
 """A word marker per decision outcome (never colour alone)."""
 
+SAVED = "✔ Saved. Press enter or escape to close."
+"""What a summary says once its log is stored (its footer then offers Close for both keys)."""
+
 
 class SummaryScreen(RunbackScreen[None]):
     """The fields and keys every summary shares."""
@@ -58,16 +62,30 @@ class SummaryScreen(RunbackScreen[None]):
     CSS_PATH = [stylesheet("summary.tcss")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "save", "Save the log", id="summary-save"),
+        Binding("enter", "close", "Close", show=False, id="summary-close"),
         Binding("escape", "discard", "Discard", id="summary-discard"),
+        Binding("escape", "close", "Close", id="summary-close-esc"),
         *[Binding(k, "noop", "", show=False, id=f"summary-block-{k}") for k in "cerhd"],
     ]
+    """Before saving, enter saves and escape asks to discard; once saved, both close and the
+    footer says "esc Close" (check_action offers one binding of each pair)."""
     AUTO_FOCUS = ""
+    HINT = "enter saves · tab moves on · escape discards"
+    """The line under the form until the log is saved."""
 
     def __init__(self) -> None:
         super().__init__()
         self.saved = False
         """True once the log is stored."""
         self._saving = False
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Save and discard until the log is stored; close after."""
+        if action in ("save", "discard"):
+            return not self.saved
+        if action == "close":
+            return self.saved
+        return True
 
     def pain_fields(self, during: int | None) -> ComposeResult:
         """Pain during (pre-filled with the session's highest) and pain after."""
@@ -87,8 +105,11 @@ class SummaryScreen(RunbackScreen[None]):
         message.set_class(error, "danger")
 
     def action_noop(self) -> None:
-        """Navigation waits until the log is saved or discarded."""
-        self.notify("Save (enter) or discard (escape) this session first.", timeout=3)
+        """Navigation waits until the log is saved or discarded, then until it is closed."""
+        if self.saved:
+            self.notify("Saved. Close this summary first (enter or escape).", timeout=3)
+        else:
+            self.notify("Save (enter) or discard (escape) this session first.", timeout=3)
 
     def action_save(self) -> None:
         """Save the log (subclasses build it)."""
@@ -132,14 +153,20 @@ class SummaryScreen(RunbackScreen[None]):
         )
 
     def on_store_write_done(self, message: StoreWriteDone) -> None:
-        """Show that the log was stored."""
+        """Show that the log was stored; enter and escape now close."""
         self._saving = False
         self.saved = True
+        self.query_one("#summary-hint", Static).display = False  # the saved message says it
+        self.refresh_bindings()
         self.after_save(message.result)
 
     def after_save(self, result: Any) -> None:
         """Hook: the log was stored."""
-        self.set_message("✔ Saved. Press enter to close.")
+        self.set_message(SAVED)
+
+    def action_close(self) -> None:
+        """Leave the saved summary."""
+        self.close()
 
     def action_discard(self) -> None:
         """Close; before saving, ask first (the session will not be logged)."""
@@ -182,7 +209,9 @@ class RoutineSummaryScreen(SummaryScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offer the relief routine only after a flare."""
-        return self.suggest_relief if action == "relief" else True
+        if action == "relief":
+            return self.suggest_relief
+        return super().check_action(action, parameters)
 
     def compose(self) -> ComposeResult:
         result = self.result
@@ -204,7 +233,7 @@ class RoutineSummaryScreen(SummaryScreen):
                 id="summary-facts",
             )
             yield from self.pain_fields(result.max_pain)
-            yield Static("enter saves · tab moves on · escape discards", classes="hint")
+            yield Static(self.HINT, id="summary-hint", classes="hint")
             yield Static("", id="summary-message")
         yield KeyBar()
 
@@ -248,9 +277,12 @@ class RoutineSummaryScreen(SummaryScreen):
         """Say it was saved; suggest relief after a flare."""
         log: RoutineLog = result
         pain = max(log.pain_during or 0, log.pain_after or 0)
-        text = "✔ Saved. Press enter to close."
+        text = SAVED
         if is_flare(pain) or self.result.flare:
-            text = "✔ Saved. Flare rule: press f for the Flare relief routine, enter to close."
+            text = (
+                "✔ Saved. Flare rule: press f for the Flare relief routine, or enter or escape "
+                "to close."
+            )
             self.suggest_relief = True
             self.refresh_bindings()
         self.set_message(text)
@@ -315,7 +347,7 @@ class RunSummaryScreen(SummaryScreen):
             options: list[tuple[Any, str]] = [(None, "No shoe")]
             options += [(shoe.name, shoe.name) for shoe in shoes]
             yield Choice("Shoe", options, value=last_shoe, id="shoe")
-            yield Static("enter saves · tab moves on · escape discards", classes="hint")
+            yield Static(self.HINT, id="summary-hint", classes="hint")
             yield Static("", id="summary-message")
             yield Static("", id="summary-decision")
         yield KeyBar()
@@ -423,12 +455,13 @@ class RunSummaryScreen(SummaryScreen):
         """
         log, decision, same_day = result
         self.decision = decision
-        self.set_message("✔ Saved. Press enter to close.")
+        self.set_message(SAVED)
         text = ""
         if decision is not None:
             word = OUTCOME_WORDS.get(decision.outcome, decision.outcome.upper())
             nxt = f" → next session: stage {decision.next_stage}" if decision.next_stage else ""
-            text = f"{word}{nxt}\n{decision.reason}"
+            _, reason = after_marker(word, decision.reason)  # "⚠ FLARE", never then "Flare:"
+            text = f"{word}{nxt}\n{reason[:1].upper()}{reason[1:]}"
             if same_day > 1:
                 text += f"\n{_this_session(log)}"
         elif is_flare(max(log.pain_during, log.pain_after)):

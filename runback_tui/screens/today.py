@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from runback_tui.domain.exercises import ROUTINES
 from runback_tui.domain.models import History, IceLog, Profile
 from runback_tui.domain.protocol import DayPlan, PlanWarning, plan_for
 from runback_tui.domain.timeline import estimated_minutes_text
-from runback_tui.domain.wording import ACTIVITY_TEXT, stage_intervals
+from runback_tui.domain.wording import ACTIVITY_TEXT, after_marker, stage_intervals
 from runback_tui.storage.durable import StoreError
 
 if TYPE_CHECKING:
@@ -131,9 +131,25 @@ def done_text(plan: DayPlan, activity: str) -> str:
     return f"done {when}" if when else "done"
 
 
-def warning_line(warning: PlanWarning) -> tuple[str, str]:
-    """A warning's word marker and its message."""
-    return WARNING_MARKERS.get(warning.code, "⚠"), warning.message
+class WarningLine(NamedTuple):
+    """A warning as a line reads: its word marker, then the joiner, then the message."""
+
+    marker: str
+    """The word marker, e.g. '⚠ FLARE' (bold on screen)."""
+    joiner: str
+    """': ', or ' ' where the message's first word was the marker's own ('⚠ FLARE (pain…')."""
+    text: str
+    """The message, without a first word the marker already says."""
+
+    def __str__(self) -> str:
+        return f"{self.marker}{self.joiner}{self.text}"
+
+
+def warning_line(warning: PlanWarning) -> WarningLine:
+    """A warning's word marker and its message, the marker's word said once: "⚠ FLARE (pain 4
+    or more on …", never "⚠ FLARE: Flare (pain 4 …" (wording.after_marker)."""
+    marker = WARNING_MARKERS.get(warning.code, "⚠")
+    return WarningLine(marker, *after_marker(marker, warning.message))
 
 
 def is_paused(app: RunbackApp) -> bool:

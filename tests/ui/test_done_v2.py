@@ -145,19 +145,20 @@ def _build_rest_day(store: Store) -> None:
 async def test_a_build_rest_day_reads_the_same_in_every_line(
     store: Store, clock: FakeClock
 ) -> None:
-    """A build-phase rest day lists the daily core; no line says stretching only."""
+    """A build-phase rest day lists the daily core; no line says stretching only, and the rest
+    day's activities are said once, on the plan's line (issue 17)."""
     _build_rest_day(store)
     assert plan_for(store.profile(), store.history(), TODAY).rest_day  # type: ignore[arg-type]
     day = await home_now(store, clock, "home-day")
     plan = await home_now(store, clock, "home-plan")
     assert "core every day" in " ".join(day.split())
-    assert "full rest day: gentle walking, stretching and the daily core only" in " ".join(
-        day.split()
-    )
     lines = plan.splitlines()
     assert lines[0] == "1. Full rest day: gentle walking, stretching and the daily core"
     assert lines[2].startswith("3. Core stability")
     assert "stretching only" not in plan
+    both = " ".join((day + " " + plan).split()).lower()
+    assert both.count("gentle walking, stretching and the daily core") == 1, both
+    assert "why: full rest day: you trained on each of the last 6 days." in both
 
 
 async def test_heat_and_the_long_run_spike_have_their_words(store: Store, clock: FakeClock) -> None:
@@ -169,7 +170,7 @@ async def test_heat_and_the_long_run_spike_have_their_words(store: Store, clock:
     cli = wording.ACTIVITY_TEXT["heat"].replace("-", "–")
     assert cli in " ".join(plan.split())  # as the CLI and the report say it
     assert "never while sleeping" in " ".join(plan.split())
-    marker, _ = warning_line(PlanWarning("long_run_spike", "Your run of 9.0 km ..."))
+    marker = warning_line(PlanWarning("long_run_spike", "Your run of 9.0 km ...")).marker
     assert marker == "⚠ LONG RUN"
     assert set(typing.get_args(WarningCode)) <= set(WARNING_MARKERS)
     non_routines = {"run_walk", "run", "pool_run", "cycle_easy", "ice", "heat", "rest"}

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from runback_tui.domain import exercises as ex
+from runback_tui.domain.limits import Phase
 from runback_tui.domain.timeline import (
     build_routine_timeline,
     estimated_minutes_text,
@@ -262,20 +262,65 @@ def test_recovery_tips_cover_the_recovery_section() -> None:
         assert str(tip) == tip.text
 
 
-@given(st.dates(min_value=date(1970, 1, 1), max_value=date(2200, 12, 31)))
-@settings(max_examples=100, deadline=None)
-def test_tip_for_is_deterministic_and_changes_daily(day: date) -> None:
-    tip = ex.tip_for(day)
-    assert tip in ex.RECOVERY_TIPS
-    assert ex.tip_for(day) == tip
-    if day < date(2200, 12, 31):
-        assert ex.tip_for(day + timedelta(days=1)) != tip
+PHASES: tuple[Phase, ...] = ("paused", "acute", "movement", "run_walk", "build")
+RUNNING_WORDS = ("surface", "downhill", "pavement", "grass", "track", "running")
 
 
-def test_tips_cycle_through_all_over_consecutive_days() -> None:
-    start = date(2026, 1, 1)
-    days = len(ex.RECOVERY_TIPS)
-    assert {ex.tip_for(start + timedelta(days=i)) for i in range(days)} == set(ex.RECOVERY_TIPS)
+def test_every_phase_has_tips_and_every_tip_a_phase() -> None:
+    for phase in PHASES:
+        fitting = ex.tips_for_phase(phase)
+        assert len(fitting) >= 3, phase
+        assert all(phase in tip.phases for tip in fitting)
+    for tip in ex.RECOVERY_TIPS:
+        assert tip.phases and set(tip.phases) <= set(PHASES), tip
+    assert {tip for phase in PHASES for tip in ex.tips_for_phase(phase)} == set(ex.RECOVERY_TIPS)
+
+
+@pytest.mark.parametrize("phase", ["paused", "acute", "movement"])
+def test_no_running_tip_before_running_or_while_it_is_off(phase: Phase) -> None:
+    """A paused or acute runner, or one in phase 1, gets no tip about where to run."""
+    for day in range(-3, 60):
+        text = ex.tip_for(phase, day).text.lower()
+        assert not any(word in text for word in RUNNING_WORDS), (phase, day, text)
+
+
+def test_paused_and_acute_tips_ask_for_no_exercise() -> None:
+    for phase in ("paused", "acute"):
+        for tip in ex.tips_for_phase(phase):
+            text = tip.text.lower()
+            assert not any(w in text for w in ("rest day", "foam", "glute", "orthotics")), tip
+
+
+@given(
+    st.sampled_from(PHASES),
+    st.integers(min_value=-10, max_value=10_000),
+)
+@settings(max_examples=200, deadline=None)
+def test_tip_for_is_deterministic_and_changes_daily(phase: Phase, day: int) -> None:
+    tip = ex.tip_for(phase, day)
+    assert tip in ex.tips_for_phase(phase)
+    assert ex.tip_for(phase, day) == tip
+    assert ex.tip_for(phase, day + 1) != tip
+
+
+@pytest.mark.parametrize("phase", PHASES)
+def test_a_phase_shows_all_its_tips_over_consecutive_days(phase: Phase) -> None:
+    fitting = ex.tips_for_phase(phase)
+    shown = {ex.tip_for(phase, day) for day in range(20, 20 + len(fitting))}
+    assert shown == set(fitting)
+
+
+def test_runners_on_different_program_days_see_different_tips_the_same_date() -> None:
+    """The tip follows the runner's program day, not the calendar: two files differ."""
+    assert ex.tip_for("run_walk", 9) != ex.tip_for("run_walk", 10)
+    assert ex.tip_for("build", 40) != ex.tip_for("build", 41)
+
+
+def test_running_surface_tips_are_for_run_walk_and_build() -> None:
+    surfaces = [tip for tip in ex.RECOVERY_TIPS if "surface" in tip.text.lower()]
+    assert surfaces
+    for tip in surfaces:
+        assert set(tip.phases) <= {"run_walk", "build"}, tip
 
 
 def test_domain_imports_neither_textual_nor_tinydb() -> None:

@@ -890,7 +890,11 @@ def test_build_rest_day_keeps_the_daily_core_and_explains_it() -> None:
     plan = build([3, 3, 3]).routines((23, 25, 27), "posterior_chain").plan(28)
     assert plan.rest_day
     assert "core_stability" in plan.activities
-    assert "daily core" in explain_phase(plan)
+    # The plan's first line says it, once (issue 17): the phase text does not repeat it.
+    from runback_tui.domain.wording import ACTIVITY_TEXT
+
+    assert plan.activities[0] == "rest" and "daily core" in ACTIVITY_TEXT["rest"]
+    assert "rest day" not in explain_phase(plan)
 
 
 def test_complete_does_not_wait_for_heat_or_ice() -> None:
@@ -906,3 +910,28 @@ def test_red_flags_in_force_are_every_flag_since_the_pause_began() -> None:
     h = p1().gates(8).red_flag(9, "night_pain").red_flag(10, "bladder_bowel").checkin(11)
     assert h.plan(11).red_flags_in_force == ("bladder_bowel", "night_pain")
     assert h.clear(12).plan(12).red_flags_in_force == ()
+
+
+# -- issue 17: reasons said once ------------------------------------------------------------------
+
+
+def test_plan_reasons_drop_what_the_plan_lines_already_say() -> None:
+    """Under "Run-walk stage 1: 10 × …", "Run-walk stage 1 today." says nothing new (issue 17)."""
+    from runback_tui.domain.wording import plan_reasons
+
+    plan = p1().gates(8).plan(8)
+    assert plan.stage is not None and f"Run-walk stage {plan.stage.number} today." in plan.reasons
+    shown = plan_reasons(plan)
+    assert not any(reason.startswith("Run-walk stage") for reason in shown)
+    assert any(reason.startswith("Stage 1 first") for reason in shown)
+    assert "10 × (1 min run, 2 min walk)" not in explain_phase(plan)  # the plan line says it
+    movement = p1().plan(3)
+    assert plan_reasons(movement) == []  # "Phase 1, day 3 of 7: …" is the phase line again
+    heat = p1().checkin(7, 1, stiffness=6).plan(7)
+    assert [r for r in plan_reasons(heat) if r.startswith("Heat")] == [
+        "Heat for stiffness: 6/10 on today's check-in."
+    ]
+    build_plan = build([3, 3, 3]).routines((23, 25, 27), "posterior_chain").plan(28)
+    assert build_plan.rest_day
+    rest = [r for r in plan_reasons(build_plan) if r.startswith("Full rest day")]
+    assert rest == ["Full rest day: you trained on each of the last 6 days."]

@@ -17,7 +17,7 @@ baselines so both see the same machine state:
   ``python -c "import textual.app"``;
 - opening the dashboard: key to rendered frame, first open and a second open;
 - saving a check-in in-process (lock, validate-or-skip, write, fsync), as the app's worker does;
-- the run-walk session screen in a real pty at 80x24: steady bytes/s and CPU share;
+- the run-walk session screen in a real pty at 80x24 and 120x40: steady bytes/s and CPU share;
 - timers: a simulated 24-minute session driven by tick times recorded from a real Textual
   ``set_interval``: shown remaining time against the true deadline, and the drift at the end.
 
@@ -255,6 +255,9 @@ print(json.dumps({
 }))
 """
 
+SESSION_SIZES = ((80, 24), (120, 40))
+"""Terminal sizes the session screen's output is measured at (the big digits scale with it)."""
+
 # The run-walk session screen, opened straight from home (any key path may change).
 SESSION = """
 import sys
@@ -366,13 +369,14 @@ def measure_pty(
     settle: float,
     seconds: float,
     keys: list[tuple[float, bytes]],
+    size: tuple[int, int] = (80, 24),
 ) -> dict[str, float]:
-    """Bytes/s and CPU share of *cmd* in an 80x24 pty, after *settle* seconds."""
+    """Bytes/s and CPU share of *cmd* in a pty of *size* (columns, rows), after *settle* s."""
     pid, fd = pty.fork()
     if pid == 0:  # child
         os.chdir(ROOT)
         os.execvpe(cmd[0], cmd, env)
-    fcntl_size = struct.pack("HHHH", 24, 80, 0, 0)
+    fcntl_size = struct.pack("HHHH", size[1], size[0], 0, 0)
     import fcntl
 
     fcntl.ioctl(fd, termios.TIOCSWINSZ, fcntl_size)
@@ -535,14 +539,18 @@ def main(argv: list[str] | None = None) -> int:
                 "save": median(saves[1:]) if len(saves) > 1 else saves[0],
                 "settle": median(settles),
             }
-            say(f"   session screen in a pty ({pty_s:.0f} s)")
-            try:
-                per_year[years] |= measure_pty(
-                    [PY, str(scripts["session"]), *data], env, settle=4.0, seconds=pty_s,
-                    keys=[(2.5, b"\r")],
-                )  # fmt: skip
-            except Exception as error:  # noqa: BLE001 - report, do not abort the benchmark
-                info[f"session_error_{years}y"] = str(error)
+            for size in SESSION_SIZES:
+                name = f"{size[0]}x{size[1]}"
+                say(f"   session screen in a pty at {name} ({pty_s:.0f} s)")
+                try:
+                    measured = measure_pty(
+                        [PY, str(scripts["session"]), *data], env, settle=4.0, seconds=pty_s,
+                        keys=[(2.5, b"\r")], size=size,
+                    )  # fmt: skip
+                except Exception as error:  # noqa: BLE001 - report, do not abort the benchmark
+                    info[f"session_error_{years}y_{name}"] = str(error)
+                    continue
+                per_year[years] |= {f"{key} {name}": value for key, value in measured.items()}
         say(f"-- timers ({tick_s:.0f} s of real ticks, then a 24-minute session)")
         timer = json.loads(timed_rss([PY, str(scripts["timer"]), str(tick_s)], env)[2])
         info["timer"] = timer
@@ -665,21 +673,24 @@ def main(argv: list[str] | None = None) -> int:
                 "<= 50 ms",
                 50.0,
             )
-            if "bytes_per_s" in fig:
-                shown = "" if fig["session_shown"] else "session screen not detected"
+            for size in SESSION_SIZES:
+                name = f"{size[0]}x{size[1]}"
+                if f"bytes_per_s {name}" not in fig:
+                    continue
+                shown = "" if fig[f"session_shown {name}"] else "session screen not detected"
                 add(
-                    "session screen output, 80x24",
+                    f"session screen output, {name}",
                     years,
-                    fig["bytes_per_s"] / 1024,
+                    fig[f"bytes_per_s {name}"] / 1024,
                     "KB/s",
                     "<= 1 KB/s",
                     1.0,
                     note=shown,
                 )
                 add(
-                    "session screen CPU",
+                    f"session screen CPU, {name}",
                     years,
-                    fig["cpu_share"] * 100,
+                    fig[f"cpu_share {name}"] * 100,
                     "% core",
                     "<= 3%",
                     3.0,

@@ -1,8 +1,9 @@
 """Benchmark (not a test): terminal output and CPU of a running session at 80x24 in a pty.
 
-    python -m tests.bench_session [--seconds 20] [--screen run|routine]
+    python -m tests.bench_session [--seconds 20] [--screen run|routine] [--size 120x40]
 
-Starts a real Runback on a seeded throwaway data file in a pseudo-terminal of 80x24, opens
+Starts a real Runback on a seeded throwaway data file in a pseudo-terminal (80x24 unless
+--size says otherwise), opens
 the session screen (a stage-1 run-walk, or the 10-minute core), waits 3 s for the start-up
 to settle, then for ``--seconds`` counts the bytes the app writes and the CPU time it uses
 (utime + stime of the child, from /proc/PID/stat).  Prints a summary line and the same
@@ -34,14 +35,14 @@ def cpu_seconds(pid: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def measure(screen: str, seconds: float) -> dict[str, object]:
+def measure(screen: str, seconds: float, size: tuple[int, int] = (80, 24)) -> dict[str, object]:
     """Run the benchmark; returns the figures."""
     with tempfile.TemporaryDirectory() as folder:
         data = Path(folder) / "runback.json"
         store = new_store(data)
         (seed_run_walk if screen == "run" else seed_movement)(store)
         _shift_to_today(data)
-        process, master = spawn(data, speed=1.0)
+        process, master = spawn(data, speed=1.0, size=size)
         try:
             drain(master, 2.5)
             os.write(master, b"r" if screen == "run" else b"e")
@@ -62,7 +63,7 @@ def measure(screen: str, seconds: float) -> dict[str, object]:
             os.close(master)
     return {
         "screen": screen,
-        "size": "80x24",
+        "size": f"{size[0]}x{size[1]}",
         "seconds": round(wall, 2),
         "bytes": written,
         "bytes_per_s": round(written / wall, 1),
@@ -76,10 +77,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.bench_session", description=__doc__)
     parser.add_argument("--seconds", type=float, default=20.0, help="measuring time (20)")
     parser.add_argument("--screen", choices=("run", "routine"), default="run")
+    parser.add_argument("--size", default="80x24", help="terminal COLUMNSxROWS (80x24)")
     args = parser.parse_args(argv)
-    result = measure(args.screen, args.seconds)
+    columns, rows = (int(part) for part in args.size.lower().split("x"))
+    result = measure(args.screen, args.seconds, (columns, rows))
     print(
-        f"{result['screen']} session at 80x24 for {result['seconds']} s: "
+        f"{result['screen']} session at {result['size']} for {result['seconds']} s: "
         f"{result['bytes_per_s']} bytes/s, CPU {result['cpu_percent']}% of one core"
     )
     print(json.dumps(result))

@@ -13,7 +13,7 @@ from typing import ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import ProgressBar, Static
 
 from runback_tui.domain.exercises import EXERCISES, Dose
@@ -33,18 +33,24 @@ from runback_tui.storage.durable import StoreError
 from runback_tui.storage.store import Store
 from runback_tui.widgets.bars import KeyBar, TitleBar
 from runback_tui.widgets.choice import Choice
-from runback_tui.widgets.countdown import Countdown, CueBanner, QuietStatic, fmt_clock
+from runback_tui.widgets.countdown import (
+    BigWord,
+    Countdown,
+    CueBanner,
+    QuietStatic,
+    countdown_text,
+    fmt_clock,
+)
+from runback_tui.widgets.steps import Hanging, numbered_steps
 
 MIN_LOGGED_S = 60.0
 """An ice block shorter than this is not recorded."""
 
 
-def ice_steps() -> str:
-    """The ice exercise's steps and key points."""
+def ice_steps() -> Hanging:
+    """The ice exercise's steps and key points, wrapped lines hanging under their text."""
     ice = EXERCISES["ice"]
-    lines = [f"{n}. {step}" for n, step in enumerate(ice.steps, 1)]
-    lines.append("Key points: " + " ".join(ice.key_points))
-    return "\n".join(lines)
+    return numbered_steps(ice.steps, ice.key_points)
 
 
 class IceSetupScreen(RunbackScreen[None]):
@@ -100,16 +106,19 @@ class IceTimerScreen(TimerScreen):
         yield TitleBar()
         yield QuietStatic(f"Ice · {self.minutes} min", id="session-title", classes="title")
         yield CueBanner(id="cue-banner")
-        with Horizontal(id="session-main"):
-            with Vertical(id="session-clock"):
-                yield QuietStatic("ICE", id="session-kind")
-                yield Countdown("0:00", id="session-countdown")
-                yield QuietStatic(id="session-clock-hint", classes="hint")
-            with Vertical(id="session-facts"):
-                yield QuietStatic("Thin towel, never bare skin.", id="session-what")
-                yield QuietStatic(id="session-status")
-                yield QuietStatic(id="session-next")
-                yield QuietStatic(id="session-pain")
+        with Horizontal(id="session-big"):
+            kind = BigWord(id="session-kind", classes="kind-timed")
+            kind.fit_words("ICE")
+            kind.set_word("ICE")
+            yield kind
+            yield Countdown(id="session-countdown")
+        with Horizontal(id="session-facts"):
+            yield QuietStatic("Thin towel, never bare skin.", id="session-what")
+            yield QuietStatic(id="session-clock-hint", classes="hint")
+        with Horizontal(id="session-state"):
+            yield QuietStatic(id="session-status")
+            yield QuietStatic(id="session-pain")
+        yield QuietStatic(id="session-next")
         yield QuietStatic(ice_steps(), id="session-steps")
         with Horizontal(id="session-bottom"):
             yield ProgressBar(total=PROGRESS_STEPS, show_eta=False, id="session-progress")
@@ -123,21 +132,28 @@ class IceTimerScreen(TimerScreen):
     def render_tick(self, tick: Tick) -> None:
         """The countdown and times."""
         state = tick.state
-        self.query_one("#session-countdown", Countdown).show_remaining(state.remaining_s)
-        self.set_text("#session-clock-hint", f"of {fmt_clock(self.timeline.total_s)}")
+        countdown = self.query_one("#session-countdown", Countdown)
+        countdown.fit = countdown_text(self.timeline.total_s)
+        countdown.show_remaining(state.remaining_s)
+        self.query_one("#session-kind", BigWord).set_word(
+            "PAUSED" if self.controller.paused else "ICE"
+        )
+        self.set_text("#session-clock-hint", f"of {fmt_clock(self.timeline.total_s)}", layout=True)
         status = "‖ PAUSED — space resumes" if self.controller.paused else "▶ icing"
-        self.set_text("#session-status", status)
+        self.set_text("#session-status", status, layout=True)
         self.set_text("#session-times", self.times_text(tick))
 
     def show_summary(self, *, completed: bool, flare: bool) -> None:
         """Record the block (off the event loop) and say when the next is due."""
         done_s = self.controller.elapsed()
         if done_s < MIN_LOGGED_S:
-            self.set_text("#session-next", "Stopped before a minute: nothing recorded.")
-            self.set_text("#session-status", "Press escape to close.")
+            self.set_text(
+                "#session-next", "Stopped before a minute: nothing recorded.", layout=True
+            )
+            self.set_text("#session-status", "Press escape to close.", layout=True)
             return
         started = self._started_wall or self.runback.clock.now()
-        self.set_text("#session-status", "Saving…")
+        self.set_text("#session-status", "Saving…", layout=True)
         self._write(self.runback.store, started, round(done_s / 60, 1), completed)
 
     @work(thread=True, exclusive=True, group="store-write")
@@ -151,7 +167,7 @@ class IceTimerScreen(TimerScreen):
 
     def on_store_write_failed(self, message: StoreWriteFailed) -> None:
         """Say what went wrong."""
-        self.set_text("#session-status", f"✗ Not recorded: {message.problem}")
+        self.set_text("#session-status", f"✗ Not recorded: {message.problem}", layout=True)
 
     def on_store_write_done(self, message: StoreWriteDone) -> None:
         """Show when the next ice is due."""
@@ -161,8 +177,9 @@ class IceTimerScreen(TimerScreen):
             "#session-next",
             f"✔ Recorded {entry.minutes:g} min. Next ice due {entry.next_due_from:%H:%M}–"
             f"{entry.next_due_by:%H:%M} (2–3 h).",
+            layout=True,
         )
-        self.set_text("#session-status", "Press escape to close.")
+        self.set_text("#session-status", "Press escape to close.", layout=True)
 
     def action_end_early(self) -> None:
         """Once finished, escape closes; before, it asks first."""

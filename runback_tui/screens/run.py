@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.widgets import OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
@@ -28,10 +28,11 @@ from runback_tui.domain.exercises import ROUTINES, form_cue_for
 from runback_tui.domain.models import ActiveSession, PauseSpan
 from runback_tui.domain.protocol import STAGES, DayPlan, is_flare
 from runback_tui.domain.timeline import Segment, build_routine_timeline, estimated_minutes_text
-from runback_tui.domain.wording import phase_title, stage_text
+from runback_tui.domain.wording import phase_title, stage_text, why_no_run
 from runback_tui.paths import stylesheet
 from runback_tui.screens.base import RunbackScreen
 from runback_tui.screens.session import (
+    PROGRESS_STEPS,
     RoutineSessionScreen,
     TimerScreen,
     clock_speed,
@@ -53,7 +54,14 @@ from runback_tui.sessions.controller import SessionController, Tick
 from runback_tui.storage.durable import StoreError
 from runback_tui.widgets.bars import KeyBar, TitleBar
 from runback_tui.widgets.confirm import ConfirmDialog
-from runback_tui.widgets.countdown import BigWord, Countdown, CueBanner, QuietStatic, fmt_clock
+from runback_tui.widgets.countdown import (
+    BigWord,
+    Countdown,
+    CueBanner,
+    QuietStatic,
+    countdown_text,
+    fmt_clock,
+)
 
 if TYPE_CHECKING:
     pass
@@ -81,6 +89,8 @@ class RunStartScreen(RunbackScreen[None]):
         self._paused = False
         self._ran_today = False
         """Today's planned run is already logged (the option then offers another)."""
+        self._no_run: str | None = None
+        """Why today's plan holds no run (None when it holds one, or when paused)."""
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -106,6 +116,7 @@ class RunStartScreen(RunbackScreen[None]):
         plan = today.plan if today else None
         self._paused = plan is not None and plan.phase == "paused"
         self._ran_today = plan is not None and "run" in plan.done
+        self._no_run = why_no_run(plan) if plan is not None else None
         lines: list[str] = []
         if plan is None:
             lines.append(problem or "No profile yet: finish onboarding first.")
@@ -113,11 +124,9 @@ class RunStartScreen(RunbackScreen[None]):
             lines.append(f"Day {plan.day} · {phase_title(plan)}")
             if self._paused:
                 lines.append("STOP: a red flag pauses running until a professional clears you.")
-            elif not plan.running_allowed:
-                lines.append(
-                    "No run on today's plan: the protocol keeps today free of running. "
-                    "The runs below are your own call."
-                )
+            elif self._no_run is not None:
+                lines.append(f"✗ {self._no_run}")
+                lines.append("Starting a run below anyway asks you first.")
             elif plan.stage is not None:
                 lines.append(f"Today: run-walk {stage_text(plan.stage, plus=True)}.")
             else:
@@ -214,7 +223,22 @@ class RunStartScreen(RunbackScreen[None]):
             spec = RunSpec("run", minutes=float(self.minutes))
         else:
             return
-        self.app.push_screen(RunSessionScreen(spec))
+        if self._no_run is None:
+            self.app.push_screen(RunSessionScreen(spec))
+            return
+
+        def answered(start: bool | None) -> None:
+            if start:
+                self.app.push_screen(RunSessionScreen(spec))
+
+        self.app.push_screen(
+            ConfirmDialog(
+                f"{self._no_run}\nStart “{spec.title}” anyway?",
+                "start anyway",
+                "not now",
+            ),
+            answered,
+        )
 
     def action_settings(self) -> None:
         """Open the cue settings."""
@@ -244,23 +268,23 @@ class RunSessionScreen(TimerScreen):
         yield TitleBar()
         yield QuietStatic(id="run-title", classes="title")
         yield CueBanner(id="cue-banner")
-        with Horizontal(id="run-main"):
-            yield BigWord(id="run-word")
-            with Vertical(id="run-clock"):
-                yield Countdown("0:00", id="run-countdown")
-            with Vertical(id="run-facts"):
-                yield QuietStatic(id="run-repeat")
-                yield QuietStatic(id="run-times")
-                yield QuietStatic(id="run-next")
-        yield QuietStatic(id="run-form", classes="panel")
-        yield QuietStatic(id="run-pain")
-        yield QuietStatic(id="run-status")
-        yield ProgressBar(total=200, show_eta=False, id="session-progress")
+        yield BigWord(id="run-word")
+        yield Countdown(id="run-countdown")
+        with Horizontal(id="run-facts"):
+            yield QuietStatic(id="run-repeat")
+            yield QuietStatic(id="run-next")
+        yield QuietStatic(id="run-form")
+        with Horizontal(id="run-state"):
+            yield QuietStatic(id="run-status")
+            yield QuietStatic(id="run-pain")
+        with Horizontal(id="session-bottom"):
+            yield ProgressBar(total=PROGRESS_STEPS, show_eta=False, id="session-progress")
+            yield QuietStatic(id="run-times")
         yield KeyBar()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Runs have no reps: hide `enter` from the footer."""
-        return action != "count_rep"
+        return action != "count_rep" and super().check_action(action, parameters)
 
     # -- set-up and saving -------------------------------------------------------------------
 
@@ -348,8 +372,10 @@ class RunSessionScreen(TimerScreen):
         """RUN/WALK, repeat n/N, next, the form cue; and save the record."""
         word = "RUN" if segment.kind == "run" else "WALK"
         big = self.query_one("#run-word", BigWord)
-        big.show(word)
-        big.set_classes(f"-{segment.kind}")
+        big.set_word("PAUSED" if self.controller.paused else word)
+        big.set_class(segment.kind == "run", "-run")
+        big.set_class(segment.kind == "walk", "-walk")
+        self.query_one("#run-countdown", Countdown).fit = countdown_text(segment.duration_s)
         self.set_class(segment.kind == "run", "-running")
         self.set_class(segment.kind == "walk", "-walking")
         if segment.repeat_count and segment.repeat_count > 1:
@@ -363,19 +389,18 @@ class RunSessionScreen(TimerScreen):
             f"{segment.repeat_count or 1} · {word} of "
             f"{fmt_clock(segment.duration_s)}",
         )
-        self.set_text("#run-next", self._next(segment))
+        self.set_text("#run-next", self._next(segment), layout=True)
         form = self.query_one("#run-form", QuietStatic)
         if segment.kind == "run":
-            form.set(f"Form: {form_cue_for((segment.repeat_number or 1) - 1)}")
-            form.border_title = "Running form"
+            form.set(f"Form: {form_cue_for((segment.repeat_number or 1) - 1)}", layout=True)
         else:
             upcoming = (segment.repeat_number or 0) % max(1, len(self._runs()) or 1)
             form.set(
                 f"Walk briskly and breathe easy. Next run's focus: {form_cue_for(upcoming)}"
                 if segment.index + 1 < len(self.timeline.segments)
-                else "Last walk: easy does it."
+                else "Last walk: easy does it.",
+                layout=True,
             )
-            form.border_title = "Walk"
         if segment.index != 0 or self.record is not None:
             self.save_active()
 
@@ -396,14 +421,10 @@ class RunSessionScreen(TimerScreen):
         self.query_one("#run-countdown", Countdown).show_remaining(state.remaining_in_segment)
         self.set_text("#run-times", self.times_text(tick))
         self.set_text("#run-pain", self.pain_text())
-        status = "‖ PAUSED — space resumes" if self.controller.paused else ""
-        self.set_text("#run-status", status)
-        if self.controller.paused:
-            self.query_one("#run-word", BigWord).show("PAUSED")
-        elif state.segment.kind in ("run", "walk"):
-            self.query_one("#run-word", BigWord).show(
-                "RUN" if state.segment.kind == "run" else "WALK"
-            )
+        status = "‖ PAUSED — space resumes  " if self.controller.paused else ""
+        self.set_text("#run-status", status, layout=True)
+        word = "RUN" if state.segment.kind == "run" else "WALK"
+        self.query_one("#run-word", BigWord).set_word("PAUSED" if self.controller.paused else word)
 
     def paused_changed(self, paused: bool) -> None:
         """Record the pause in wall-clock time and save."""
@@ -430,6 +451,7 @@ class RunSessionScreen(TimerScreen):
                 "gently and start acute care. Stop the session?",
                 "stop and log",
                 "keep going",
+                over_session=True,
             ),
             answered,
         )

@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import ProgressBar
@@ -33,19 +33,36 @@ from runback_tui.storage.durable import StoreError
 from runback_tui.widgets.bars import KeyBar, TitleBar
 from runback_tui.widgets.confirm import ConfirmDialog
 from runback_tui.widgets.countdown import (
+    BigWord,
     Countdown,
     CueBanner,
     QuietStatic,
     countdown_text,
     fmt_clock,
 )
+from runback_tui.widgets.steps import Hanging, numbered_steps
 
 TICK_S = 0.25
 """Real seconds between ticks; every value shown is computed from the clock, not counted."""
 FLASH_S = 1.5
 """Session seconds a cue banner stays highlighted."""
-PROGRESS_STEPS = 200
-"""Resolution of the progress bar (it repaints at most this many times a session)."""
+PROGRESS_STEPS = 100
+"""Resolution of the progress bar: its percentage, so it repaints once per percent."""
+
+KIND_WORDS = {
+    "get_ready": "READY",
+    "hold": "HOLD",
+    "reps": "REPS",
+    "timed": "GO",
+    "switch": "SWITCH",
+    "rest": "REST",
+}
+"""The large word of each kind of routine segment (short enough to be large at 80×24)."""
+
+SESSION_ACTIONS = frozenset(
+    {"toggle_pause", "skip", "back", "count_rep", "end_early", "settings", "quit_session"}
+)
+"""The actions of a session's own keys."""
 
 BLOCKED_KEYS = ("c", "e", "r", "h", "d")
 """Global screen keys that would leave a running session; they only say how to end it."""
@@ -164,8 +181,10 @@ class TimerScreen(RunbackScreen[None]):
             self._segment_index = tick.state.index
             self.segment_changed(tick.state.segment)
         self.render_tick(tick)
-        banner = self.query_one("#cue-banner", CueBanner)
-        banner.settle(self.runback.clock.monotonic(), self.resting_banner(tick))
+        now = self.runback.clock.monotonic()
+        self.query_one("#cue-banner", CueBanner).settle(now, self.resting_banner(tick))
+        for word in self.query(BigWord):
+            word.settle(now)
         step = int(tick.state.progress * PROGRESS_STEPS)
         if step != self._progress_step:
             self._progress_step = step
@@ -174,9 +193,11 @@ class TimerScreen(RunbackScreen[None]):
             self.finish(completed=True)
 
     def show_cue(self, event: CueEvent) -> None:
-        """Flash a cue's words on the banner."""
-        banner = self.query_one("#cue-banner", CueBanner)
-        banner.flash(event, self.runback.clock.monotonic() + FLASH_S * clock_speed(self.runback))
+        """Flash a cue: its word in large letters for its moment, its words on the banner."""
+        until = self.runback.clock.monotonic() + FLASH_S * clock_speed(self.runback)
+        self.query_one("#cue-banner", CueBanner).flash(event, until)
+        for word in self.query(BigWord):
+            word.flash(event, until)
 
     def resting_banner(self, tick: Tick) -> str:
         """The banner's text between cues."""
@@ -192,9 +213,10 @@ class TimerScreen(RunbackScreen[None]):
     def render_tick(self, tick: Tick) -> None:
         """Hook: show the tick's values."""
 
-    def set_text(self, selector: str, text: str) -> None:
-        """Show *text* in a QuietStatic (repaints only on change)."""
-        self.query_one(selector, QuietStatic).set(text)
+    def set_text(self, selector: str, text: str | Hanging, *, layout: bool = False) -> None:
+        """Show *text* in a QuietStatic (repaints only on change; *layout* when its height may
+        change with the text)."""
+        self.query_one(selector, QuietStatic).set(text, layout=layout)
 
     def times_text(self, tick: Tick) -> str:
         """'Elapsed 3:12 · left 6:48' (timeline time)."""
@@ -212,6 +234,16 @@ class TimerScreen(RunbackScreen[None]):
         )
 
     # -- keys ------------------------------------------------------------------------------
+
+    FINISHED_ACTIONS = frozenset({"end_early", "quit_session"})
+    """What still works once the session has ended (escape closes, q quits)."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Once the session has ended, the footer offers only escape and q."""
+        controller = getattr(self, "controller", None)
+        if controller is not None and controller.ended and action in SESSION_ACTIONS:
+            return action in self.FINISHED_ACTIONS
+        return True
 
     def _deliver(self, cues: list[Cue]) -> None:
         """Deliver cues from a key press and repaint at once."""
@@ -267,7 +299,12 @@ class TimerScreen(RunbackScreen[None]):
                 self.finish(completed=False)
 
         self.app.push_screen(
-            ConfirmDialog("End the session now and go to the summary?", "end it", "keep going"),
+            ConfirmDialog(
+                "End the session now and go to the summary?",
+                "end it",
+                "keep going",
+                over_session=True,
+            ),
             answered,
         )
 
@@ -289,7 +326,9 @@ class TimerScreen(RunbackScreen[None]):
                 self.before_quit()
                 self.app.exit()
 
-        self.app.push_screen(ConfirmDialog(self.quit_question(), "quit", "stay"), answered)
+        self.app.push_screen(
+            ConfirmDialog(self.quit_question(), "quit", "stay", over_session=True), answered
+        )
 
     def quit_question(self) -> str:
         """The question asked before quitting mid-session."""
@@ -306,6 +345,7 @@ class TimerScreen(RunbackScreen[None]):
         self.controller.end()
         if self._tick_timer is not None:
             self._tick_timer.stop()
+        self.refresh_bindings()
         self.show_summary(completed=completed, flare=flare)
 
     def show_summary(self, *, completed: bool, flare: bool) -> None:
@@ -324,6 +364,7 @@ class RoutineSessionScreen(TimerScreen):
         """The routine's id (or the exercise's, for a single exercise)."""
         self.start_day: date | None = None
         """The date the routine started (a routine across midnight counts for that day)."""
+        self._kind_word = ""
 
     def after_start(self) -> None:
         """Note the start date."""
@@ -333,16 +374,16 @@ class RoutineSessionScreen(TimerScreen):
         yield TitleBar()
         yield QuietStatic(id="session-title", classes="title")
         yield CueBanner(id="cue-banner")
-        with Horizontal(id="session-main"):
-            with Vertical(id="session-clock"):
-                yield QuietStatic(id="session-kind")
-                yield Countdown("0:00", id="session-countdown")
-                yield QuietStatic(id="session-clock-hint", classes="hint")
-            with Vertical(id="session-facts"):
-                yield QuietStatic(id="session-what")
-                yield QuietStatic(id="session-status")
-                yield QuietStatic(id="session-next")
-                yield QuietStatic(id="session-pain")
+        with Horizontal(id="session-big"):
+            yield BigWord(id="session-kind")
+            yield Countdown(id="session-countdown")
+        with Horizontal(id="session-facts"):
+            yield QuietStatic(id="session-what")
+            yield QuietStatic(id="session-clock-hint", classes="hint")
+        with Horizontal(id="session-state"):
+            yield QuietStatic(id="session-status")
+            yield QuietStatic(id="session-pain")
+        yield QuietStatic(id="session-next")
         yield QuietStatic(id="session-steps")
         with Horizontal(id="session-bottom"):
             yield ProgressBar(total=PROGRESS_STEPS, show_eta=False, id="session-progress")
@@ -365,20 +406,15 @@ class RoutineSessionScreen(TimerScreen):
             "#session-title",
             f"{self.timeline.title}{self._exercise_position(segment)} · {name}",
         )
-        kind_words = {
-            "get_ready": "GET READY",
-            "hold": "HOLD",
-            "reps": "REPS",
-            "timed": "GO",
-            "switch": "SWITCH SIDES",
-            "rest": "REST",
-        }
-        kind = self.query_one("#session-kind", QuietStatic)
-        kind.set(kind_words.get(segment.kind, segment.kind.upper()))
-        kind.set_classes(f"kind-{segment.kind}")
+        kind = self.query_one("#session-kind", BigWord)
+        self._kind_word = KIND_WORDS.get(segment.kind, segment.kind.upper())
+        kind.set_word("PAUSED" if self.controller.paused else self._kind_word)
+        for other in KIND_WORDS:
+            kind.set_class(other == segment.kind, f"kind-{other}")
+        self.query_one("#session-countdown", Countdown).fit = countdown_text(segment.duration_s)
         self.set_text("#session-what", self._what(segment))
-        self.set_text("#session-next", self._next(segment))
-        self.set_text("#session-steps", self._steps(segment))
+        self.set_text("#session-next", self._next(segment), layout=True)
+        self.set_text("#session-steps", self._steps(segment), layout=True)
 
     def _what(self, segment: Segment) -> str:
         """Side, set, hold or rep target in words."""
@@ -408,16 +444,15 @@ class RoutineSessionScreen(TimerScreen):
         following = self.timeline.segments[segment.index + 1]
         return f"Next: {following.label}"
 
-    def _steps(self, segment: Segment) -> str:
-        """The exercise's steps and key points."""
+    def _steps(self, segment: Segment) -> str | Hanging:
+        """The exercise's steps and key points, wrapped lines hanging under their text."""
         exercise = EXERCISES.get(segment.exercise_id or "")
         if exercise is None:
             return ""
-        lines = [f"{n}. {step}" for n, step in enumerate(exercise.steps, 1)]
-        lines.append("Key points: " + " ".join(exercise.key_points))
+        points = list(exercise.key_points)
         if exercise.side_note and segment.side:
-            lines.append(exercise.side_note)
-        return "\n".join(lines)
+            points.append(exercise.side_note)
+        return numbered_steps(exercise.steps, points)
 
     def render_tick(self, tick: Tick) -> None:
         """Countdown (or rep count), status, pain, elapsed and remaining."""
@@ -427,14 +462,17 @@ class RoutineSessionScreen(TimerScreen):
         if segment.kind == "reps" and tick.reps_done is not None and not state.finished:
             countdown.show(str(tick.reps_done))
             how = "" if self.controller.manual_reps else ", by tempo"
-            self.set_text("#session-clock-hint", f"of {segment.rep_target} reps{how}")
+            self.set_text("#session-clock-hint", f"of {segment.rep_target} reps{how}", layout=True)
         else:
             countdown.show_remaining(state.remaining_in_segment)
-            self.set_text("#session-clock-hint", f"of {fmt_clock(segment.duration_s)}")
+            self.set_text("#session-clock-hint", f"of {fmt_clock(segment.duration_s)}", layout=True)
         status = "‖ PAUSED — space resumes" if self.controller.paused else "▶ running"
         if tick.waiting_for_reps and not self.controller.paused:
             status = "▶ waiting for your reps"
-        self.set_text("#session-status", status)
+        self.query_one("#session-kind", BigWord).set_word(
+            "PAUSED" if self.controller.paused else self._kind_word
+        )
+        self.set_text("#session-status", status, layout=True)
         self.set_text("#session-pain", self.pain_text())
         self.set_text("#session-times", self.times_text(tick))
 

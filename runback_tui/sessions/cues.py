@@ -55,6 +55,8 @@ class CueEvent:
     """The banner's words, e.g. '▶ RUN — 2 of 10' or '3'."""
     css_class: str
     """A class for the banner's colour, e.g. 'cue-run'."""
+    big: str
+    """The word the session screen flashes in large letters, e.g. 'WALK' or '3'."""
     bells: int
     """Rings given (0 when the bell is off)."""
     notified: bool
@@ -80,6 +82,25 @@ def banner_word(cue: Cue) -> str:
     if cue.kind == "rest":
         return "‖ REST"
     return f"▶ GO — {cue.text}"
+
+
+BIG_WORDS: dict[str, str] = {
+    "halfway": "HALFWAY",
+    "done": "DONE",
+    "switch": "SWITCH",
+    "run": "RUN",
+    "walk": "WALK",
+    "rest": "REST",
+    "start": "GO",
+}
+"""The large word each cue kind flashes (a countdown flashes its number)."""
+
+
+def big_word(cue: Cue) -> str:
+    """What *cue* shows in large letters for its moment: '3', '2', '1', 'WALK', 'HALFWAY' …"""
+    if cue.kind == "countdown":
+        return str(cue.value) if cue.value is not None else ""
+    return BIG_WORDS.get(cue.kind, "")
 
 
 def _clean(text: str) -> str:
@@ -169,6 +190,7 @@ class CueDispatcher:
             event = CueEvent(
                 cue=cue,
                 word=banner_word(cue),
+                big=big_word(cue),
                 css_class=f"cue-{cue.kind}",
                 bells=bells,
                 notified=notify,

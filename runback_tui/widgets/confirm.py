@@ -11,10 +11,16 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from runback_tui.paths import stylesheet
+from runback_tui.widgets.bars import KeyBar
 
 
 class ConfirmDialog(ModalScreen[bool]):
-    """A yes/no question: `enter` confirms, `escape` cancels."""
+    """A yes/no question: `enter` confirms, `escape` cancels.
+
+    Over a running session (``over_session``) the dialog is a short box at the bottom, over
+    the facts and steps, and the screen behind stays visible: the clock and the big word
+    go on ticking above it.
+    """
 
     CSS_PATH = [stylesheet("session.tcss")]
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -23,8 +29,10 @@ class ConfirmDialog(ModalScreen[bool]):
     ]
     AUTO_FOCUS = ""
 
-    def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
-        super().__init__()
+    def __init__(
+        self, question: str, yes: str = "Yes", no: str = "No", *, over_session: bool = False
+    ) -> None:
+        super().__init__(classes="-over-session" if over_session else None)
         self.question = question
         """What is asked."""
         self.yes = yes
@@ -38,6 +46,7 @@ class ConfirmDialog(ModalScreen[bool]):
             yield Static(
                 f"enter: {self.yes}  ·  escape: {self.no}", id="confirm-keys", classes="hint"
             )
+        yield KeyBar()  # the dialog's own keys, over the footer of the screen behind
 
     def action_answer(self, answer: bool) -> None:
         """Close with *answer*."""

@@ -1,4 +1,4 @@
-"""The session widgets every timer screen shares: a large countdown, a cue banner, quiet text.
+"""The session widgets every timer screen shares: big countdown and word, cue banner, quiet text.
 
 Each repaints only when what it shows changes: a session screen ticks several times a
 second, but the terminal hears about it about once a second (quality.md: a Digits countdown
@@ -10,10 +10,12 @@ from __future__ import annotations
 import math
 
 from rich.text import Text
-from textual.widgets import Digits, Static
+from textual.widgets import Static
 
 from runback_tui.sessions.active import fmt_clock
 from runback_tui.sessions.cues import CueEvent
+from runback_tui.widgets.bigtext import BigText
+from runback_tui.widgets.steps import Hanging
 
 __all__ = ["BigWord", "Countdown", "CueBanner", "QuietStatic", "countdown_text", "fmt_clock"]
 
@@ -27,41 +29,37 @@ class QuietStatic(Static):
     """A Static that repaints only when its text changes."""
 
     def __init__(
-        self, text: str = "", *, id: str | None = None, classes: str | None = None
+        self, text: str | Hanging = "", *, id: str | None = None, classes: str | None = None
     ) -> None:
         super().__init__(text, id=id, classes=classes, markup=False)
-        self._shown: str | Text = text
+        self._shown: str | Text | Hanging = text
 
     @property
     def shown(self) -> str:
         """The plain text shown."""
         return str(self._shown)
 
-    def set(self, text: str | Text, *, layout: bool = False) -> bool:
+    def set(self, text: str | Text | Hanging, *, layout: bool = False) -> bool:
         """Show *text*; returns True when it changed (and so was repainted)."""
-        if text == self._shown:
+        if text == self._shown or (isinstance(text, Hanging) and str(text) == self.shown):
             return False
         self._shown = text
         self.update(text, layout=layout)
         return True
 
 
-class Countdown(Digits):
-    """A large 'm:ss' (or a rep count) in Textual's 3×3 digits; repaints only on change."""
+class Countdown(BigText):
+    """The remaining time ('m:ss', or a rep count) in large digits; repaints only what changed."""
 
-    DEFAULT_CSS = """
-    Countdown {
-        width: auto;
-        height: 3;
-    }
-    """
+    def __init__(
+        self, value: str = "0:00", *, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(value, fit="0:00", id=id, classes=classes)
 
-    def show(self, text: str) -> bool:
-        """Show *text* (digits and ':' only); returns True when it changed."""
-        if text == self.value:
-            return False
-        self.update(text)
-        return True
+    @property
+    def value(self) -> str:
+        """The digits shown."""
+        return self.text
 
     def show_remaining(self, seconds: float) -> bool:
         """Show a countdown of *seconds*."""
@@ -133,54 +131,54 @@ class CueBanner(Static):
             self.update(text, layout=False)
 
 
-_FONT: dict[str, tuple[str, str, str]] = {
-    "A": ("┏━┓", "┣━┫", "╹ ╹"),
-    "D": ("┳━┓", "┃ ┃", "┻━┛"),
-    "E": ("┏━╸", "┣╸ ", "┗━╸"),
-    "K": ("╻ ╻", "┣┻┓", "╹ ╹"),
-    "L": ("╻  ", "┃  ", "┗━╸"),
-    "N": ("┏┓╻", "┃┗┫", "╹ ╹"),
-    "O": ("┏━┓", "┃ ┃", "┗━┛"),
-    "P": ("┏━┓", "┣━┛", "╹  "),
-    "R": ("┏━┓", "┣┳┛", "╹┗╸"),
-    "S": ("┏━╸", "┗━┓", "╺━┛"),
-    "U": ("╻ ╻", "┃ ┃", "┗━┛"),
-    "W": ("╻ ╻", "┃╻┃", "┗┻┛"),
-    " ": ("   ", "   ", "   "),
-}
-"""A 3×3 box-drawing font for the few words a run screen shouts (RUN, WALK, PAUSED, DONE)."""
+class BigWord(BigText):
+    """The segment's word (RUN, WALK, HOLD …) in large letters; a cue's word flashes in its place.
 
-
-def big_lines(word: str) -> str:
-    """*word* in the 3×3 font (letters it lacks are left out)."""
-    letters = [_FONT[ch] for ch in word.upper() if ch in _FONT]
-    return "\n".join(" ".join(letter[row] for letter in letters) for row in range(3))
-
-
-class BigWord(Static):
-    """A word in large 3-line letters, with the plain word beside it for screen readers."""
-
-    DEFAULT_CSS = """
-    BigWord {
-        width: auto;
-        height: 3;
-        text-style: bold;
-    }
+    ``word`` is the segment's word; while a cue flashes (3, 2, 1, HALFWAY, SWITCH …) the
+    letters show the cue instead, in the cue's colour class, until the session clock passes
+    the flash's end.
     """
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__("", id=id, classes=classes, markup=False)
+        super().__init__("", fit="WALK", id=id, classes=classes)
+        self._fit_word = "WALK"
         self._word = ""
+        self.flash_until: float | None = None
+        """Session-clock time when the cue's flash ends (None when not flashing)."""
 
     @property
     def word(self) -> str:
-        """The word shown."""
+        """The segment's word (what shows once no cue flashes)."""
         return self._word
 
-    def show(self, word: str) -> bool:
-        """Show *word*; returns True when it changed."""
-        if word == self._word:
-            return False
+    def fit_words(self, template: str) -> None:
+        """Size the segment's words for *template* (e.g. "ICE" on the ice timer)."""
+        self._fit_word = template
+        if self.flash_until is None:
+            self.fit = template
+
+    def set_word(self, word: str) -> bool:
+        """Make *word* the segment's word; shown now unless a cue is flashing."""
         self._word = word
-        self.update(big_lines(word))
-        return True
+        if self.flash_until is None:
+            return self.show(word)
+        return False
+
+    def flash(self, event: CueEvent, until: float) -> None:
+        """Show *event*'s big word until the session clock reads *until*."""
+        if not event.big:
+            return
+        self.flash_until = until
+        self.remove_class(*CueBanner.CUE_CLASSES)
+        self.add_class("-flash", event.css_class)
+        self.fit = event.big  # a lone "3" is drawn as large as its own width allows
+        self.show(event.big)
+
+    def settle(self, now: float) -> None:
+        """End the flash once *now* passes its end."""
+        if self.flash_until is None or now < self.flash_until:
+            return
+        self.flash_until = None
+        self.remove_class("-flash", *CueBanner.CUE_CLASSES)
+        self.fit = self._fit_word
+        self.show(self._word)

@@ -129,14 +129,16 @@ async def test_discard_removes_the_unfinished_session(store: Store, clock: FakeC
 # -- a real Runback in a pseudo-terminal ---------------------------------------------------------
 
 
-def spawn(data: Path, *, speed: float = 20.0) -> tuple[subprocess.Popen[bytes], int]:
-    """Runback in a pty at 80x24; returns the process and the pty's master end."""
+def spawn(
+    data: Path, *, speed: float = 20.0, size: tuple[int, int] = (80, 24)
+) -> tuple[subprocess.Popen[bytes], int]:
+    """Runback in a pty of *size* (columns, rows); returns the process and the pty's master."""
     master, slave = pty.openpty()
     import fcntl
     import struct
     import termios
 
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
     env = dict(os.environ, TERM="xterm-256color", PYTHONPATH=str(ROOT))
     env.pop("NO_COLOR", None)
     command = [sys.executable, "-m", "runback_tui"]

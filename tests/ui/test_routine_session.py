@@ -15,7 +15,7 @@ from runback_tui.screens.session import RoutineSessionScreen
 from runback_tui.screens.summary import RoutineSummaryScreen
 from runback_tui.sessions import cues as cue_module
 from runback_tui.storage.store import Store
-from runback_tui.widgets.countdown import Countdown, CueBanner, QuietStatic
+from runback_tui.widgets.countdown import BigWord, Countdown, CueBanner, QuietStatic
 from runback_tui.widgets.pain_scale import PainScale
 from tests.ui.fixtures import NOW, seed_acute, seed_movement, seed_paused
 from tests.ui.session_helpers import SIZE, app_for, settle, step, timer_screen
@@ -66,7 +66,7 @@ async def test_a_whole_daily_core_by_clock_and_keys_is_logged(
         for _ in range(12):  # one-second ticks: a longer jump would count as a stall
             delivered += [(at, kind) for at, kind, _ in step(app, clock, 1)]
         await pilot.pause()
-        assert shown(app, "#session-kind") == "HOLD"
+        assert app.screen.query_one("#session-kind", BigWord).word == "HOLD"
         assert "Left side · hold 1/10" in shown(app, "#session-what")
         assert app.screen.query_one("#session-countdown", Countdown).value == "0:08"
         assert shown(app, "#session-next") == "Next: Rest 5 s"

@@ -213,7 +213,7 @@ def on_mount(self):
         seen["resume"] = "runback_tui.screens.resume" in sys.modules
         self.app.exit()
 
-    self.app.call_after_refresh(frame)
+    self.call_after_refresh(frame)  # the screen's queue: before home's own, in order
     _mount(self)
 
 

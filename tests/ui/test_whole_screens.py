@@ -278,7 +278,9 @@ PALETTE_SCREENS = ("home-build", "help", "dashboard-where", "run-session", "stop
 """Screens the palette is opened on: home, over home, a running session, a paused plan."""
 
 
-@pytest.mark.parametrize("case", [c for c in SCREENS if c.name in PALETTE_SCREENS], ids=lambda case: case.name)
+@pytest.mark.parametrize(
+    "case", [c for c in SCREENS if c.name in PALETTE_SCREENS], ids=lambda case: case.name
+)
 async def test_the_palette_offers_what_the_keys_open(case: ScreenCase, tmp_path: Path) -> None:
     """An entry for a destination with a key exactly where the footer offers that key (and
     names it); no entry for the screen showing or for what would close a running session."""

@@ -310,13 +310,13 @@ class TimerScreen(RunbackScreen[None]):
 
     def action_settings(self) -> None:
         """Open the cue settings; they apply as soon as they are saved."""
-        from runback_tui.screens.settings import SettingsScreen
+        from runback_tui.screens.settings import SessionSettingsDialog
 
         def saved(settings: Settings | None) -> None:
             if settings is not None:
                 self.apply_settings(settings)
 
-        self.app.push_screen(SettingsScreen(), saved)
+        self.app.push_screen(SessionSettingsDialog(), saved)
 
     def action_quit_session(self) -> None:
         """Ask, then quit Runback."""

@@ -15,6 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.geometry import Size
+from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from runback_tui.domain.models import MAX_ICE_MINUTES, MIN_ICE_MINUTES, Settings
@@ -88,6 +89,8 @@ class SettingsScreen(RunbackScreen[Settings | None]):
         Binding("escape", "cancel", "Close", id="settings-close"),
     ]
     AUTO_FOCUS = ""
+    SHOW_TITLE: ClassVar[bool] = True
+    """The title bar (the session dialog leaves the session's own in view)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -98,7 +101,8 @@ class SettingsScreen(RunbackScreen[Settings | None]):
             current = self.runback.store.settings()
         except StoreError:
             current = Settings()
-        yield TitleBar()
+        if self.SHOW_TITLE:
+            yield TitleBar()
         with VerticalScroll(id="settings-form"):
             yield Static("Session cues", classes="form-title")
             yield Static(
@@ -174,3 +178,10 @@ class SettingsScreen(RunbackScreen[Settings | None]):
     def action_cancel(self) -> None:
         """Close without saving."""
         self.dismiss(None)
+
+
+class SessionSettingsDialog(SettingsScreen, ModalScreen[Settings | None]):
+    """The cue settings opened from a running session: a panel over the top of the screen,
+    so the session's countdown stays in view and keeps ticking below it."""
+
+    SHOW_TITLE = False

@@ -12,6 +12,7 @@ from runback_tui.domain.timeline import build_routine_timeline
 from runback_tui.screens.ice import IceTimerScreen
 from runback_tui.screens.run import RunSessionScreen, RunStartScreen
 from runback_tui.screens.session import RoutineSessionScreen
+from runback_tui.screens.settings import SessionSettingsDialog
 from runback_tui.storage.store import Store
 from runback_tui.widgets.bigtext import BigText
 from runback_tui.widgets.confirm import ConfirmDialog
@@ -193,3 +194,30 @@ async def test_a_run_on_the_plan_starts_without_asking(store: Store, clock: Fake
     async with app.run_test(size=(80, 24)) as pilot:
         await start_run(pilot, app)
         assert isinstance(app.screen, RunSessionScreen)
+
+
+async def test_cue_settings_over_a_running_session_leave_the_clock_in_view(
+    store: Store, clock: FakeClock
+) -> None:
+    seed_run_walk(store)
+    app = app_for(store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_run(pilot, app)
+        session = app.screen
+        assert isinstance(session, RunSessionScreen)
+        await pilot.press("s")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, SessionSettingsDialog) and dialog.is_modal
+        form = dialog.query_one("#settings-form").region
+        countdown = session.query_one("#run-countdown", Countdown)
+        assert not form.overlaps(countdown.region)
+        for _ in range(3):
+            clock.advance(1)
+            session.tick()
+        await pilot.pause()
+        assert countdown.value == "0:57"
+        assert "Session cues" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is session

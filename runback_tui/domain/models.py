@@ -8,13 +8,21 @@ and what is allowed.
 **Values not in stored form are refused, never reinterpreted.**  A hand-edited file must hold
 each value the way Runback writes it: ``true``/``false`` for a yes/no answer (not ``1``), a
 whole number where one is asked (not ``2.0`` or ``true``), a date as ``YYYY-MM-DD`` (not a date
-and time, not a number of seconds), a date and time in ISO 8601, text as text.  Pydantic's lax
-conversions would read ``1`` as yes and ``"2026-03-01T00:00"`` as a date; here they are errors
-naming the field, so a typo never changes what the plan is built on.  Repeated red flags or
-history answers are the one normalisation: the first of each is kept.  Whole numbers are
-accepted where a number with decimals is asked (``5`` km is ``5.0``).
+and time, not a number of seconds), a date and time in ISO 8601 with its UTC offset
+(``2026-11-21T07:30:00+01:00``; files from before schema 3 are migrated), text as text.
+Pydantic's lax conversions would read ``1`` as yes and ``"2026-03-01T00:00"`` as a date; here
+they are errors naming the field, so a typo never changes what the plan is built on.  Repeated
+red flags or history answers are the one normalisation: the first of each is kept.  Whole
+numbers are accepted where a number with decimals is asked (``5`` km is ``5.0``).
 
 Distances are stored in kilometres; the profile's unit is only for display and input.
+
+**Every timestamp is aware** (:data:`Moment`): it carries the UTC offset in force where and
+when it was taken, so timestamps compare and subtract as instants and a changed time zone
+neither breaks a resume nor moves a record.  Dates (:data:`Day`) are plain local calendar
+dates, kept as stored: a check-in is for the date where it was made.  The clock gives aware
+times (domain/clock.py); a naive datetime handed over by code is read as local wall-clock time
+(``clock.aware``), so no record ever holds a naive one.
 """
 
 from __future__ import annotations
@@ -36,6 +44,9 @@ from pydantic import (
     ValidationError,
 )
 from pydantic_core import ErrorDetails, PydanticCustomError
+
+from runback_tui.domain import text
+from runback_tui.domain.clock import aware
 
 # Re-exported: the limits live in a module of their own so the CLI can read them without
 # pydantic.
@@ -179,8 +190,9 @@ def _invalid(kind: str, message: str) -> PydanticCustomError:
 
 _DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME_TEXT = re.compile(
-    r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?"
+    r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})"
 )
+_DATETIME_STORED = "must be a date and time with its UTC offset, as YYYY-MM-DDTHH:MM:SS+HH:MM"
 
 
 def _as_date(value: Any) -> date:
@@ -202,17 +214,24 @@ def _as_date(value: Any) -> date:
 
 
 def _as_datetime(value: Any) -> datetime:
-    """A date and time, or its ISO 8601 text as stored."""
+    """An aware date and time, or its ISO 8601 text as stored: with its UTC offset.
+
+    Text without an offset is not in stored form (a hand edit; older files are migrated) and
+    is refused.  A naive datetime from code is read as local wall-clock time (clock.aware).
+    """
     if isinstance(value, str):
         if not _DATETIME_TEXT.fullmatch(value):
-            raise _invalid("datetime_format", "must be a date and time as YYYY-MM-DDTHH:MM:SS")
+            raise _invalid("datetime_format", _DATETIME_STORED)
         try:
             value = datetime.fromisoformat(value)
         except ValueError:
             raise _invalid("datetime_value", "must be a real date and time") from None
     if not isinstance(value, datetime):
-        raise _invalid("datetime_type", "must be a date and time as YYYY-MM-DDTHH:MM:SS")
-    return value
+        raise _invalid("datetime_type", _DATETIME_STORED)
+    try:
+        return aware(value)
+    except (ValueError, OverflowError, OSError):
+        raise _invalid("datetime_value", "must be a real date and time") from None
 
 
 def _unicode(value: str) -> str:
@@ -225,23 +244,28 @@ def _unicode(value: str) -> str:
     return value
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-"""Control characters other than tab and newline."""
-
-
 def _clean_text(value: str) -> str:
-    """Refuse control characters other than newline and tab in free text."""
-    if _CONTROL.search(value):
-        raise _invalid("control_characters", "must not contain control characters")
+    """Refuse control characters (C0 but newline and tab, C1, bidi) in free text (text.py)."""
+    problem = text.problem(value)
+    if problem is not None:
+        raise _invalid("control_characters", problem)
+    return _unicode(value)
+
+
+def _one_line(value: str) -> str:
+    """Refuse control characters, tab and newline included, in one-line text (text.py)."""
+    problem = text.problem(value, one_line=True)
+    if problem is not None:
+        raise _invalid("control_characters", problem)
     return _unicode(value)
 
 
 def _shoe_name(value: str) -> str:
-    """A shoe's own name: stripped, not empty, no control characters."""
+    """A shoe's own name: stripped, not empty, one line without control characters."""
     value = value.strip()
     if not value:
         raise _invalid("empty_name", "must not be empty")
-    return _clean_text(value)
+    return _one_line(value)
 
 
 def _unique(values: list[Any]) -> list[Any]:
@@ -264,7 +288,7 @@ def _pattern(regex: str, allowed: str) -> AfterValidator:
 Day = Annotated[date, BeforeValidator(_as_date)]
 """A calendar date, stored as YYYY-MM-DD."""
 Moment = Annotated[datetime, BeforeValidator(_as_datetime)]
-"""A date and time, stored in ISO 8601 (with its UTC offset when it has one)."""
+"""A date and time with its UTC offset, stored in ISO 8601 with it (schema 3)."""
 YesNo = Annotated[bool, Strict()]
 """True or false (not 1 or 0)."""
 Pain = Annotated[int, Strict(), Field(ge=0, le=10)]
@@ -283,12 +307,13 @@ Minutes = Annotated[float, Strict(), Field(gt=0, le=MAX_MINUTES, allow_inf_nan=F
 """A session length in minutes: more than 0, at most a day."""
 Seconds = Annotated[float, Strict(), Field(ge=0, le=MAX_MINUTES * 60, allow_inf_nan=False)]
 """Seconds into a session, at most a day."""
-Text = Annotated[str, Strict(), AfterValidator(_unicode)]
-"""Any text (a label the app made)."""
+Text = Annotated[str, Strict(), AfterValidator(_clean_text)]
+"""Any text (a label the app made): no control characters but newline and tab."""
 Note = Annotated[str, Strict(), Field(max_length=MAX_NOTE_CHARS), AfterValidator(_clean_text)]
-"""Free text: at most MAX_NOTE_CHARS characters, no control characters but newline and tab."""
-ShoeRef = Annotated[str, Strict(), Field(max_length=MAX_NAME_CHARS), AfterValidator(_unicode)]
-"""The name of a shoe as a session log refers to it."""
+"""Free text: at most MAX_NOTE_CHARS characters, no control characters but newline and tab
+(no C1 or bidirectional controls either: text.py)."""
+ShoeRef = Annotated[str, Strict(), Field(max_length=MAX_NAME_CHARS), AfterValidator(_one_line)]
+"""The name of a shoe as a session log refers to it (one line, as shoe names are)."""
 SessionId = Annotated[
     str,
     Strict(),
@@ -544,7 +569,7 @@ class PauseSpan(Record):
     """One pause of an active session, in wall-clock time."""
 
     start: Moment
-    """When the pause began (local wall clock)."""
+    """When the pause began (local wall clock, with its UTC offset)."""
     end: Moment | None = None
     """When the session went on again; None while still paused."""
 
@@ -553,7 +578,7 @@ class PainTap(Record):
     """A pain rating logged during a session."""
 
     at: Moment
-    """When it was logged (local wall clock)."""
+    """When it was logged (local wall clock, with its UTC offset)."""
     elapsed_s: Seconds
     """Seconds into the session's timeline."""
     pain: Pain
@@ -565,7 +590,8 @@ class ActiveSession(Record):
 
     The position by the wall clock is ``(now − started_at − paused time) × speed + shift_s``:
     ``shift_s`` absorbs skips, backs and any drift between the session clock and the wall
-    clock, and is refreshed at every save.
+    clock, and is refreshed at every save.  The times are aware, so the difference is taken in
+    UTC: a time-zone change between the save and the resume moves nothing.
     """
 
     kind: Literal["run_walk", "run"]
@@ -577,7 +603,7 @@ class ActiveSession(Record):
     date: Day
     """The date the session counts for."""
     started_at: Moment
-    """Wall-clock start."""
+    """Wall-clock start, with its UTC offset."""
     pauses: list[PauseSpan] = Field(default_factory=list, max_length=10_000)
     """Every pause, oldest first; the last may still be open."""
     pains: list[PainTap] = Field(default_factory=list, max_length=10_000)
@@ -597,6 +623,7 @@ class ActiveSession(Record):
 
     def paused_seconds(self, now: datetime) -> float:
         """Wall seconds spent paused up to *now* (an open pause counts up to *now*)."""
+        now = aware(now)
         total = 0.0
         for span in self.pauses:
             end = span.end or now
@@ -609,7 +636,10 @@ class ActiveSession(Record):
         return bool(self.pauses) and self.pauses[-1].end is None
 
     def elapsed_at(self, now: datetime) -> float:
-        """Where the session would be at *now* by the wall clock (never before the last save)."""
+        """Where the session would be at *now* by the wall clock (never before the last save).
+
+        Judged in UTC: *now* and the stored times are aware (a naive *now* is local time)."""
+        now = aware(now)
         running = (now - self.started_at).total_seconds() - self.paused_seconds(now)
         return max(self.elapsed_at_save_s, running * self.speed + self.shift_s)
 

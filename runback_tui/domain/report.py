@@ -4,8 +4,9 @@ Pure: it takes the profile, the history, the generation date and the number of w
 clock, no I/O.  :func:`build_report` assembles headings, paragraphs and tables from the
 aggregates (:mod:`runback_tui.domain.aggregates`), and :func:`render_markdown` and
 :func:`render_html` turn the same blocks into text, so both formats always say the same.
-Every piece of text is escaped for its format (user notes and shoe names included), and the
-HTML is well-formed XML (every element closed, only XML's own entities).
+Every piece of text is escaped for its format (user notes and shoe names included) and never
+carries a control character (domain/text.py shows one as U+FFFD), and the HTML is well-formed
+XML (every element closed, only XML's own entities).
 
 The period is the last *weeks* weeks ending on the generation date (7 × weeks days), clipped to
 program day 1.  Stage history is always the whole program (it is short and is the story).
@@ -34,6 +35,7 @@ from runback_tui.domain.models import (
     RunWalkLog,
 )
 from runback_tui.domain.protocol import FLARE_PAIN, PERSISTENT_CHECKINS, PERSISTENT_PAIN
+from runback_tui.domain.text import printable
 from runback_tui.domain.wording import phase_title, plural, week_label
 
 DEFAULT_WEEKS = 12
@@ -413,9 +415,10 @@ _MD_SPECIAL = frozenset("\\`*_[]<>|#~")
 
 
 def md_escape(text: str) -> str:
-    """*text* safe inside Markdown prose and table cells: specials escaped, one line."""
+    """*text* safe inside Markdown prose and table cells: specials escaped, one line, no
+    control character (domain/text.py)."""
     out = []
-    for ch in " ".join(text.split()):
+    for ch in " ".join(printable(text).split()):
         out.append("\\" + ch if ch in _MD_SPECIAL else ch)
     return "".join(out)
 
@@ -453,8 +456,8 @@ _CSS = (
 
 
 def _h(text: str) -> str:
-    """*text* escaped for HTML and XML."""
-    return html.escape(text, quote=True)
+    """*text* escaped for HTML and XML, no control character (domain/text.py)."""
+    return html.escape(printable(text), quote=True)
 
 
 def render_html(report: Report) -> str:

@@ -393,3 +393,68 @@ def why_no_run(plan: DayPlan) -> str | None:
     if plan.phase == "run_walk":
         return "No run-walk today: never on the day after a run-walk session."
     return "No run on today's plan."
+
+
+def describe_checkin(checkin: object) -> str:
+    """A check-in in one line, for the no-lost-update question: 'pain 5/10, stiffness 2/10,
+    no red flag, note “later”' (None: 'none: it was removed')."""
+    if checkin is None:
+        return "none: it was removed"
+    pain = getattr(checkin, "pain", None)
+    stiffness = getattr(checkin, "stiffness", None)
+    flags = list(getattr(checkin, "red_flags", []) or [])
+    note = getattr(checkin, "note", "")
+    parts = [f"pain {pain}/10"]
+    if stiffness is not None:
+        parts.append(f"stiffness {stiffness}/10")
+    parts.append(f"red flag: {name_flags(flags)}" if flags else "no red flag")
+    if note:
+        parts.append(f"note “{note}”")
+    return ", ".join(parts)
+
+
+def describe_profile(profile: object) -> str:
+    """A profile in one line, for the no-lost-update question."""
+    if profile is None:
+        return "none: it was removed"
+    history = list(getattr(profile, "history", []) or [])
+    weekly = getattr(profile, "starting_weekly_km", None)
+    parts = [
+        f"day 1 {getattr(profile, 'start_date', '?')}",
+        f"distances in {getattr(profile, 'units', '?')}",
+        "history: " + (", ".join(HISTORY_TEXT.get(h, h) for h in history) if history else "none"),
+    ]
+    if weekly is not None:
+        parts.append(f"starting week {weekly:g} km")
+    return ", ".join(parts)
+
+
+def describe_red_flag_state(state: object) -> str:
+    """Red flags and clearances (Store.red_flag_state) in one line, for the no-lost-update
+    question: 'red flags on 2026-11-21 (numbness or tingling below the knee); no clearance'."""
+    if not isinstance(state, tuple) or len(state) != 2:
+        return "unknown"
+    flags, clearances = state
+    flagged = "; ".join(f"{day} ({name_flags(keys)})" for day, keys in flags)
+    parts = [f"red flags on {flagged}" if flagged else "no red flag"]
+    if clearances:
+        days = ", ".join(str(day) for day, _reason, _keys in clearances)
+        parts.append(f"{plural(len(clearances), 'clearance')} ({days})")
+    else:
+        parts.append("no clearance")
+    return "; ".join(parts)
+
+
+def describe_active_session(record: object) -> str:
+    """A session under way in one line, for the no-lost-update question."""
+    if record is None:
+        return "none: it was logged or discarded elsewhere"
+    kind = getattr(record, "kind", "")
+    stage = getattr(record, "stage", None)
+    minutes = getattr(record, "minutes", None)
+    what = f"run-walk stage {stage}" if kind == "run_walk" else f"a {minutes:g}-minute run"
+    started = getattr(record, "started_at", None)
+    saved = getattr(record, "saved_at", None)
+    at = f", started {started:%H:%M}" if started is not None else ""
+    last = f", last saved {saved:%H:%M:%S}" if saved is not None else ""
+    return f"{what}{at}{last}"

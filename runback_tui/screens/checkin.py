@@ -22,9 +22,11 @@ from runback_tui.domain.protocol import GATES_FROM_DAY, plan_for
 from runback_tui.paths import stylesheet
 from runback_tui.screens.base import RunbackScreen
 from runback_tui.screens.forms import (
+    StoreWriteConflict,
     StoreWriteDone,
     StoreWriteFailed,
     apply_cursor_setting,
+    ask_whose,
     build_or_refuse,
     failure_text,
     focus_first,
@@ -33,7 +35,7 @@ from runback_tui.screens.forms import (
 )
 from runback_tui.screens.today import try_load_today
 from runback_tui.storage.durable import StoreError
-from runback_tui.storage.store import Store
+from runback_tui.storage.store import RecordChanged, Store
 from runback_tui.widgets.bars import KeyBar, TitleBar
 from runback_tui.widgets.choice import YesNo
 from runback_tui.widgets.pain_scale import PainScale
@@ -267,7 +269,7 @@ class CheckInScreen(RunbackScreen[None]):
             return
         self._saving = True
         self.query_one("#form-message", Static).update("Saving…")
-        self._write(self.runback.store, checkin, self.app)
+        self._write(self.runback.store, checkin, self.app, self._existing)
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:
@@ -280,10 +282,25 @@ class CheckInScreen(RunbackScreen[None]):
         self.app.pop_screen()
 
     @work(thread=True, exclusive=True, group="store-write")
-    def _write(self, store: Store, checkin: CheckIn, app: App[Any]) -> None:
-        """Save in a thread; report back with a message, never touching widgets."""
+    def _write(
+        self, store: Store, checkin: CheckIn, app: App[Any], expected: CheckIn | None
+    ) -> None:
+        """Save in a thread; report back with a message, never touching widgets.
+
+        *expected* is today's check-in as this screen read it: when another process changed
+        it since, nothing is saved and the runner is asked whose answers to keep.
+        """
         try:
-            saved = store.save_checkin(checkin)
+            saved = store.save_checkin(checkin, expected=expected)
+        except RecordChanged as error:
+            report_from_worker(
+                app,
+                self,
+                StoreWriteConflict(error, checkin),
+                f"Check-in not saved: {error}",
+                error=True,
+            )
+            return
         except StoreError as error:
             report_from_worker(
                 app, self, StoreWriteFailed(str(error)), f"Check-in not saved: {error}", error=True
@@ -299,6 +316,27 @@ class CheckInScreen(RunbackScreen[None]):
             StoreWriteDone((checkin, stored, replaced)),
             f"Check-in {verb}: pain {checkin.pain}/10.",
             error=False,
+        )
+
+    def on_store_write_conflict(self, message: StoreWriteConflict) -> None:
+        """Another process changed today's check-in since this form read it: ask."""
+        self._saving = False
+        self.query_one("#form-message", Static).update(
+            "Not saved: today's check-in was changed elsewhere."
+        )
+
+        def keep_mine(theirs: CheckIn | None) -> None:
+            self._existing = theirs
+            self._saving = True
+            self.query_one("#form-message", Static).update("Saving…")
+            self._write(self.runback.store, message.mine, self.app, theirs)
+
+        def keep_theirs() -> None:
+            self.app.pop_screen()
+            self.notify("Kept the check-in saved elsewhere; your answers were not saved.")
+
+        ask_whose(
+            self, message, wording.describe_checkin, keep_mine=keep_mine, keep_theirs=keep_theirs
         )
 
     def on_store_write_failed(self, message: StoreWriteFailed) -> None:

@@ -14,6 +14,7 @@ from runback_tui.domain.models import ValidationError, check_note, describe_vali
 
 if TYPE_CHECKING:
     from runback_tui.screens.base import Runback
+    from runback_tui.storage.store import RecordChanged
 
 T = TypeVar("T")
 
@@ -34,6 +35,47 @@ class StoreWriteDone(Message):
         super().__init__()
         self.result = result
         """Whatever the write returned (e.g. True when a check-in was replaced)."""
+
+
+class StoreWriteConflict(Message):
+    """A save refused because another process changed the record since it was read."""
+
+    def __init__(self, error: RecordChanged, mine: Any) -> None:
+        super().__init__()
+        self.error = error
+        """What changed, and their version."""
+        self.mine = mine
+        """The record this screen was saving."""
+
+
+def ask_whose(
+    screen: Screen[Any],
+    conflict: StoreWriteConflict,
+    describe: Callable[[Any], str],
+    *,
+    keep_mine: Callable[[Any], None],
+    keep_theirs: Callable[[], None],
+) -> None:
+    """Ask whose version to keep (widgets/conflict.py): *keep_mine* gets their version (to
+    save over, expecting it now); *keep_theirs* drops this screen's answers. Back (escape)
+    leaves the screen as it was, nothing saved."""
+    from runback_tui.widgets.conflict import ConflictDialog, compare_rows
+
+    error = conflict.error
+    dialog = ConflictDialog(
+        error.what,
+        describe(error.theirs),
+        describe(conflict.mine),
+        rows=compare_rows(error.theirs, conflict.mine),
+    )
+
+    def answered(choice: str | None) -> None:
+        if choice == "mine":
+            keep_mine(error.theirs)
+        elif choice == "theirs":
+            keep_theirs()
+
+    screen.app.push_screen(dialog, answered)
 
 
 def report_from_worker(

@@ -58,6 +58,10 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Unfinished session offer", ("runback_tui.screens.resume:ResumeScreen",)),
     ("Dashboard", ("runback_tui.screens.dashboard:DashboardScreen",)),
     ("Questions (end the session? withdraw?)", ("runback_tui.widgets.confirm:ConfirmDialog",)),
+    (
+        "Changed elsewhere (another terminal saved first)",
+        ("runback_tui.widgets.conflict:ConflictDialog",),
+    ),
 )
 """The key table's sections after the keys that work everywhere: each lists the bindings
 that the classes named ("module:Class") declare themselves.  tests/ui/test_whole_screens.py checks
@@ -132,6 +136,11 @@ MEANINGS: dict[str, str] = {
     # questions
     "confirm-yes": "yes (the answer on the left)",
     "confirm-no": "no, cancel",
+    # changed elsewhere
+    "conflict-theirs": "keep the version saved elsewhere (your answers are dropped)",
+    "conflict-mine": "keep yours (saved over theirs; a replaced check-in stays in the history)",
+    "conflict-both": "show both versions field by field",
+    "conflict-back": "back to your answers, nothing saved",
 }
 """What each key does, longer than its footer label, by the binding's id (or, for a binding
 without one, "Class.action"); a binding missing here is described by its footer label."""

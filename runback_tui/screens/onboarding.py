@@ -116,6 +116,13 @@ class OnboardingScreen(ProfileFormScreen):
         km, _ = parse_distance(raw, self.units, MAX_SHOE_START_KM, "Distance on the shoes")
         return Shoe(name=name, start_distance_km=km or 0.0, added=self.runback.clock.today())
 
+    def kept_theirs(self) -> None:
+        """Another Runback created the profile meanwhile: go home on it."""
+        from runback_tui.screens.home import HomeScreen
+
+        self.app.switch_screen(HomeScreen())
+        self.notify("A profile was created elsewhere meanwhile: Runback uses that one.")
+
     def after_save(self) -> None:
         """Show home."""
         from runback_tui.screens.home import HomeScreen

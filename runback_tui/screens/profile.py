@@ -12,6 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Static
 
+from runback_tui.domain import wording
 from runback_tui.domain.limits import start_date_problem
 from runback_tui.domain.models import (
     HISTORY_KEYS,
@@ -29,15 +30,17 @@ from runback_tui.domain.models import (
 from runback_tui.paths import stylesheet
 from runback_tui.screens.base import RunbackScreen
 from runback_tui.screens.forms import (
+    StoreWriteConflict,
     StoreWriteDone,
     StoreWriteFailed,
     apply_cursor_setting,
+    ask_whose,
     build_or_refuse,
     failure_text,
     focus_first,
 )
 from runback_tui.storage.durable import StoreError
-from runback_tui.storage.store import Store
+from runback_tui.storage.store import RecordChanged, Store
 from runback_tui.widgets.bars import KeyBar, TitleBar
 from runback_tui.widgets.choice import Choice, YesNo
 
@@ -105,6 +108,8 @@ class ProfileFormScreen(RunbackScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._saving = False
+        self._read: Profile | None = None
+        """The profile as this form read it (a save over a changed one asks first)."""
 
     def initial_profile(self) -> Profile | None:
         """The profile to pre-fill the form with."""
@@ -112,6 +117,7 @@ class ProfileFormScreen(RunbackScreen[None]):
 
     def compose(self) -> ComposeResult:
         profile = self.initial_profile()
+        self._read = profile
         units: Units = profile.units if profile else "km"
         start = profile.start_date if profile else self.runback.clock.today()
         yield TitleBar()
@@ -236,7 +242,7 @@ class ProfileFormScreen(RunbackScreen[None]):
         profile, shoe = built
         self._saving = True
         self.query_one("#form-message", Static).update("Saving…")
-        self._write(self.runback.store, profile, shoe)
+        self._write(self.runback.store, profile, shoe, self._read)
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:
@@ -249,16 +255,54 @@ class ProfileFormScreen(RunbackScreen[None]):
         self.app.pop_screen()
 
     @work(thread=True, exclusive=True, group="store-write")
-    def _write(self, store: Store, profile: Profile, shoe: Shoe | None) -> None:
-        """Save in a thread; report back with a message, never touching widgets."""
+    def _write(
+        self, store: Store, profile: Profile, shoe: Shoe | None, expected: Profile | None
+    ) -> None:
+        """Save in a thread; report back with a message, never touching widgets.
+
+        *expected* is the profile as this form read it: when another process changed it
+        since, nothing is saved and the runner is asked whose to keep.
+        """
         try:
-            store.save_profile(profile)
+            store.save_profile(profile, expected=expected)
             if shoe is not None:
                 store.add_shoe(shoe)
+        except RecordChanged as error:
+            self.post_message(StoreWriteConflict(error, (profile, shoe)))
+            return
         except StoreError as error:
             self.post_message(StoreWriteFailed(str(error)))
             return
         self.post_message(StoreWriteDone(profile))
+
+    def on_store_write_conflict(self, message: StoreWriteConflict) -> None:
+        """Another process changed the profile since this form read it: ask."""
+        self._saving = False
+        self.query_one("#form-message", Static).update(
+            "Not saved: the profile was changed elsewhere."
+        )
+        profile, shoe = message.mine
+
+        def keep_mine(theirs: Profile | None) -> None:
+            self._read = theirs
+            self._saving = True
+            self._write(self.runback.store, profile, shoe, theirs)
+
+        def keep_theirs() -> None:
+            self.kept_theirs()
+
+        ask_whose(
+            self,
+            StoreWriteConflict(message.error, profile),
+            wording.describe_profile,
+            keep_mine=keep_mine,
+            keep_theirs=keep_theirs,
+        )
+
+    def kept_theirs(self) -> None:
+        """The profile saved elsewhere stands: leave without saving."""
+        self.app.pop_screen()
+        self.notify("Kept the profile saved elsewhere; your changes were not saved.")
 
     def on_store_write_failed(self, message: StoreWriteFailed) -> None:
         """Say what went wrong and keep the answers for a retry."""

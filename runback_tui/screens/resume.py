@@ -2,7 +2,9 @@
 
 Resuming puts the session where it would be now by the wall clock (the runner kept going
 while the connection was down); "finish and log" logs what was done up to the moment the
-session was last saved (on a dropped connection that is the moment it dropped).
+session was last saved (on a dropped connection that is the moment it dropped).  The stored
+times carry their UTC offset: the position is judged in UTC, and the start and save times are
+shown in the zone the runner is in now.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from runback_tui.domain.clock import aware, local
 from runback_tui.domain.models import ActiveSession
 from runback_tui.paths import stylesheet
 from runback_tui.screens.base import Runback, RunbackScreen
@@ -53,12 +56,14 @@ class ResumeScreen(RunbackScreen[str], ModalScreen[str]):
         self.now_position = describe_position(timeline, record.elapsed_at(now))
         self.saved_position = describe_position(timeline, record.elapsed_at_save_s)
         paused = " (it was paused)" if record.paused else ""
+        here = aware(now).tzinfo  # the zone the runner is in now
+        started, saved = local(record.started_at, here), local(record.saved_at, here)
         with Vertical(id="resume-box", classes="dialog"):
             yield Static("Unfinished session", classes="title")
             yield Static(
-                f"{self.spec.title}, started {record.started_at:%a %d %b %H:%M}, "
+                f"{self.spec.title}, started {started:%a %d %b %H:%M}, "
                 f"was not finished{paused}.\n"
-                f"Last saved {record.saved_at:%H:%M:%S}: {self.saved_position.label}.\n"
+                f"Last saved {saved:%H:%M:%S}: {self.saved_position.label}.\n"
                 f"By the clock now: {self.now_position.label}.",
                 id="resume-facts",
             )

@@ -456,6 +456,10 @@ class RunSessionScreen(TimerScreen):
             answered,
         )
 
+    def _saved_record(self) -> ActiveSession | None:
+        """The resumable record as this screen last wrote it."""
+        return self.saver.last_saved if self.saver is not None else None
+
     def show_summary(self, *, completed: bool, flare: bool) -> None:
         """Replace this screen with the run summary."""
         from runback_tui.screens.summary import RunSummaryScreen
@@ -481,5 +485,6 @@ class RunSessionScreen(TimerScreen):
             skipped=tuple(self.controller.skipped_labels),
             pains=tuple((m.elapsed_s, m.at, m.pain) for m in self.controller.pains),
             saver_idle=self.saver.idle if self.saver else None,
+            saved_record=self._saved_record if self.saver else None,
         )
         replace_screen(self.app, RunSummaryScreen(result))

@@ -24,16 +24,18 @@ from runback_tui.domain.models import (
 from runback_tui.paths import stylesheet
 from runback_tui.screens.base import RunbackScreen
 from runback_tui.screens.forms import (
+    StoreWriteConflict,
     StoreWriteDone,
     StoreWriteFailed,
     apply_cursor_setting,
+    ask_whose,
     focus_first,
     note_problem,
     report_from_worker,
 )
 from runback_tui.screens.today import Today, try_load_today
 from runback_tui.storage.durable import StoreError
-from runback_tui.storage.store import Store
+from runback_tui.storage.store import UNCHECKED, RecordChanged, Store, red_flag_state
 from runback_tui.widgets.bars import KeyBar, TitleBar
 from runback_tui.widgets.confirm import ConfirmDialog
 from runback_tui.widgets.steps import Hanging, numbered_steps
@@ -58,6 +60,8 @@ class StopScreen(RunbackScreen[None]):
         """Today's red flags, when the pause began today and a mistake can withdraw them."""
         self._since: date | None = None
         """The date the pause began (None when not paused)."""
+        self._flag_state: Any = UNCHECKED
+        """The red flags and clearances shown (a clearance over changed ones asks first)."""
         self._withdrawing = False
         self._paused = False
         """Whether the plan is paused (the clearance and the mistake are offered only then)."""
@@ -91,6 +95,7 @@ class StopScreen(RunbackScreen[None]):
         self._paused = paused
         self._since = today.plan.paused_since if today is not None and paused else None
         self._withdrawable = _withdrawable_today(today) if paused else []
+        self._flag_state = red_flag_state(today.history) if today is not None else UNCHECKED
         self.set_class(urgent, "-urgent")
         self.query_one("#record-clearance").display = paused
         self.query_one("#stop-mistake").display = paused
@@ -174,7 +179,7 @@ class StopScreen(RunbackScreen[None]):
 
     def action_clearance(self) -> None:
         """Ask for the clearance confirmation."""
-        self.app.push_screen(ClearanceDialog(), self._clearance_recorded)
+        self.app.push_screen(ClearanceDialog(self._flag_state), self._clearance_recorded)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offer the clearance and the mistake withdrawal only while the plan is paused."""
@@ -312,9 +317,11 @@ class ClearanceDialog(RunbackScreen[bool], ModalScreen[bool]):
         Binding("enter", "confirm", "Confirm", id="clearance-confirm"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, expected: Any = UNCHECKED) -> None:
         super().__init__()
         self._saving = False
+        self.expected = expected
+        """The red flags and clearances the stop screen showed (Store.red_flag_state)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="clearance-box"):
@@ -352,7 +359,8 @@ class ClearanceDialog(RunbackScreen[bool], ModalScreen[bool]):
             return
         self._saving = True
         message.update("Saving…")
-        self._write(self.runback.store, Clearance(date=self.runback.clock.today(), note=note))
+        clearance = Clearance(date=self.runback.clock.today(), note=note)
+        self._write(self.runback.store, clearance, self.expected)
 
     @on(Button.Pressed, "#clearance-no")
     def action_cancel(self) -> None:
@@ -360,14 +368,45 @@ class ClearanceDialog(RunbackScreen[bool], ModalScreen[bool]):
         self.dismiss(False)
 
     @work(thread=True, exclusive=True, group="store-write")
-    def _write(self, store: Store, clearance: Clearance) -> None:
-        """Save in a thread; report back with a message, never touching widgets."""
+    def _write(self, store: Store, clearance: Clearance, expected: Any) -> None:
+        """Save in a thread; report back with a message, never touching widgets.
+
+        A red flag or clearance that came or went since the stop screen read them refuses
+        the save (a clearance never lifts a red flag its maker has not seen): then ask.
+        """
         try:
-            store.add_clearance(clearance)
+            store.add_clearance(clearance, expected=expected)
+        except RecordChanged as error:
+            self.post_message(StoreWriteConflict(error, clearance))
+            return
         except StoreError as error:
             self.post_message(StoreWriteFailed(str(error)))
             return
         self.post_message(StoreWriteDone())
+
+    def on_store_write_conflict(self, message: StoreWriteConflict) -> None:
+        """The red flags changed elsewhere since the stop screen showed them: ask."""
+        self._saving = False
+        self.query_one("#clearance-message", Static).update(
+            "Not saved: the red flags or clearances were changed elsewhere."
+        )
+        clearance: Clearance = message.mine
+
+        def keep_mine(theirs: Any) -> None:
+            self.expected = theirs
+            self._saving = True
+            self._write(self.runback.store, clearance, theirs)
+
+        def keep_theirs() -> None:
+            self.dismiss(False)
+
+        ask_whose(
+            self,
+            StoreWriteConflict(message.error, self.expected),
+            wording.describe_red_flag_state,
+            keep_mine=keep_mine,
+            keep_theirs=keep_theirs,
+        )
 
     def on_store_write_failed(self, message: StoreWriteFailed) -> None:
         """Say what went wrong; the note stays for a retry."""

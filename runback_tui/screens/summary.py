@@ -19,6 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Input, Static
 
+from runback_tui.domain import wording
 from runback_tui.domain.models import (
     MAX_SESSION_KM,
     RoutineLog,
@@ -33,10 +34,16 @@ from runback_tui.domain.shoes import default_shoe
 from runback_tui.domain.wording import after_marker
 from runback_tui.paths import stylesheet
 from runback_tui.screens.base import RunbackScreen
-from runback_tui.screens.forms import StoreWriteDone, StoreWriteFailed, focus_first
+from runback_tui.screens.forms import (
+    StoreWriteConflict,
+    StoreWriteDone,
+    StoreWriteFailed,
+    ask_whose,
+    focus_first,
+)
 from runback_tui.sessions.results import RoutineResult, RunResult
 from runback_tui.storage.durable import StoreError
-from runback_tui.storage.store import Store
+from runback_tui.storage.store import UNCHECKED, RecordChanged, Store
 from runback_tui.widgets.bars import KeyBar, TitleBar
 from runback_tui.widgets.choice import Choice
 from runback_tui.widgets.confirm import ConfirmDialog
@@ -75,6 +82,9 @@ class SummaryScreen(RunbackScreen[None]):
 
     def __init__(self) -> None:
         super().__init__()
+        self.expected_active: Any = UNCHECKED
+        """The session under way as this session last wrote it (a log over a session taken
+        over elsewhere asks first)."""
         self.saved = False
         """True once the log is stored."""
         self._saving = False
@@ -134,6 +144,9 @@ class SummaryScreen(RunbackScreen[None]):
         """Store the log off the event loop."""
         try:
             result = self.store_log(store, log)
+        except RecordChanged as error:
+            self.post_message(StoreWriteConflict(error, log))
+            return
         except StoreError as error:
             self.post_message(StoreWriteFailed(str(error)))
             return
@@ -143,6 +156,29 @@ class SummaryScreen(RunbackScreen[None]):
         """The write itself (runs in the worker thread)."""
         store.add_session(log)
         return log
+
+    def on_store_write_conflict(self, message: StoreWriteConflict) -> None:
+        """Another process took the session under way over since it was saved: ask."""
+        self._saving = False
+        self.set_message("Not saved yet: the session under way was changed elsewhere.")
+
+        def keep_mine(theirs: Any) -> None:
+            self.expected_active = theirs
+            self._saving = True
+            self.set_message("Saving…")
+            self.write(self.runback.store, message.mine)
+
+        def keep_theirs() -> None:
+            self.dismiss()
+            self.notify("Kept the session as it is elsewhere; this one was not logged.")
+
+        ask_whose(
+            self,
+            StoreWriteConflict(message.error, self.expected_active),
+            wording.describe_active_session,
+            keep_mine=keep_mine,
+            keep_theirs=keep_theirs,
+        )
 
     def on_store_write_failed(self, message: StoreWriteFailed) -> None:
         """Keep the values; say what went wrong and how to retry."""
@@ -432,7 +468,9 @@ class RunSummaryScreen(SummaryScreen):
         """
         if self.result.saver_idle is not None:
             self.result.saver_idle.wait(timeout=5)
-        store.finish_active_session(log)
+        if self.expected_active is UNCHECKED and self.result.saved_record is not None:
+            self.expected_active = self.result.saved_record() or UNCHECKED
+        store.finish_active_session(log, expected=self.expected_active)
         decision = None
         same_day = 0
         if isinstance(log, RunWalkLog):
@@ -473,11 +511,19 @@ class RunSummaryScreen(SummaryScreen):
         """Forget the resumable record (off the event loop, in an app worker that outlives us)."""
         store, idle, app = self.runback.store, self.result.saver_idle, self.app
 
+        saved = self.result.saved_record
+
         def clear() -> None:
             if idle is not None:
                 idle.wait(timeout=5)
+            expected = (saved() if saved is not None else None) or UNCHECKED
             try:
-                store.clear_active_session()
+                store.clear_active_session(expected=expected)
+            except RecordChanged:
+                app.call_from_thread(
+                    app.notify,
+                    "The session was taken over elsewhere: it was left there, not discarded.",
+                )
             except StoreError as error:
                 app.call_from_thread(app.notify, f"Not discarded: {error}", severity="error")
 

@@ -3,7 +3,9 @@
 Pure logic (no Textual, no TinyDB).  A run session is saved as an
 :class:`~runback_tui.domain.models.ActiveSession` when it starts, at every segment change,
 on SIGHUP/SIGTERM and on quit; reopening Runback with one offers to resume it where it would
-be now by the wall clock, to log what was done up to the save, or to discard it.
+be now by the wall clock, to log what was done up to the save, or to discard it.  "Now by the
+wall clock" is judged in UTC: every stored time carries its UTC offset, so reopening it in
+another time zone (or after a DST change) puts it where it really is.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
+from runback_tui.domain.clock import aware
 from runback_tui.domain.models import ActiveSession, PainTap, PauseSpan
 from runback_tui.domain.timeline import (
     RUN_WALK_STAGES,
@@ -79,7 +82,12 @@ def make_record(
     now: datetime,
     speed: float,
 ) -> ActiveSession:
-    """The resumable record of a session under way, as of *now*."""
+    """The resumable record of a session under way, as of *now*.
+
+    The times are aware (the clock's; a naive one is read as local time), so the running
+    time is a difference of instants, the same in any time zone.
+    """
+    started_at, now = aware(started_at), aware(now)
     elapsed = controller.elapsed()
     draft = ActiveSession(
         kind=spec.kind,
@@ -195,6 +203,9 @@ class ActiveSaver:
         self.idle = threading.Event()
         """Set while nothing is waiting or being written."""
         self.idle.set()
+        self.last_saved: ActiveSession | None = None
+        """The record last written (what the file holds, unless another process changed it):
+        the summary logs the session expecting exactly this (no lost update)."""
 
     def submit(self, record: ActiveSession) -> None:
         """Write *record* soon (replacing any record still waiting)."""
@@ -219,6 +230,7 @@ class ActiveSaver:
                     return
             try:
                 self._save(record)
+                self.last_saved = record
             except Exception as error:  # a StoreError, or anything the disk throws
                 self._on_error(str(error))
 
@@ -234,3 +246,4 @@ class ActiveSaver:
             self._pending = None
         self.idle.wait(timeout)
         self._save(record)
+        self.last_saved = record

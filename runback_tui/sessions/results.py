@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from runback_tui.domain.models import ActiveSession
 from runback_tui.sessions.active import RunSpec
 
 
@@ -56,4 +58,7 @@ class RunResult:
     pains: tuple[tuple[float, datetime, int], ...] = ()
     """(elapsed, wall time, pain) of every pain tap."""
     saver_idle: threading.Event | None = field(default=None, compare=False)
+    saved_record: Callable[[], ActiveSession | None] | None = field(default=None, compare=False)
+    """The resumable record as this session last wrote it (read once the saver is idle):
+    logging expects the file to hold exactly it, else another process took the session over."""
     """Set once the session screen's background saves are done (waited for before logging)."""

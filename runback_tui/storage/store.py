@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from tinydb import Query, TinyDB
 
 from runback_tui.domain import wording
+from runback_tui.domain.clock import aware
 from runback_tui.domain.limits import RedFlagKey, standing_red_flags
 from runback_tui.domain.models import (
     ICE_NEXT_BY_H,
@@ -80,6 +81,47 @@ class NothingToWithdraw(StoreError):
     """A mistake withdrawal with no red flag to withdraw, or not on the flag's date; exit 2."""
 
     exit_code = 2
+
+
+class RecordChanged(StoreError):
+    """Another process changed a record since the screen saving over it read it (no lost
+    update: the screen asks the runner whose version to keep; nothing was written)."""
+
+    def __init__(self, what: str, theirs: Any) -> None:
+        self.what = what
+        """What changed, e.g. "the check-in of 2026-11-21"."""
+        self.theirs = theirs
+        """The record as the other process left it (None: it was removed)."""
+        super().__init__(f"{what} was changed by another Runback since you opened it")
+
+
+class _Unchecked:
+    """The *expected* of a save that does not check what it replaces (the CLI's)."""
+
+    def __repr__(self) -> str:
+        return "UNCHECKED"
+
+
+UNCHECKED: Any = _Unchecked()
+"""Save without checking that the record is still what the caller read."""
+
+
+def red_flag_state(history: History) -> tuple[Any, ...]:
+    """What a clearance decision rests on: every check-in's red flags and every clearance.
+
+    The stop screen reads it with the plan; a clearance is refused (RecordChanged) when it
+    changed since, e.g. a new red flag came in from another terminal, which the clearance
+    would otherwise lift unseen.
+    """
+    return _red_flag_state(history.checkins, history.clearances)
+
+
+def _red_flag_state(
+    checkins: Sequence[CheckIn], clearances: Sequence[Clearance]
+) -> tuple[Any, ...]:
+    flags = sorted((c.date, tuple(c.red_flags)) for c in checkins if c.red_flags)
+    cleared = sorted((c.date, c.reason, tuple(c.flags)) for c in clearances)
+    return tuple(flags), tuple(cleared)
 
 
 @dataclass(frozen=True)
@@ -280,7 +322,7 @@ class Store:
         self.lock_path = self.path.with_name(self.path.name + ".lock")
         self.backup_path = self.path.with_name(self.path.name + ".bak")
         self.lock_timeout = lock_timeout_from_env() if lock_timeout is None else lock_timeout
-        self._now = now
+        self._now: Callable[[], datetime] = lambda: aware(now())  # stored times carry an offset
         self._cache: tuple[durable.FileIdentity, Snapshot] | None = None
         self.validated_digest: str | None = None
         """Digest of the file version last validated or written here (cache.digest)."""
@@ -490,23 +532,35 @@ class Store:
         with self._transaction():
             pass
 
-    def save_profile(self, profile: Profile) -> None:
-        """Create or replace the profile."""
+    def save_profile(self, profile: Profile, *, expected: Any = UNCHECKED) -> None:
+        """Create or replace the profile; with *expected* (the profile the caller read),
+        RecordChanged when the stored one is no longer that."""
         with self._transaction() as db:
             table = db.table(PROFILE_TABLE)
+            if expected is not UNCHECKED:
+                docs = table.all()
+                stored_now = Profile.model_validate(dict(docs[0])) if docs else None
+                if stored_now != expected:
+                    raise RecordChanged("the profile", stored_now)
             table.truncate()
             table.insert(_dump(profile))
 
-    def save_checkin(self, checkin: CheckIn) -> SavedCheckIn:
+    def save_checkin(self, checkin: CheckIn, *, expected: Any = UNCHECKED) -> SavedCheckIn:
         """Store the check-in for its date, replacing (and archiving) an earlier one.
 
         A red flag the earlier check-in of that date holds is kept (protocol.md section 2: it
-        stands until a clearance): the result holds the check-in as stored.
+        stands until a clearance): the result holds the check-in as stored.  With *expected*
+        (the check-in of that date the caller read, or None), RecordChanged is raised and
+        nothing written when the stored one is no longer that.
         """
         day = checkin.date.isoformat()
         with self._transaction() as db:
             table = db.table(CHECKINS_TABLE)
             existing = table.search(Query().date == day)
+            if expected is not UNCHECKED:
+                stored_now = CheckIn.model_validate(dict(existing[0])) if existing else None
+                if stored_now != expected:
+                    raise RecordChanged(f"the check-in of {day}", stored_now)
             record = _dump(checkin)
             for doc in existing:
                 edit = dict(doc)
@@ -566,11 +620,23 @@ class Store:
             return session
         return session.model_copy(update={"logged_at": self._now().astimezone()})
 
-    def add_clearance(self, clearance: Clearance) -> None:
-        """Record a professional's clearance (a mistake goes through withdraw_red_flags)."""
+    def add_clearance(self, clearance: Clearance, *, expected: Any = UNCHECKED) -> None:
+        """Record a professional's clearance (a mistake goes through withdraw_red_flags).
+
+        With *expected* (red_flag_state of the history the caller decided on), RecordChanged
+        when a red flag or clearance came or went since: a clearance never lifts a red flag
+        its maker has not seen.
+        """
         if clearance.made_at is None:
             clearance = clearance.model_copy(update={"made_at": self._now().astimezone()})
         with self._transaction() as db:
+            if expected is not UNCHECKED:
+                now = _red_flag_state(
+                    [CheckIn.model_validate(dict(d)) for d in db.table(CHECKINS_TABLE).all()],
+                    [Clearance.model_validate(dict(d)) for d in db.table(CLEARANCES_TABLE).all()],
+                )
+                if now != expected:
+                    raise RecordChanged("the red flags and clearances", now)
             db.table(CLEARANCES_TABLE).insert(_dump(clearance))
 
     def add_session(self, session: Any) -> None:
@@ -651,16 +717,31 @@ class Store:
             table.truncate()
             table.insert(_dump(session))
 
-    def clear_active_session(self) -> None:
-        """Forget the session under way (it was logged or discarded)."""
+    def clear_active_session(self, *, expected: Any = UNCHECKED) -> None:
+        """Forget the session under way (it was logged or discarded); with *expected* (as the
+        caller last wrote it), RecordChanged when another process took it over since."""
         with self._transaction() as db:
+            if expected is not UNCHECKED:
+                docs = db.table(ACTIVE_SESSION_TABLE).all()
+                stored_now = ActiveSession.model_validate(dict(docs[0])) if docs else None
+                if stored_now not in (expected, None):
+                    raise RecordChanged("the session under way", stored_now)
             if db.table(ACTIVE_SESSION_TABLE).all():
                 db.drop_table(ACTIVE_SESSION_TABLE)
 
-    def finish_active_session(self, session: Any) -> None:
-        """Log *session* and forget the session under way, in one write."""
+    def finish_active_session(self, session: Any, *, expected: Any = UNCHECKED) -> None:
+        """Log *session* and forget the session under way, in one write.
+
+        With *expected* (the session under way as the caller last saved or read it, or None),
+        RecordChanged when another process resumed, logged or discarded it since.
+        """
         session = self._stamped(validate_session(session))
         with self._transaction() as db:
+            if expected is not UNCHECKED:
+                docs = db.table(ACTIVE_SESSION_TABLE).all()
+                stored_now = ActiveSession.model_validate(dict(docs[0])) if docs else None
+                if stored_now != expected:
+                    raise RecordChanged("the session under way", stored_now)
             if not _session_stored(db, session):
                 db.table(SESSIONS_TABLE).insert(_dump(session))
             if db.table(ACTIVE_SESSION_TABLE).all():

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from runback_tui.cli import run
@@ -164,6 +164,7 @@ def hostile_files(draw: st.DrawFn) -> bytes:
 
 @FUZZ
 @given(content=hostile_files())
+@example(content=b'{"checkins": {"0": {"date": []}}}')  # once a TypeError in the v1->v2 step
 def test_hostile_data_files_are_refused_or_migrated_never_silently_rewritten(
     content: bytes,
 ) -> None:

@@ -124,10 +124,20 @@ def expected_km(raw: str, limit_km: float, *, comma: bool = False) -> tuple[bool
     return True, value
 
 
+BIDI_CONTROLS = frozenset(
+    [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+)
+"""The bidirectional controls interface.md v2 keeps out of stored text."""
+
+
 def plain_text(value: str) -> bool:
-    """True when *value* may be stored as free text: no control characters, valid UTF-8."""
-    if any((ord(ch) < 32 and ch not in "\n\t") or ord(ch) == 127 for ch in value):
-        return False
+    """True when *value* may be stored as free text: no C0 (but tab and newline), DEL, C1 or
+    bidirectional controls (interface.md v2), valid UTF-8.  Written out here, independently
+    of runback_tui.domain.text, as the fuzz tests' oracle."""
+    for ch in value:
+        code = ord(ch)
+        if (code < 32 and ch not in "\n\t") or 0x7F <= code <= 0x9F or code in BIDI_CONTROLS:
+            return False
     return not any(0xD800 <= ord(ch) <= 0xDFFF for ch in value)
 
 
@@ -203,6 +213,7 @@ def test_onboarding_fields(tmp_path: Path) -> None:
                 name_ok = (
                     len(stripped) <= MAX_NAME_CHARS
                     and plain_text(stripped)
+                    and not any(ch in stripped for ch in "\n\t")  # a name is one line
                     and (bool(stripped) or km is None or not km_ok)
                 )
                 bad = [

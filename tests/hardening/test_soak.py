@@ -16,7 +16,7 @@ import pytest
 from textual.widgets import OptionList
 
 from runback_tui.app import RunbackApp
-from runback_tui.domain.clock import FakeClock
+from runback_tui.domain.clock import FakeClock, aware
 from runback_tui.domain.models import Profile, Settings, Shoe
 from runback_tui.domain.protocol import plan_for
 from runback_tui.screens.checkin import CheckInScreen
@@ -149,7 +149,7 @@ async def test_thirty_days_through_the_ui_land_exactly_once(store: Store) -> Non
             day = START + timedelta(days=number - 1)
             if number > 1:  # overnight: both clocks move on to 07:30
                 target = datetime.combine(day, datetime.min.time()) + MORNING
-                clock.advance((target - clock.now()).total_seconds())
+                clock.advance((aware(target) - clock.now()).total_seconds())
             checkin_pain, session_pain = pains_for(number)
             note = f"d{number}" if number % 5 == 1 else ""  # a typed note every fifth day
             await check_in(pilot, app, checkin_pain, note)

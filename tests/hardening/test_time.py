@@ -7,25 +7,32 @@ monotonic clock, so a wall-clock jump must not move them.
 
 Documented behaviour: a run session is logged on the date it STARTED (23:50 → 00:20 counts
 for the first day, like a watch does); a check-in is dated when it is saved (00:30 → the new
-day).
+day).  Times carry their UTC offset (v2): a session saved under one time zone and reopened
+under another resumes where it really is, and no record moves to another date.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import os
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
 
 from runback_tui.app import RunbackApp
-from runback_tui.domain.clock import FakeClock
-from runback_tui.domain.models import RoutineLog, RunWalkLog
+from runback_tui.domain.clock import FakeClock, aware
+from runback_tui.domain.models import CheckIn, RoutineLog, RunWalkLog
 from runback_tui.domain.timeline import build_routine_timeline
 from runback_tui.screens.checkin import CheckInScreen
 from runback_tui.screens.home import HomeScreen
+from runback_tui.screens.resume import ResumeScreen, offer_unfinished_session
 from runback_tui.screens.run import RunSessionScreen, RunStartScreen
 from runback_tui.screens.session import RoutineSessionScreen
 from runback_tui.screens.summary import RoutineSummaryScreen, RunSummaryScreen
+from runback_tui.sessions.lifecycle import save_running_sessions
 from runback_tui.storage.store import Store
 from runback_tui.widgets.countdown import Countdown
 from tests.ui.fixtures import NOW, TODAY, seed_movement, seed_run_walk
@@ -129,7 +136,7 @@ async def test_a_run_from_2350_to_0020_is_logged_on_the_day_it_started(store: St
                 assert record is not None and record.date == TODAY
         await pilot.pause()
         await pilot.pause()
-        assert clock.now() == datetime(2026, 11, 22, 0, 20)
+        assert clock.now() == aware(datetime(2026, 11, 22, 0, 20))
         summary = app.screen
         assert isinstance(summary, RunSummaryScreen)
         await pilot.press("1", "tab", "1", "enter")
@@ -187,3 +194,123 @@ async def test_a_checkin_at_0030_lands_on_the_new_local_date(store: Store) -> No
     before = store.checkin_on(TODAY)
     assert before is not None and before.pain == 1  # the 21st's check-in is untouched
     assert store.snapshot().checkin_edits == ()
+
+
+# -- time zones (issue 18, attack 7) ------------------------------------------------------------
+
+
+@pytest.fixture
+def zone() -> Iterator[Callable[[str], None]]:
+    """Set the process's time zone (TZ and tzset, as a laptop that travelled); restored after."""
+    if not hasattr(time, "tzset"):
+        pytest.skip("needs time.tzset")
+    saved = os.environ.get("TZ")
+
+    def set_zone(name: str) -> None:
+        os.environ["TZ"] = name
+        time.tzset()
+
+    yield set_zone
+    if saved is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = saved
+    time.tzset()
+
+
+async def run_then_vanish(store: Store, clock: FakeClock, seconds: int) -> None:
+    """Start today's stage 1, run it *seconds*, save as the signal handler does, and vanish."""
+    app = app_for(store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(RunStartScreen())
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        step(app, clock, seconds)
+        assert save_running_sessions(app) == 1
+        await settle(pilot)
+
+
+def offered(app: RunbackApp) -> str:
+    """The facts of the resume offer on top."""
+    offer = app.screen
+    assert isinstance(offer, ResumeScreen), offer
+    return str(offer.query_one("#resume-facts").render())
+
+
+async def test_a_session_saved_under_utc_resumes_ten_seconds_on_under_utc_plus_2(
+    store: Store, zone: Callable[[str], None]
+) -> None:
+    """The attack: saved under TZ=UTC, reopened under TZ=Etc/GMT-2 (UTC+2) ten seconds later;
+    with naive times it was two hours on: "finished"."""
+    seed_run_walk(store)
+    zone("UTC")
+    clock = FakeClock(datetime(2026, 11, 21, 7, 30))  # 07:30 UTC
+    await run_then_vanish(store, clock, 400)  # RUN 3 of 10, 40 s in; saved 07:36:40 UTC
+    record = store.active_session()
+    assert record is not None and record.elapsed_at_save_s == 400
+    stored = store.path.read_text()
+    zone("Etc/GMT-2")  # POSIX signs: two hours east of Greenwich
+    clock.set_wall(datetime(2026, 11, 21, 9, 36, 50))  # the local wall clock, 10 s after the save
+    app = app_for(store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        assert offer_unfinished_session(app)
+        await pilot.pause()
+        facts = offered(app)
+        assert "started Sat 21 Nov 09:30" in facts  # shown in the zone the runner is in now
+        assert "Last saved 09:36:40: RUN 3 of 10, 0:40 in (6:40 of 30:00)" in facts
+        assert "By the clock now: RUN 3 of 10, 0:50 in (6:50 of 30:00)" in facts
+        await pilot.press("enter")  # resume
+        await pilot.pause()
+        await pilot.pause()
+        screen = timer_screen(app)
+        assert isinstance(screen, RunSessionScreen)
+        assert screen.controller.elapsed() == 410
+        step(app, clock, 5)
+        assert save_running_sessions(app) == 1
+        await settle(pilot)
+    assert record.saved_at == datetime(2026, 11, 21, 7, 36, 40, tzinfo=UTC)
+    assert '"saved_at":"2026-11-21T07:36:40Z"' in stored  # stored with its offset
+    again = store.active_session()
+    assert again is not None and again.elapsed_at_save_s == 415
+    assert again.started_at == datetime(2026, 11, 21, 7, 30, tzinfo=UTC)  # the same instant
+    assert again.saved_at.utcoffset() == timedelta(hours=2)  # written in the new zone
+    assert again.saved_at == datetime(2026, 11, 21, 7, 36, 55, tzinfo=UTC)
+    assert again.date == TODAY
+
+
+async def test_a_zone_change_moves_no_record_to_another_date(
+    store: Store, zone: Callable[[str], None]
+) -> None:
+    """A run started 23:50 UTC, reopened where it is already 01:51 the next day: it resumes
+    where it is, is logged on the date it started, and the day's check-in stays on its date."""
+    seed_run_walk(store)
+    zone("UTC")
+    clock = FakeClock(datetime(2026, 11, 21, 23, 50))
+    store.save_checkin(CheckIn(date=clock.today(), pain=1))
+    await run_then_vanish(store, clock, 100)  # saved 23:51:40 UTC
+    zone("Etc/GMT-2")
+    clock.set_wall(datetime(2026, 11, 22, 1, 51, 50))  # 23:51:50 UTC
+    assert clock.today() == date(2026, 11, 22)
+    app = app_for(store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        assert offer_unfinished_session(app)
+        await pilot.pause()
+        facts = offered(app)
+        assert "started Sun 22 Nov 01:50" in facts
+        assert "By the clock now: WALK 1 of 10, 0:50 in (1:50 of 30:00)" in facts
+        await pilot.press("l")  # finish and log what was done by the save
+        await pilot.pause()
+        await pilot.pause()
+        summary = app.screen
+        assert isinstance(summary, RunSummaryScreen)
+        await pilot.press("1", "tab", "1", "enter")
+        await settle(pilot)
+        assert summary.saved
+    [log] = [s for s in store.history().sessions if isinstance(s, RunWalkLog)]
+    assert log.date == TODAY  # the date where it started, not the new zone's date
+    assert log.logged_at is not None and log.logged_at.utcoffset() is not None
+    checkin = store.checkin_on(TODAY)
+    assert checkin is not None and checkin.pain == 1  # kept on its date
+    assert store.checkin_on(TODAY + timedelta(days=1)) is None
+    assert store.active_session() is None

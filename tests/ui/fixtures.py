@@ -10,12 +10,13 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from runback_tui.domain.clock import FakeClock
+from runback_tui.domain.clock import FakeClock, aware
 from runback_tui.domain.models import CheckIn, Clearance, Profile, RunLog, RunWalkLog, Shoe
 from runback_tui.storage.store import Store
 
-NOW = datetime(2026, 11, 21, 7, 30)
-"""The frozen 'now' shared with tests/conftest.py."""
+NOW = aware(datetime(2026, 11, 21, 7, 30))
+"""The frozen 'now' shared with tests/conftest.py: 07:30 local time, with its UTC offset (as
+the clock gives it)."""
 TODAY = NOW.date()
 
 

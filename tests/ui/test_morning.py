@@ -246,7 +246,7 @@ async def test_store_error_while_saving_keeps_the_form(
     """A DataFileError from save_checkin: a message on the form, the answers kept for a retry."""
     seed_run_walk(store)
 
-    def broken(checkin: CheckIn) -> bool:
+    def broken(checkin: CheckIn, **_: object) -> bool:
         raise DataFileError(store.path, "the disk is full", "Free some space and try again.")
 
     monkeypatch.setattr(store, "save_checkin", broken)

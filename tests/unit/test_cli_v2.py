@@ -251,7 +251,7 @@ def test_export_holds_everything(cli: CliRunner, ready: str) -> None:
         "schema_version", "profile", "checkins", "checkin_edits", "clearances", "sessions",
         "shoes",
     ]  # fmt: skip
-    assert exported["schema_version"] == 2
+    assert exported["schema_version"] == 3
     assert exported["checkin_edits"][0]["replaced_at"]
     assert exported["clearances"][0]["reason"] == "professional"
     assert exported["sessions"][0]["logged_at"]

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from runback_tui.domain.clock import FakeClock
+from runback_tui.domain.clock import FakeClock, aware
 from runback_tui.domain.models import ActiveSession, PauseSpan, Settings
 from runback_tui.domain.timeline import build_routine_timeline, build_run_walk_timeline
 from runback_tui.sessions import cues as cue_module
@@ -150,7 +150,7 @@ def test_pain_is_recorded_with_position_and_time() -> None:
     controller = run_walk(clock)
     clock.advance(70)
     mark = controller.log_pain(3, clock.now())
-    assert (mark.elapsed_s, mark.pain, mark.at) == (70, 3, NOW + timedelta(seconds=70))
+    assert (mark.elapsed_s, mark.pain, mark.at) == (70, 3, aware(NOW + timedelta(seconds=70)))
     assert controller.max_pain == 3
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from runback_tui.domain.clock import FakeClock
+from runback_tui.domain.clock import FakeClock, aware
 from runback_tui.domain.models import (
     CheckIn,
     Clearance,
@@ -111,7 +111,7 @@ def test_second_checkin_same_day_replaces_and_keeps_the_edit(store: Store) -> No
     snap = store.snapshot()
     assert [(c.date, c.pain) for c in snap.history.checkins] == [(date(2026, 11, 2), 2)]
     assert [e.checkin.pain for e in snap.checkin_edits] == [5]
-    assert snap.checkin_edits[0].replaced_at == datetime(2026, 11, 21, 7, 30)
+    assert snap.checkin_edits[0].replaced_at == aware(datetime(2026, 11, 21, 7, 30))  # offset
 
 
 def test_duplicate_shoe_name_is_a_conflict_and_changes_nothing(store: Store) -> None:
@@ -416,7 +416,7 @@ def test_migration_from_v1_restores_an_erased_red_flag(tmp_path: Path) -> None:
     original = path.read_bytes()
     store = Store(path)
     snap = store.snapshot()
-    assert snap.schema_version == CURRENT_VERSION == 2
+    assert snap.schema_version == CURRENT_VERSION == 3
     backup = tmp_path / "runback.json.v1-backup"
     assert backup.read_bytes() == original  # the backup is written first, byte for byte
     # The v1 edit had erased the urgent flag; v2 puts it back: it stands until cleared.
@@ -432,7 +432,7 @@ def test_migration_from_v1_restores_an_erased_red_flag(tmp_path: Path) -> None:
     assert plan.phase == "paused" and "red_flag_urgent" in plan.warning_codes()
     # Written as Runback writes: reopening does not migrate again.
     migrated = json.loads(path.read_text())
-    assert migrated["_meta"]["1"]["schema_version"] == 2
+    assert migrated["_meta"]["1"]["schema_version"] == 3
     assert migrated["clearances"]["1"]["reason"] == "professional"
     reopened = Store(path).snapshot()
     assert reopened.history == snap.history

@@ -11,7 +11,10 @@ Next to the data file sits ``runback.json.cache`` (mode 0600, replaced atomicall
   (:func:`remember`); keeping a view vouches for nothing.
 
 A reader hashes the data file and uses an entry only when the digest matches, so a stale,
-foreign, corrupt or missing sidecar only means the slow path.  Every entry is also tied to a
+foreign, corrupt or missing sidecar only means the slow path.  The sidecar is opened with
+O_NOFOLLOW and O_NONBLOCK and must be a regular file: a symbolic link or FIFO in its place is
+never followed nor waited on (the Store refuses it, exit 3; the fast paths only ignore it),
+and it is replaced by rename, which replaces a link itself.  Every entry is also tied to a
 token of the installed code, so an upgrade starts afresh.  Deleting the sidecar is always safe.
 
 This module imports neither pydantic, tinydb nor textual: ``runback today --json`` on a cache
@@ -21,9 +24,11 @@ hit runs without them.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
+import stat
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -84,15 +89,52 @@ def sidecar_path(data_path: Path) -> Path:
     return data_path.with_name(data_path.name + SIDECAR_SUFFIX)
 
 
-def read_sidecar(data_path: Path) -> dict[str, Any] | None:
-    """The sidecar's content when it is well-formed and written by this code, else None."""
+def _sidecar_bytes(data_path: Path, *, strict: bool) -> bytes | None:
+    """The sidecar's bytes (at most MAX_SIDECAR_BYTES + 1), None when there is none to use.
+
+    It is opened with O_NOFOLLOW and O_NONBLOCK and must be a regular file: a symbolic link,
+    FIFO or device there is never followed nor waited on.  *strict* says so (DataFileError,
+    exit 3: someone put it there), else it is only ignored, as a cache may be.
+    """
+    path = sidecar_path(data_path)
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | os.O_NONBLOCK | os.O_CLOEXEC
     try:
-        with open(sidecar_path(data_path), "rb") as handle:
-            raw = handle.read(MAX_SIDECAR_BYTES + 1)
-        if len(raw) > MAX_SIDECAR_BYTES:
+        fd = os.open(path, flags)
+    except OSError as error:
+        if strict and error.errno in (errno.ELOOP, errno.EMLINK) and os.path.islink(path):
+            raise durable.symlink_refusal(path, "read cache (deleting it is safe)") from None
+        return None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            if strict and not stat.S_ISDIR(mode):  # a folder cannot be read or written through
+                raise durable.special_file_refusal(path, mode, "read cache (deleting it is safe)")
             return None
+        chunks: list[bytes] = []
+        size = 0
+        while size <= MAX_SIDECAR_BYTES:
+            chunk = os.read(fd, MAX_SIDECAR_BYTES + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def read_sidecar(data_path: Path, *, strict: bool = False) -> dict[str, Any] | None:
+    """The sidecar's content when it is well-formed and written by this code, else None.
+
+    *strict*: a symbolic link or special file in its place is refused (DataFileError)."""
+    raw = _sidecar_bytes(data_path, strict=strict)
+    if raw is None or len(raw) > MAX_SIDECAR_BYTES:
+        return None
+    try:
         content = json.loads(raw)
-    except (OSError, ValueError, RecursionError):
+    except (ValueError, RecursionError):
         return None
     if not isinstance(content, dict) or content.get("code") != code_token():
         return None
@@ -116,7 +158,9 @@ def _write_sidecar(data_path: Path, content: dict[str, Any]) -> None:
     try:
         import tempfile  # here: reads never need it, and it costs 1.7 ms to import
 
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        fd, tmp = tempfile.mkstemp(
+            prefix=durable.temp_prefix(target), suffix=".tmp", dir=target.parent
+        )
         try:
             os.fchmod(fd, durable.FILE_MODE)
             view = memoryview(payload)
@@ -158,8 +202,11 @@ def note_valid(data_path: Path, file_digest: str) -> None:
 
 
 def validated_digest(data_path: Path) -> str | None:
-    """The digest of the version the Store last validated or wrote, per the sidecar."""
-    content = read_sidecar(data_path)
+    """The digest of the version the Store last validated or wrote, per the sidecar.
+
+    Only the Store asks (storage/store.py): a symbolic link or special file where the sidecar
+    belongs is refused (DataFileError, exit 3), so the runner learns of it."""
+    content = read_sidecar(data_path, strict=True)
     return None if content is None else content.get("validated")
 
 
@@ -240,6 +287,10 @@ def cached(data_path: Path, kind: str, day: date, *, by_stat: bool = False) -> o
     content = read_sidecar(data_path)
     views = None if content is None else content.get("views")
     if views is None:
+        return None
+    try:
+        durable.check_data_path(data_path)  # by its stat too, a refused file is never answered
+    except durable.StoreError:
         return None
     entries = views[kind]
     if day.isoformat() not in entries:

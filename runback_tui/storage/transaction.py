@@ -107,6 +107,7 @@ class LockedFileStorage(Storage):
         if not self.changed and self.raw is not None:
             return None
         payload, encoded = encode(self._tables, self._previous)
+        self._lock.check_held()  # the lock file still ours, or the folder's lock held
         with durable.translate_write_errors(self.path):
             if self.raw is not None:
                 durable.rotate_daily_backup(backup_path, self.raw, now)

@@ -124,9 +124,7 @@ def expected_km(raw: str, limit_km: float, *, comma: bool = False) -> tuple[bool
     return True, value
 
 
-BIDI_CONTROLS = frozenset(
-    [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
-)
+BIDI_CONTROLS = frozenset([0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)])
 """The bidirectional controls interface.md v2 keeps out of stored text."""
 
 

@@ -40,6 +40,7 @@ def _shown(value: Any) -> str:
 
 def compare_rows(theirs: Any, mine: Any) -> list[tuple[str, str, str]]:
     """(field, theirs, mine) for every field of two records (pydantic models or None)."""
+
     def fields(record: Any) -> dict[str, Any]:
         if isinstance(record, BaseModel):
             return record.model_dump(mode="json")

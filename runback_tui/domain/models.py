@@ -553,6 +553,11 @@ class Settings(Record):
     """Send a desktop notification (an OSC escape sequence) on segment changes and the end."""
     notify_style: NotifyStyle = "osc9"
     """Which escape sequence carries the notification."""
+    notify_when: Literal["unfocused", "always"] = "unfocused"
+    """Send notifications only while the terminal reports it is not in view (focus reporting;
+    a terminal that never reports gets them every time), or always."""
+    spoken_cues: YesNo = False
+    """Speak each cue's word through espeak-ng, when it is installed (off by default)."""
     countdown_cues: YesNo = True
     """Give the 3-2-1 before a hold, rest or interval ends."""
     halfway_cues: YesNo = True

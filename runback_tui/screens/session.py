@@ -150,6 +150,8 @@ class TimerScreen(RunbackScreen[None]):
         self.dispatcher = CueDispatcher(
             self.app, self.settings, self.show_cue, title=self.timeline.title
         )
+        # focus reporting (DECSET 1004): Textual turns FocusIn/FocusOut into App.app_focus
+        self.watch(self.app, "app_focus", self.dispatcher.focus_changed, init=False)
         self.before_start()
         cues = self.controller.start()
         self.after_start()

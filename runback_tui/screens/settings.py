@@ -1,4 +1,8 @@
-"""Cue settings: which cues a session gives and how (banner, bell, desktop notification).
+"""Cue settings: which cues a session gives and how (banner, bell, desktop notification,
+spoken words).
+
+Spoken cues are offered only when espeak-ng is on PATH; without it the screen says so
+instead of showing a switch that could do nothing.
 
 Saved in the data file (``settings`` table).  `enter` or `ctrl+s` saves, `escape` closes
 without saving; the screen dismisses with the saved Settings (or None).
@@ -22,6 +26,7 @@ from runback_tui.domain.models import MAX_ICE_MINUTES, MIN_ICE_MINUTES, Settings
 from runback_tui.paths import stylesheet
 from runback_tui.screens.base import RunbackScreen
 from runback_tui.screens.forms import StoreWriteDone, StoreWriteFailed, focus_first
+from runback_tui.sessions import cues
 from runback_tui.storage.durable import StoreError
 from runback_tui.storage.store import Store
 from runback_tui.widgets.bars import KeyBar, TitleBar
@@ -31,7 +36,7 @@ WIDTH = 44
 """Questions are padded to this width so the answers line up."""
 
 SWITCHES: tuple[tuple[str, str], ...] = (
-    ("visual_cues", "Flash a word banner on every cue"),
+    ("visual_cues", "Banner for cues that make no sound"),
     ("bell", "Ring the terminal bell"),
     ("notifications", "Desktop notification (OSC escape)"),
     ("countdown_cues", "3-2-1 before each change"),
@@ -39,6 +44,15 @@ SWITCHES: tuple[tuple[str, str], ...] = (
     ("tempo_reps", "Tempo counts reps (2 s up, 2 s down)"),
 )
 """The yes/no settings, in order, with their questions."""
+
+SPOKEN_QUESTION = "Speak cues aloud (espeak-ng)"
+"""The spoken-cues switch, shown only when espeak-ng is installed."""
+NO_SPEECH_HINT = "Spoken cues need espeak-ng, which is not installed here."
+"""Said instead of the switch when espeak-ng is missing."""
+NOTIFY_WHEN_QUESTION = "Notify even while the terminal is in view"
+"""No: notifications go only while the terminal reports (focus reporting) it is not focused."""
+NOTIFY_WHEN: list[tuple[object, str]] = [("unfocused", "No"), ("always", "Yes")]
+"""The answers and the Settings.notify_when value each one stands for."""
 
 OPTIONS_INDENT = 4
 """Where the options start on their own line, under the question (past the focus mark)."""
@@ -95,12 +109,15 @@ class SettingsScreen(RunbackScreen[Settings | None]):
     def __init__(self) -> None:
         super().__init__()
         self._saving = False
+        self._loaded = Settings()
+        self._speech = cues.espeak_path() is not None
 
     def compose(self) -> ComposeResult:
         try:
             current = self.runback.store.settings()
         except StoreError:
             current = Settings()
+        self._loaded = current
         if self.SHOW_TITLE:
             yield TitleBar()
         with VerticalScroll(id="settings-form"):
@@ -112,12 +129,28 @@ class SettingsScreen(RunbackScreen[Settings | None]):
             )
             for name, question in SWITCHES:
                 yield YesNo(question, value=getattr(current, name), prompt_width=WIDTH, id=name)
+            if self._speech:
+                yield YesNo(
+                    SPOKEN_QUESTION,
+                    value=current.spoken_cues,
+                    prompt_width=WIDTH,
+                    id="spoken_cues",
+                )
+            else:
+                yield Static(NO_SPEECH_HINT, classes="hint", id="no-speech")
             yield StackedChoice(
                 "Notification sequence",
                 [("osc9", "OSC 9"), ("osc777", "OSC 777")],
                 value=current.notify_style,
                 prompt_width=WIDTH,
                 id="notify_style",
+            )
+            yield StackedChoice(
+                NOTIFY_WHEN_QUESTION,
+                NOTIFY_WHEN,
+                value=current.notify_when,
+                prompt_width=WIDTH,
+                id="notify_when",
             )
             yield StackedChoice(
                 "Ice timer length (minutes)",
@@ -128,7 +161,9 @@ class SettingsScreen(RunbackScreen[Settings | None]):
             )
             yield Static(
                 "OSC 9 suits iTerm2, WezTerm and foot; OSC 777 suits kitty and foot. "
-                "The bell travels over SSH, but a locked tmux swallows it: keep the banner on.",
+                "The bell travels over SSH, but a locked tmux swallows it: keep the banner on. "
+                "In tmux: set -g allow-passthrough on and focus-events on. A terminal "
+                "that never reports focus gets every notification.",
                 classes="hint",
             )
             yield Static("", id="settings-message")
@@ -144,6 +179,12 @@ class SettingsScreen(RunbackScreen[Settings | None]):
             name: self.query_one(f"#{name}", YesNo).value for name, _ in SWITCHES
         }
         values["notify_style"] = self.query_one("#notify_style", Choice).value
+        values["notify_when"] = self.query_one("#notify_when", Choice).value
+        values["spoken_cues"] = (
+            self.query_one("#spoken_cues", YesNo).value
+            if self._speech
+            else self._loaded.spoken_cues
+        )
         values["ice_minutes"] = self.query_one("#ice_minutes", Choice).value
         return Settings.model_validate(values)
 

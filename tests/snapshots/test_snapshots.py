@@ -100,10 +100,18 @@ def test_help(snap_compare: SnapCompare, data_path: Path, clock: FakeClock) -> N
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 def test_cue_settings(
-    snap_compare: SnapCompare, data_path: Path, clock: FakeClock, size: tuple[int, int]
+    snap_compare: SnapCompare,
+    data_path: Path,
+    clock: FakeClock,
+    size: tuple[int, int],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The cue settings: every answer beside its question; at 80 columns the six ice lengths
-    go on the line under theirs, never "( ) 18" on a line of its own (issue 17)."""
+    go on the line under theirs, never "( ) 18" on a line of its own (issue 17).  Drawn as
+    on a machine without espeak-ng (the spoken-cue switch shows only where it is)."""
+    from runback_tui.sessions import cues
+
+    monkeypatch.setattr(cues, "espeak_path", lambda: None)
 
     async def run_before(pilot: Pilot[None]) -> None:
         pilot.app.push_screen(SettingsScreen())

@@ -54,6 +54,8 @@ DESTINATIONS: dict[str, Destination] = {
     "dashboard": Destination("runback_tui.screens.dashboard", "DashboardScreen"),
     "profile": Destination("runback_tui.screens.profile", "ProfileScreen"),
     "stop_screen": Destination("runback_tui.screens.stop", "StopScreen"),
+    "road_ahead": Destination("runback_tui.screens.road", "RoadAheadScreen"),
+    "import_runs": Destination("runback_tui.screens.import_runs", "ImportRunsScreen"),
     "cue_settings": Destination(
         "runback_tui.screens.settings", "SettingsScreen", over_home=False, needs_profile=False
     ),

@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from runback_tui.domain import limits as lim
+from runback_tui.domain.text import csv_cell, json_text, printable
+from runback_tui.domain.text import problem as text_problem
 
 if TYPE_CHECKING:
     from runback_tui.domain import models as m
@@ -109,8 +111,9 @@ def _text(limit: int, what: str) -> Callable[[str], str]:
             raise argparse.ArgumentTypeError(
                 f"must be at most {limit} characters (got {len(text)})"
             )
-        if any((ord(ch) < 32 and ch not in "\n\t") or ord(ch) == 127 for ch in text):
-            raise argparse.ArgumentTypeError("must not contain control characters")
+        problem = text_problem(text)  # the models' own check (domain/text.py)
+        if problem is not None:
+            raise argparse.ArgumentTypeError(problem)
         if any(0xD800 <= ord(ch) <= 0xDFFF for ch in text):
             raise argparse.ArgumentTypeError("must be valid text (it holds broken characters)")
         return text
@@ -283,6 +286,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="PATH",
                    help="file for json (default: standard output); folder for csv")  # fmt: skip
 
+    p = command("restore", "replace the data with a Runback JSON export after checking all of "
+                "it; the old file is kept as a dated backup first")  # fmt: skip
+    p.add_argument("path", metavar="PATH", help="a file written by `runback export --format json`")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation (scripts)")
+
+    p = command("import", "log runs recorded by a watch or phone: FIT, GPX and TCX files "
+                "(also gzipped) and Strava or Garmin export archives (.zip); duplicates are "
+                "skipped")  # fmt: skip
+    p.add_argument("paths", nargs="+", metavar="PATH", help="activity files or export archives")
+    p.add_argument("--pain-during", type=pain_type, metavar="N",
+                   help="highest pain during the runs, 0-10 (with --pain-after)")  # fmt: skip
+    p.add_argument("--pain-after", type=pain_type, metavar="N",
+                   help="pain after the runs, 0-10 (with --pain-during)")  # fmt: skip
+    p.add_argument("--dry-run", action="store_true",
+                   help="show what would be logged and store nothing")  # fmt: skip
+
     p = command("report", "a clinician-ready summary (Markdown; HTML when PATH ends in .html)")
     p.add_argument("--weeks", type=weeks_type, default=12, metavar="N",
                    help="weeks to cover, ending today, 1-520 (default 12)")  # fmt: skip
@@ -296,6 +315,20 @@ def build_parser() -> argparse.ArgumentParser:
                    "refused: use an SSH tunnel")  # fmt: skip
     p.add_argument("--port", type=_whole_number(1, 65535), default=8000, metavar="P",
                    help="port, 1-65535 (default 8000)")  # fmt: skip
+
+    days_type = _whole_number(1, 90)
+    p = command("plan", "the road ahead: today's plan, then the projected plan of the coming days")
+    p.add_argument("--days", type=days_type, default=21, metavar="N",
+                   help="days to show, today included, 1-90 (default 21)")  # fmt: skip
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+
+    p = command("calendar", "the road ahead as an iCalendar file (.ics) with a morning "
+                "check-in reminder")  # fmt: skip
+    p.add_argument("--days", type=days_type, default=21, metavar="N",
+                   help="days to cover, today included, 1-90 (default 21)")  # fmt: skip
+    p.add_argument("--out", metavar="PATH",
+                   help="file to write (default: standard output); written atomically "
+                   "with mode 0600")  # fmt: skip
 
     p = sub.add_parser(
         "demo",
@@ -327,8 +360,8 @@ class Context:
         self.err = err
 
     def say(self, text: str = "") -> None:
-        """Print a line to standard output."""
-        print(text, file=self.out)
+        """Print a line to standard output (never a control character: domain/text.py)."""
+        print(printable(text), file=self.out)
 
     def profile(self) -> m.Profile:
         """The profile, or a usage error saying how to create one."""
@@ -483,7 +516,7 @@ def fast_today_json(path: Path, clock: Clock, out: TextIO, args: argparse.Namesp
     text = cache.cached_plan(path, args.date or clock.today())
     if text is None:
         return None
-    print(text, file=out)
+    print(json_text(text), file=out)
     return EXIT_OK
 
 
@@ -571,7 +604,7 @@ def cmd_shoe_list(ctx: Context, args: argparse.Namespace) -> int:
     profile = ctx.profile()
     rows = shoe_rows(profile, ctx.store.history())
     if args.json:
-        ctx.say(json.dumps(rows, ensure_ascii=False))
+        ctx.say(json_text(json.dumps(rows, ensure_ascii=False)))
         return EXIT_OK
     if not rows:
         ctx.say("No shoes yet. Add a pair with `runback shoe add NAME`.")
@@ -595,9 +628,9 @@ def _csv_text(rows: list[dict[str, Any]]) -> str:
     writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow(
-            {k: ";".join(map(str, v)) if isinstance(v, list) else v for k, v in row.items()}
-        )
+        cells = {k: ";".join(map(str, v)) if isinstance(v, list) else v for k, v in row.items()}
+        # Text cells never start a formula nor carry a control character; numbers stay numbers.
+        writer.writerow({k: csv_cell(v) if isinstance(v, str) else v for k, v in cells.items()})
     return buffer.getvalue()
 
 
@@ -608,32 +641,149 @@ def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
     ctx.profile()
     data = ctx.store.export()
     if args.format == "json":
-        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        text = json_text(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
         if args.out is None:
             ctx.out.write(text)
             return EXIT_OK
         target = Path(args.out)
         if target.is_dir():
             raise UsageError(f"--out: {target} is a folder; give a file path for JSON")
-        with durable.translate_write_errors(target):
+        existed = target.exists()
+        try:  # temp file, fsync, rename: a failed export leaves nothing half-written
             durable.atomic_write_bytes(target, text.encode("utf-8"))
+        except OSError as error:
+            kept = "it was left as it was" if existed else "nothing was written"
+            raise durable.export_failed(target, error, kept) from error
         ctx.say(f"Exported to {target}")
         return EXIT_OK
     folder = Path(args.out or f"runback-export-{ctx.clock.today().isoformat()}")
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"--out: {folder} is a file; CSV export writes one file per list")
-    with durable.translate_write_errors(folder):
-        durable.make_private_dirs(folder)
-        tables = {
-            "profile": [data["profile"]] if data["profile"] else [],
-            "checkins": data["checkins"],
-            "clearances": data["clearances"],
-            "sessions": data["sessions"],
-            "shoes": data["shoes"],
-        }
-        for name, rows in tables.items():
-            durable.atomic_write_bytes(folder / f"{name}.csv", _csv_text(rows).encode("utf-8"))
+    tables = {
+        "profile": [data["profile"]] if data["profile"] else [],
+        "checkins": data["checkins"],
+        "clearances": data["clearances"],
+        "sessions": data["sessions"],
+        "shoes": data["shoes"],
+    }
+    files = {f"{name}.csv": _csv_text(rows).encode("utf-8") for name, rows in tables.items()}
+    existed = folder.is_dir()
+    try:  # all files written and fsynced in a temporary folder first, then renamed
+        durable.atomic_write_files(folder, files)
+    except durable.PartlyWritten as error:
+        done = ", ".join(error.done) or "none"
+        raise durable.export_failed(
+            folder, error, f"only some files were replaced ({done}); the others are the old ones"
+        ) from error
+    except OSError as error:
+        kept = "it was left as it was" if existed else "nothing was written"
+        raise durable.export_failed(folder, error, kept) from error
     ctx.say(f"Exported {len(tables)} CSV files to {folder}")
+    return EXIT_OK
+
+
+def _restore_source(text: str) -> tuple[Path, bytes]:
+    """The export file named by `restore PATH` and its bytes: a PATH that is no readable
+    regular file is bad usage (exit 2); durable.read_file_bytes refuses the rest."""
+    import stat
+
+    from runback_tui.storage import durable
+
+    source = Path(text)
+    try:
+        st = source.stat()
+    except FileNotFoundError:
+        raise UsageError(f"PATH: no such file: {source}") from None
+    except OSError as error:
+        raise UsageError(f"PATH: cannot read {source} ({error.strerror})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise UsageError(f"PATH: {source} is a folder; give the JSON file `runback export` wrote")
+    if not stat.S_ISREG(st.st_mode) or not os.access(source, os.R_OK):
+        raise UsageError(f"PATH: {source} is not a regular file that can be read")
+    raw = durable.read_file_bytes(source, private=False)  # an export may live in /tmp
+    if raw is None:
+        raise UsageError(f"PATH: no such file: {source}")
+    return source, raw
+
+
+def _count(number: int, what: str) -> str:
+    """*number* with its noun: 1 check-in, 2 check-ins."""
+    return f"{number} {what}{'' if number == 1 else 's'}"
+
+
+def _span_text(span: tuple[date, date] | None) -> str:
+    return "" if span is None else f", {span[0].isoformat()} to {span[1].isoformat()}"
+
+
+def cmd_restore(ctx: Context, args: argparse.Namespace) -> int:
+    """Replace the data with a JSON export after checking all of it (asks unless ``--yes``)."""
+    from runback_tui.storage import durable
+    from runback_tui.storage.migrations import CURRENT_VERSION
+    from runback_tui.storage.store import BadExport, check_export
+
+    source, raw = _restore_source(args.path)
+    nothing = "Nothing was changed."
+    try:
+        if not raw.strip():
+            raise BadExport("it is empty", "Give a file written by `runback export --format json`.")
+        try:
+            data = durable.parse_json_bytes(raw)
+        except ValueError as error:
+            raise BadExport(
+                str(error), "Give a file written by `runback export --format json`."
+            ) from None
+        summary = check_export(data)
+    except BadExport as error:
+        raise durable.DataFileError(
+            source,
+            f"cannot restore from this file: {error.problem}.",
+            f"{nothing} {error.advice}".strip(),
+        ) from None
+    # A data file Runback cannot use is refused here (exit 3); an older one is not upgraded yet.
+    current = ctx.store.checked_snapshot()
+    history = summary.history
+    older = ""
+    if summary.schema_version < CURRENT_VERSION:
+        older = f" (schema_version {summary.schema_version}: upgraded as it is restored)"
+    ctx.say(f"{source} is a Runback export{older}:")
+    ctx.say(f"  profile: day 1 is {summary.profile.start_date.isoformat()}, units "
+            f"{summary.profile.units}")  # fmt: skip
+    ctx.say(f"  check-ins: {len(history.checkins)}{_span_text(summary.checkin_dates)}")
+    ctx.say(f"  sessions: {len(history.sessions)}{_span_text(summary.session_dates)}")
+    ctx.say(f"  shoes: {len(history.shoes)}")
+    ctx.say(f"  clearances: {len(history.clearances)}")
+    ctx.say(f"  replaced check-ins kept for the record: {len(summary.checkin_edits)}")
+    if current is not None:
+        now = current.history
+        ctx.say(
+            f"It replaces the data in {ctx.store.path} ({_count(len(now.checkins), 'check-in')}, "
+            f"{_count(len(now.sessions), 'session')}, {_count(len(now.shoes), 'shoe')}), which "
+            "is kept as a dated backup first. Cue settings stay; a session under way and ice "
+            "timers are dropped."
+        )
+    else:
+        ctx.say(f"There is no data file yet: {ctx.store.path} will be created.")
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UsageError(
+                f"restore asks for confirmation: run it in a terminal, or add --yes. {nothing}"
+            )
+        try:
+            answer = input("Replace the data with this export? [y/N] ").strip().lower()
+        except EOFError:
+            answer = ""
+        if answer not in ("y", "yes"):
+            ctx.say(nothing)
+            return EXIT_OK
+    done = ctx.store.restore(data)
+    ctx.say(
+        f"Restored {_count(len(history.checkins), 'check-in')}, "
+        f"{_count(len(history.sessions), 'session')}, {_count(len(history.shoes), 'shoe')} "
+        f"and {_count(len(history.clearances), 'clearance')} "
+        f"from {source} into {ctx.store.path}."
+    )
+    if done.backup is not None:
+        ctx.say(f"The previous data file was kept as {done.backup}")
     return EXIT_OK
 
 
@@ -665,16 +815,25 @@ def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_serve(ctx: Context, args: argparse.Namespace) -> int:
     """Serve the TUI to a browser on a loopback address (each tab is its own process)."""
-    from runback_tui.serve import TUNNEL_RECIPE, is_loopback, serve
+    from runback_tui.serve import (
+        ALLOWED_HOSTS_TEXT,
+        ServeError,
+        loopback_host,
+        serve,
+        tunnel_recipe,
+    )
 
-    if not is_loopback(args.host):
+    host = loopback_host(args.host)
+    if host is None:
         raise UsageError(
-            f"--host: {args.host!r} is not a loopback address (allowed: 127.0.0.1, ::1, "
-            f"localhost).\n{TUNNEL_RECIPE}"
+            f"--host: {args.host!r} is not a loopback address (allowed: {ALLOWED_HOSTS_TEXT})."
+            f"\n{tunnel_recipe(args.port)}"
         )
     ctx.profile()  # refuses a corrupt or newer file, and (interface.md) a file with no profile
-    ctx.say(f"Runback on http://{args.host}:{args.port} (this machine only); ctrl+c stops.")
-    serve(ctx.store.path, args.host, args.port, args.speed)
+    try:
+        serve(ctx.store.path, host, args.port, args.speed, out=ctx.out)  # prints the URL
+    except ServeError as error:
+        raise UsageError(str(error)) from None
     return EXIT_OK
 
 
@@ -708,7 +867,7 @@ def cmd_today(ctx: Context, args: argparse.Namespace) -> int:
     day = args.date or ctx.clock.today()
     plan = plan_for(profile, snapshot.history, day)
     if args.json:
-        text = json.dumps(plan.to_json(), ensure_ascii=False)
+        text = json_text(json.dumps(plan.to_json(), ensure_ascii=False))
         ctx.say(text)
         if snapshot.digest is not None:  # a version the Store vouches for
             from runback_tui.storage import cache
@@ -858,7 +1017,143 @@ def cmd_log(ctx: Context, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _road_ahead(ctx: Context, days: int) -> tuple[m.Profile, Any]:
+    """The profile and the projection of *days* dates from today (protocol.md §8)."""
+    from runback_tui.domain.projection import project
+
+    snapshot = ctx.store.snapshot()
+    profile = snapshot.profile
+    if profile is None:
+        raise UsageError(NO_PROFILE)
+    return profile, project(profile, snapshot.history, ctx.clock.today(), days)
+
+
+def cmd_plan(ctx: Context, args: argparse.Namespace) -> int:
+    """Print the road ahead: today's real plan, then the projected days (never stored)."""
+    profile, projection = _road_ahead(ctx, args.days)
+    if args.json:
+        ctx.say(json_text(json.dumps(projection.to_json(), ensure_ascii=False)))
+        return EXIT_OK
+    today = projection.today
+    shown = len(projection.days)
+    ctx.say(f"The road ahead from {today.isoformat()} ({shown} of {args.days} days): a projection")
+    ctx.say(projection.summary())
+    for note in projection.notes()[:-1]:
+        ctx.say(note)
+    ctx.say("")
+    for day in projection.days:
+        ctx.say(day.line(profile.units, today))
+    ctx.say("")
+    ctx.say(projection.notes()[-1])
+    ctx.say("Not medical advice: see a professional if pain persists or a red flag appears.")
+    return EXIT_OK
+
+
+def cmd_calendar(ctx: Context, args: argparse.Namespace) -> int:
+    """Write the road ahead as an iCalendar file to standard output or --out (mode 0600)."""
+    import hashlib
+
+    from runback_tui.domain.ics import road_ahead_ics
+    from runback_tui.storage import durable
+
+    profile, projection = _road_ahead(ctx, args.days)
+    real = os.path.realpath(ctx.store.path)
+    seed = hashlib.sha256(real.encode("utf-8", "surrogateescape")).hexdigest()[:16] + ".runback"
+    data = road_ahead_ics(projection, profile.units, seed=seed, stamp=ctx.clock.now())
+    if args.out is None:
+        ctx.out.write(data.decode("utf-8"))
+        return EXIT_OK
+    target = Path(args.out)
+    if target.is_dir():
+        raise UsageError(f"--out: {target} is a folder; give a file path such as runback.ics")
+    if not target.parent.is_dir():
+        raise UsageError(f"--out: the folder {target.parent} does not exist")
+    with durable.translate_write_errors(target):
+        durable.atomic_write_bytes(target, data)
+    ctx.say(f"Calendar of {len(projection.days)} days written to {target} (a projection)")
+    return EXIT_OK
+
+
+def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
+    """Log the runs of activity files and export archives (storage/activities.py).
+
+    Each file is imported whole or refused whole (named on stderr with why); the other files
+    still import, and the exit code is 1 when any file was refused.
+    """
+    from runback_tui.storage import activities as act
+
+    if (args.pain_during is None) != (args.pain_after is None):
+        raise UsageError("--pain-during and --pain-after: give both, 0-10")
+    if args.pain_during is None and not args.dry_run:
+        raise UsageError(
+            "--pain-during and --pain-after: give both, 0-10 (how your back felt decides "
+            "progression), or use --dry-run to see what would be logged"
+        )
+    profile = ctx.profile()
+    found, refused = act.read_paths(Path(p) for p in args.paths)
+    plan = act.plan_import(
+        found, profile, ctx.store.history(), ctx.clock.today(),
+        pain_during=args.pain_during or 0, pain_after=args.pain_after or 0,
+    )  # fmt: skip
+    units = profile.units
+    stored = set()
+    if plan.logs and not args.dry_run:
+        stored = set(ctx.store.import_activities([log for _, log in plan.logs]))
+    verb = "Would log" if args.dry_run else "Logged"
+    logged = [(a, log) for a, log in plan.logs if args.dry_run or log.id in stored]
+    raced = [a for a, log in plan.logs if not args.dry_run and log.id not in stored]
+    if logged:
+        ctx.say(f"{verb} {_activities(len(logged))}:")
+        for activity, log in logged:
+            ctx.say(f"  {act.describe(activity, units)}: {_import_kind(log)}  ({activity.source})")
+    elif not refused:
+        ctx.say("Nothing new to log.")
+    skipped = [(a, f"already logged as {what}") for a, what in plan.duplicates]
+    skipped += [(a, "imported meanwhile by another Runback") for a in raced]
+    if skipped:
+        ctx.say(f"Skipped {_count(len(skipped), 'duplicate')}:")
+        for activity, why in skipped:
+            ctx.say(f"  {act.describe(activity, units)}: {why}  ({activity.source})")
+    if plan.pre_program:
+        ctx.say(
+            f"Pre-program history ({_activities(len(plan.pre_program))} before day 1, "
+            f"{profile.start_date.isoformat()}; not logged, never judged):"
+        )
+        for activity in plan.pre_program:
+            ctx.say(f"  {act.describe(activity, units)}  ({activity.source})")
+    if plan.future:
+        ctx.say(f"Not logged, dated after today ({_activities(len(plan.future))}):")
+        for activity in plan.future:
+            ctx.say(f"  {act.describe(activity, units)}  ({activity.source})")
+    for refusal in refused:
+        print(printable(f"runback import: refused {refusal.source}: it {refusal.reason}; "
+                        "nothing from it was stored"), file=ctx.err)  # fmt: skip
+    if logged and not args.dry_run:
+        _say_flare(ctx, max(args.pain_during, args.pain_after))
+    return EXIT_ERROR if refused else EXIT_OK
+
+
+def _activities(number: int) -> str:
+    """*number* with its noun: 1 activity, 2 activities."""
+    return f"{number} {'activity' if number == 1 else 'activities'}"
+
+
+def _import_kind(log: Any) -> str:
+    """What an imported activity was logged as."""
+    from runback_tui.domain.protocol import STAGES
+
+    if log.kind == "run":
+        return "run"
+    if log.completed:
+        return f"run-walk stage {log.stage}, completed"
+    return f"run-walk stage {log.stage}, stopped after {log.repeats_done} of " + str(
+        STAGES[log.stage].repeats
+    )
+
+
 COMMANDS: dict[str, Callable[[Context, argparse.Namespace], int]] = {
+    "plan": cmd_plan,
+    "calendar": cmd_calendar,
     "today": cmd_today,
     "log": cmd_log,
     "init": cmd_init,
@@ -867,6 +1162,8 @@ COMMANDS: dict[str, Callable[[Context, argparse.Namespace], int]] = {
     "export": cmd_export,
     "report": cmd_report,
     "serve": cmd_serve,
+    "restore": cmd_restore,
+    "import": cmd_import,
 }
 
 
@@ -913,7 +1210,7 @@ def run(
     daily backup); it defaults to ``datetime.now``.  ``RUNBACK_FAST_PATH=0`` turns the
     sidecar's read cache off (for comparisons; the results are the same either way).
     """
-    from runback_tui.storage.durable import StoreError, resolve_data_path
+    from runback_tui.storage.durable import StoreError, lock_timeout_from_env, resolve_data_path
 
     out = out or sys.stdout
     err = err or sys.stderr
@@ -932,6 +1229,11 @@ def run(
     path = resolve_data_path(args.data, environ)
     env = os.environ if environ is None else environ
     fast = env.get("RUNBACK_FAST_PATH", "1") != "0"
+    try:  # a bad RUNBACK_LOCK_TIMEOUT is refused by every path, cached answers and TUI too
+        lock_timeout_from_env()
+    except StoreError as error:
+        print(printable(f"runback: error: {error}"), file=err)
+        return error.exit_code
     if args.command is None:
         gc.disable()  # until the first frame (run_tui re-enables it): imports allocate much
         from runback_tui.app import run_tui
@@ -965,10 +1267,10 @@ def run(
         store = Store(path, now=wall)
         return dispatch(Context(store, clock, out, err), args)
     except UsageError as error:
-        print(f"{prog}: error: {error}", file=err)
+        print(printable(f"{prog}: error: {error}"), file=err)
         return EXIT_USAGE
     except StoreError as error:
-        print(f"{prog}: error: {error}", file=err)
+        print(printable(f"{prog}: error: {error}"), file=err)
         return error.exit_code
     except BrokenPipeError:
         return EXIT_ERROR

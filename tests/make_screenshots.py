@@ -58,6 +58,7 @@ SHOTS: tuple[tuple[str, Seed, Keys, tuple[int, int]], ...] = (
     ("routines", seed_run_walk, ("e",), (80, 24)),
     ("routine-session", seed_movement, ("e", "enter"), (80, 24)),
     ("run-start", seed_run_walk, ("r",), (80, 24)),
+    ("road-ahead", seed_run_walk, ("a",), (80, 24)),
     ("run-session", seed_run_walk, ("r", "enter"), (80, 24)),
     ("dashboard-where", seed_demo_history, ("d",), (80, 24)),
     ("dashboard-pain", seed_demo_history, ("d", "2"), (80, 24)),

@@ -458,3 +458,147 @@ def describe_active_session(record: object) -> str:
     at = f", started {started:%H:%M}" if started is not None else ""
     last = f", last saved {saved:%H:%M:%S}" if saved is not None else ""
     return f"{what}{at}{last}"
+
+
+# -- the road ahead (protocol.md §8 projection: `runback plan`, `runback calendar`) -------------
+
+
+def short_activity(activity: str) -> str:
+    """An activity id in a word or two, for a one-line day of the road ahead."""
+    names = {
+        "run_walk": "run-walk",
+        "run": "easy run",
+        "pool_run": "pool running",
+        "cycle_easy": "easy cycling",
+        "ice": "ice",
+        "heat": "heat",
+        "rest": "rest",
+        "daily_core": "core routine",
+        "core_stability": "core stability",
+        "glutes_hips": "glutes and hips",
+        "posterior_chain": "posterior-chain strength",
+        "pre_run": "warm-up",
+        "post_run": "post-run stretch",
+        "desk_mobility": "stretching",
+        "relief": "flare relief positions",
+    }
+    return names.get(activity, activity.replace("_", " "))
+
+
+def nth(on: date, today: date) -> str:
+    """A coming date as a sentence says it: 'the 14th' in *today*'s month, 'the 3rd of
+    January' in another (with the year when it is another year)."""
+    endings = {1: "st", 2: "nd", 3: "rd"}
+    suffix = "th" if 11 <= on.day % 100 <= 13 else endings.get(on.day % 10, "th")
+    text = f"the {on.day}{suffix}"
+    if (on.year, on.month) != (today.year, today.month):
+        text += f" of {on:%B}"
+        if on.year != today.year:
+            text += f" {on.year}"
+    return text
+
+
+def milestone_text(kind: str, stage: int | None, on: date, today: date) -> str:
+    """One change of the road ahead: 'stage 3 on the 14th', 'build from the 22nd',
+    'run-walk from the 9th', 'a deload week from the 5th'."""
+    when = nth(on, today)
+    if kind == "stage":
+        return f"stage {stage} on {when}"
+    if kind == "build":
+        return f"build from {when}"
+    if kind == "run_walk":
+        return f"run-walk from {when}"
+    return f"a deload week from {when}"
+
+
+PROJECTION_ASSUMES = (
+    "A projection, not a promise: it assumes every session is done as planned and pain stays "
+    "below 2 (a clean check-in each morning, the gates met when due). Any log changes it."
+)
+"""What every projected day stands on, said wherever the road ahead is shown."""
+
+
+def road_ahead_summary(milestones: Sequence[tuple[date, str, int | None]], today: date) -> str:
+    """'If your back stays quiet: stage 3 on the 14th, build from the 22nd.' from (date, kind,
+    stage) changes in date order; a sentence saying so when there are none."""
+    if not milestones:
+        return "If your back stays quiet: no change of phase or stage in these days."
+    parts = [milestone_text(kind, stage, on, today) for on, kind, stage in milestones]
+    return "If your back stays quiet: " + ", ".join(parts) + "."
+
+
+def paused_projection_note(since: date | None) -> str:
+    """Why a paused plan has no road ahead (protocol.md §2)."""
+    when = f" since {since.isoformat()}" if since is not None else ""
+    return (
+        f"Paused{when} by a red flag: nothing can be projected past the pause. Only a "
+        "professional's clearance lifts it (`runback clear`); then ask again."
+    )
+
+
+def acute_projection_note(until: date) -> str:
+    """How a projection reads while a flare's 48 hours run (protocol.md §3)."""
+    return (
+        f"Acute care until the end of {until.isoformat()}: the days until then are acute care, "
+        "and training is projected only after them, assuming the flare settles."
+    )
+
+
+_Day = date
+"""``date`` under a name a ``date`` property does not shadow."""
+
+
+class RoadDayPlan(DayPlan, Protocol):
+    """What a day of the road ahead reads of a plan (protocol.DayPlan has it)."""
+
+    @property
+    def date(self) -> _Day: ...
+
+
+def plan_day_text(
+    plan: RoadDayPlan, *, changes: Sequence[str] = (), volume: str | None = None
+) -> str:
+    """A day of the road ahead without its date: phase and stage, the main activities (warm-up
+    and the stretch after a run left out), then [rest day], [deload week] and the changes that
+    day brings (*changes*, already worded); *volume* is the build week's planned volume as
+    shown. 'phase 2, stage 3: run-walk stage 3 6 x (3 min run, 1 min walk), core routine'."""
+    if plan.phase == "paused":
+        phase = "paused"
+    elif plan.phase == "acute":
+        phase = "acute care"
+    elif plan.phase == "movement":
+        phase = "phase 1"
+    elif plan.phase == "run_walk":
+        phase = f"phase 2, stage {plan.current_stage}" if plan.current_stage else "phase 2"
+    elif plan.build is not None:
+        phase = build_week_name(plan.build.week)
+        phase += f" ({volume} planned)" if volume is not None else " (planned volume unknown)"
+    else:
+        phase = "phase 3"
+    main: list[str] = []
+    for activity in plan.activities:
+        if activity in ("pre_run", "post_run") or (activity == "rest" and plan.rest_day):
+            continue
+        if activity == "run_walk" and plan.stage is not None:
+            intervals = stage_intervals(plan.stage, ascii=True)
+            main.append(f"run-walk stage {plan.stage.number} {intervals}")
+        else:
+            main.append(short_activity(activity))
+    marks: list[str] = []
+    if plan.rest_day:
+        marks.append("rest day")
+    if plan.build is not None and plan.build.deload:
+        marks.append("deload week")
+    marks += list(changes)
+    what = ", ".join(main) or "rest"
+    return f"{phase}: {what}" + "".join(f" [{m}]" for m in marks)
+
+
+def plan_day_line(
+    plan: RoadDayPlan, *, projected: bool, changes: Sequence[str] = (), volume: str | None = None
+) -> str:
+    """One day of the road ahead on one line: the date, 'today' or 'projected', then
+    :func:`plan_day_text`."""
+    label = "projected" if projected else "today    "
+    text = plan_day_text(plan, changes=changes, volume=volume)
+    return f"{plan.date:%a} {plan.date.isoformat()}  {label}  {text}"

@@ -75,6 +75,16 @@ class RunbackCommands(Provider):
             entries += entry(
                 "profile", "Profile", "Units, start date, history answers, build start"
             )
+            entries += entry(
+                "road_ahead",
+                "Road ahead",
+                "Today's plan, then the projected coming days: stage dates, build start",
+            )
+            entries += entry(
+                "import_runs",
+                "Import runs",
+                "Log runs from a FIT, GPX or TCX file or a Strava or Garmin export archive",
+            )
             if is_paused(app):
                 entries += entry(
                     "stop_screen",

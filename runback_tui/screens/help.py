@@ -86,6 +86,7 @@ MEANINGS: dict[str, str] = {
     "command_palette": "command palette: every screen, the theme",
     # home
     "home-profile": "the profile: units, start date, history answers",
+    "home-road-ahead": "the road ahead: today's plan, then the projected coming days",
     "home-stop": "while a red flag pauses the plan: what to do, the clearance",
     # forms
     "checkin-save": "save the check-in",

@@ -74,6 +74,7 @@ class HomeScreen(RunbackScreen[None]):
     ]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p", "profile", "Profile", id="home-profile"),
+        Binding("a", "road_ahead", "Road ahead", id="home-road-ahead"),
         Binding("s", "stop_screen", "STOP: what to do", id="home-stop"),
     ]
 
@@ -160,6 +161,10 @@ class HomeScreen(RunbackScreen[None]):
     def action_profile(self) -> None:
         """Open the profile."""
         self.runback.open_screen("profile")
+
+    def action_road_ahead(self) -> None:
+        """Open the road ahead (the projection of the coming days)."""
+        self.runback.open_screen("road_ahead")
 
     def action_stop_screen(self) -> None:
         """Open the red-flag stop screen."""

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -306,6 +307,140 @@ def _dump(model: Any) -> dict[str, Any]:
     """A record as the JSON-ready dict stored in the file."""
     result: dict[str, Any] = model.model_dump(mode="json")
     return result
+
+
+# -- restoring an export -----------------------------------------------------------------------
+
+EXPORT_LISTS = ("checkins", "checkin_edits", "clearances", "sessions", "shoes")
+"""The lists of a JSON export (interface.md), each a table of the file."""
+
+_OPTIONAL_LISTS = frozenset({"checkin_edits"})
+"""Lists an older export may lack (exports before schema 2 held no replaced check-ins)."""
+
+_EXPORT_KEYS = frozenset({"schema_version", "profile", *EXPORT_LISTS})
+
+
+class BadExport(StoreError):
+    """A file offered to restore that is not a whole, valid Runback export (exit 3)."""
+
+    exit_code = 3
+
+    def __init__(self, problem: str, advice: str = "") -> None:
+        self.problem = problem
+        self.advice = advice
+        super().__init__(problem)
+
+
+def _export_problem(problem: str) -> str:
+    """A file-layout problem (snapshot_of) in the words of an export's lists."""
+    return re.sub(
+        r"document (\d+) of '(\w+)'",
+        lambda found: f"item {found[1]} of its {found[2]!r} list",
+        problem,
+    )
+
+
+def _export_tables(data: Any) -> Tables:
+    """The data-file tables an export stands for (its schema, not yet migrated); BadExport."""
+    foreign = "Give a file written by `runback export --format json`."
+    if not isinstance(data, dict):
+        raise BadExport("it is not a Runback export: its top level is not a JSON object", foreign)
+    if META_TABLE in data:
+        raise BadExport(
+            "it is a Runback data file, not an export",
+            "Restore takes what `runback export --format json` writes; to use a data file as "
+            "it is, point Runback at it with --data.",
+        )
+    if "schema_version" not in data:
+        raise BadExport("it is not a Runback export: it has no schema_version", foreign)
+    unknown = sorted(set(data) - _EXPORT_KEYS)
+    if unknown:
+        named = ", ".join(repr(key) for key in unknown[:5])
+        raise BadExport(f"it is not a Runback export: it holds {named}", foreign)
+    missing = [n for n in ("profile", *EXPORT_LISTS) if n not in data and n not in _OPTIONAL_LISTS]
+    if missing:
+        raise BadExport(f"it is not a whole Runback export: it has no {missing[0]!r}", foreign)
+    version = data["schema_version"]
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise BadExport("its schema_version must be a whole number from 1 up", foreign)
+    profile = data["profile"]
+    if profile is None:
+        raise BadExport("it holds no profile", "Export from a Runback that has one.")
+    tables: Tables = {
+        META_TABLE: {"1": {"schema_version": version}},
+        PROFILE_TABLE: {"1": profile},
+    }
+    for name in EXPORT_LISTS:
+        items = data.get(name, [])
+        if not isinstance(items, list):
+            raise BadExport(f"its {name!r} is not a list", foreign)
+        tables[name] = {str(number): item for number, item in enumerate(items, start=1)}
+    return tables
+
+
+@dataclass(frozen=True)
+class RestoreSummary:
+    """What an export holds, checked in full (check_export), and where a restore kept the
+    file it replaced (Store.restore)."""
+
+    profile: Profile
+    history: History
+    checkin_edits: tuple[CheckInEdit, ...]
+    schema_version: int
+    """The schema the export was written in (older ones are upgraded on the way in)."""
+    backup: Path | None = None
+    """The replaced data file, kept next to it (None: there was no file, or not restored yet)."""
+
+    @staticmethod
+    def _span(days: Sequence[date]) -> tuple[date, date] | None:
+        return (min(days), max(days)) if days else None
+
+    @property
+    def checkin_dates(self) -> tuple[date, date] | None:
+        """The first and last check-in dates (None: none)."""
+        return self._span([c.date for c in self.history.checkins])
+
+    @property
+    def session_dates(self) -> tuple[date, date] | None:
+        """The first and last session dates (None: none)."""
+        return self._span([s.date for s in self.history.sessions])
+
+
+def check_export(data: Any) -> RestoreSummary:
+    """Check every record of a parsed JSON export as the Store checks its own file (an older
+    schema migrated first, a newer one refused); BadExport naming the problem."""
+    tables = _export_tables(data)
+    try:
+        tables, version = migrate(tables)
+        snap = snapshot_of(tables)
+    except NewerSchemaError as error:
+        raise BadExport(
+            f"it was written by a newer Runback (schema_version {error.version}; "
+            f"this one understands up to {CURRENT_VERSION})",
+            "Upgrade Runback (pip install -U runback) to restore it.",
+        ) from None
+    except ValueError as error:
+        raise BadExport(
+            _export_problem(str(error)), "Restore from another export, or fix this one."
+        ) from None
+    assert snap.profile is not None  # _export_tables refused an export without one
+    return RestoreSummary(snap.profile, snap.history, snap.checkin_edits, version)
+
+
+def _restored_tables(summary: RestoreSummary) -> dict[str, list[dict[str, Any]]]:
+    """The documents each table holds after a restore, as the Store writes them."""
+    history = summary.history
+    return {
+        PROFILE_TABLE: [_dump(summary.profile)],
+        CHECKINS_TABLE: [_dump(c) for c in history.checkins],
+        CHECKIN_EDITS_TABLE: [
+            {**_dump(e.checkin), "replaced_at": e.replaced_at.isoformat(timespec="seconds")}
+            for e in summary.checkin_edits
+        ],
+        CLEARANCES_TABLE: [_dump(c) for c in history.clearances],
+        SESSIONS_TABLE: [_dump(s) for s in history.sessions],
+        SHOES_TABLE: [_dump(s) for s in history.shoes],
+    }
 
 
 class Store:
@@ -693,6 +828,25 @@ class Store:
             db.table(SESSIONS_TABLE).insert_multiple(_dump(s) for s in checked)
             db.table(SHOES_TABLE).insert_multiple(_dump(s) for s in shoes)
 
+    def import_activities(self, sessions: Sequence[Any]) -> list[str]:
+        """Store logs made from imported activities (storage/activities.py) in ONE
+        transaction; returns the ids stored.
+
+        An id already stored (the same activity, imported meanwhile by another process) is
+        skipped, not refused: an import's ids are its activities' start and distance.
+        """
+        checked = [self._stamped(validate_session(s)) for s in sessions]
+        with self._transaction() as db:
+            table = db.table(SESSIONS_TABLE)
+            taken = {str(d.get("id")) for d in table.all()}
+            fresh = []
+            for session in checked:
+                if session.id not in taken:
+                    taken.add(session.id)
+                    fresh.append(session)
+            table.insert_multiple(_dump(s) for s in fresh)
+        return [s.id for s in fresh]
+
     # -- session settings, the active session and ice ---------------------------------------
 
     def settings(self) -> Settings:
@@ -787,3 +941,53 @@ class Store:
             "sessions": [_dump(s) for s in sorted(history.sessions, key=lambda s: s.date)],
             "shoes": [_dump(s) for s in history.shoes],
         }
+
+    def checked_snapshot(self) -> Snapshot | None:
+        """Everything in the file, checked in full, without upgrading an older file on disk
+        (which snapshot does); None when there is no file.  DataFileError naming the problem."""
+        raw = durable.read_file_bytes(self.path)
+        if raw is None:
+            return None
+        return self._checked(raw, sidecar.digest(raw))[2]
+
+    def restore(self, export_data: Any) -> RestoreSummary:
+        """Replace the file's records with a parsed JSON export, in one transaction.
+
+        The export is checked in full first (check_export; BadExport and nothing written).
+        Under the lock, the file as it is is copied next to it
+        (``runback.json.YYYY-MM-DDTHHMMSS.restore-backup``, mode 0600) before anything else.
+        The profile, check-ins, replaced check-ins, clearances, sessions and shoes become the
+        export's; the cue settings stay; a session under way and ice timers, which an export
+        does not hold and which belonged to the replaced data, are dropped.
+        """
+        summary = check_export(export_data)
+        restored = _restored_tables(summary)
+        backup: Path | None = None
+        with self._transaction() as db:
+            storage = db.storage
+            assert isinstance(storage, LockedFileStorage)
+            if storage.raw is not None:
+                backup = self._write_restore_backup(storage.raw)
+            for name, docs in restored.items():
+                if docs:
+                    table = db.table(name)
+                    table.truncate()
+                    table.insert_multiple(docs)
+                else:
+                    db.drop_table(name)
+            db.drop_table(ACTIVE_SESSION_TABLE)
+            db.drop_table(ICE_TABLE)
+        return replace(summary, backup=backup)
+
+    def _write_restore_backup(self, raw: bytes) -> Path:
+        """Keep *raw* (the file before a restore) next to it under a dated name; its path."""
+        stamp = self._now().strftime("%Y-%m-%dT%H%M%S")
+        base = f"{self.path.name}.{stamp}.restore-backup"
+        backup = self.path.with_name(base)
+        number = 1
+        while os.path.lexists(backup):  # two restores within a second: never overwritten
+            number += 1
+            backup = self.path.with_name(f"{base}.{number}")
+        with durable.translate_write_errors(backup):
+            durable.atomic_write_bytes(backup, raw)
+        return backup

@@ -143,6 +143,7 @@ SHOWN: dict[str, str] = {
     "routines": "RoutinesScreen",
     "routine-session": "RoutineSessionScreen",
     "run-start": "RunStartScreen",
+    "road-ahead": "RoadAheadScreen",
     "run-session": "RunSessionScreen",
     "dashboard-where": "DashboardScreen",
     "dashboard-pain": "DashboardScreen",
@@ -482,4 +483,6 @@ async def reach(case: ScreenCase, pilot: Pilot[Any]) -> None:
         else:
             await step(pilot)
     await pilot.wait_for_scheduled_animations()
+    await pilot.app.workers.wait_for_complete()  # screens that compute in a worker
+    await pilot.pause()
     await pilot.pause()

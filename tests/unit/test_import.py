@@ -1,0 +1,474 @@
+"""`runback import` (interface.md v2): FIT, GPX and TCX files, gzipped, and Strava/Garmin
+export archives; run-walk stages from laps, duplicates, pre-program history and refusals.
+
+Every file is made here: GPX and TCX as XML text, FIT with fit-tool (a test dependency).
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import zipfile
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from runback_tui.storage import activities as act
+from tests.conftest import CliResult, CliRunner
+
+INIT = ("init", "--start-date", "2026-11-01", "--units", "km", "--accept-disclaimer")
+PAIN = ("--pain-during", "1", "--pain-after", "1")
+NOON = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)
+"""Noon UTC: the same local date in every time zone from UTC−11 to UTC+11."""
+
+STAGE2_DONE = [(120.0, 400.0), (60.0, 90.0)] * 8
+STAGE2_STOPPED_5 = [(120.0, 400.0), (60.0, 90.0)] * 5 + [(40.0, 120.0)]
+CONTINUOUS = [(1800.0, 5000.0)]
+
+
+# -- file makers -----------------------------------------------------------------------------
+
+
+def tcx(start: datetime, laps: list[tuple[float, float]], sport: str = "Running") -> bytes:
+    """A TCX activity with *laps* of (seconds, metres)."""
+    parts = []
+    t = start
+    for seconds, metres in laps:
+        stamp = t.strftime("%Y-%m-%dT%H:%M:%SZ")
+        parts.append(
+            f'<Lap StartTime="{stamp}"><TotalTimeSeconds>{seconds}</TotalTimeSeconds>'
+            f"<DistanceMeters>{metres}</DistanceMeters><Track><Trackpoint><Time>{stamp}</Time>"
+            "</Trackpoint></Track></Lap>"
+        )
+        t += timedelta(seconds=seconds)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2">'
+        f'<Activities><Activity Sport="{sport}"><Id>{start:%Y-%m-%dT%H:%M:%SZ}</Id>'
+        + "".join(parts)
+        + "</Activity></Activities></TrainingCenterDatabase>"
+    ).encode()
+
+
+def gpx(start: datetime, stretches: Sequence[tuple[float, float]], kind: str = "") -> bytes:
+    """A GPX track of *stretches* (seconds, speed in m/s), a point every 5 s, heading north."""
+    points = []
+    t, lat = start, 45.0
+    points.append((t, lat))
+    for seconds, speed in stretches:
+        for _ in range(round(seconds / 5)):
+            t += timedelta(seconds=5)
+            lat += speed * 5 / 111_195
+            points.append((t, lat))
+    body = "".join(
+        f'<trkpt lat="{la:.7f}" lon="7.0"><time>{ti:%Y-%m-%dT%H:%M:%SZ}</time></trkpt>'
+        for ti, la in points
+    )
+    kind_tag = f"<type>{kind}</type>" if kind else ""
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<gpx version="1.1" creator="test" xmlns="http://www.topografix.com/GPX/1/1">'
+        f"<trk>{kind_tag}<trkseg>{body}</trkseg></trk></gpx>"
+    ).encode()
+
+
+def fit(
+    start: datetime,
+    laps: list[tuple[float, float]],
+    *,
+    sport: str = "RUNNING",
+    file_type: str = "ACTIVITY",
+) -> bytes:
+    """A FIT file (fit-tool): file id, a record, one lap message per lap, the session."""
+    from fit_tool.fit_file_builder import FitFileBuilder
+    from fit_tool.profile.messages.file_id_message import (
+        FileIdMessage,
+    )
+    from fit_tool.profile.messages.lap_message import LapMessage
+    from fit_tool.profile.messages.record_message import (
+        RecordMessage,
+    )
+    from fit_tool.profile.messages.session_message import (
+        SessionMessage,
+    )
+    from fit_tool.profile.profile_type import (
+        FileType,
+        Manufacturer,
+        Sport,
+    )
+
+    ms = round(start.timestamp() * 1000)
+    builder = FitFileBuilder(auto_define=True, min_string_size=50)
+    file_id = FileIdMessage()
+    file_id.type = FileType[file_type]
+    file_id.manufacturer = Manufacturer.DEVELOPMENT.value
+    file_id.product = 0
+    file_id.time_created = ms
+    file_id.serial_number = 1
+    builder.add(file_id)
+    record = RecordMessage()
+    record.timestamp = ms
+    record.distance = 0.0
+    builder.add(record)
+    t, total = ms, 0.0
+    for seconds, metres in laps:
+        lap = LapMessage()
+        lap.start_time = t
+        lap.total_timer_time = seconds
+        lap.total_elapsed_time = seconds
+        lap.total_distance = metres
+        t += round(seconds * 1000)
+        total += metres
+        lap.timestamp = t
+        builder.add(lap)
+    session = SessionMessage()
+    session.start_time = ms
+    session.timestamp = t
+    session.total_timer_time = (t - ms) / 1000
+    session.total_elapsed_time = (t - ms) / 1000
+    session.total_distance = total
+    session.sport = Sport[sport]
+    builder.add(session)
+    return bytes(builder.build().to_bytes())
+
+
+def zipped(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def write(tmp_path: Path, name: str, data: bytes) -> str:
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return str(path)
+
+
+# -- fixtures and helpers --------------------------------------------------------------------
+
+
+@pytest.fixture
+def ready(cli: CliRunner, data_path: Path) -> Path:
+    assert cli(*INIT).code == 0
+    return data_path
+
+
+def sessions(cli: CliRunner) -> list[dict[str, object]]:
+    result: list[dict[str, object]] = json.loads(cli("export").out)["sessions"]
+    return result
+
+
+def imported(cli: CliRunner, *paths: str, pain: tuple[str, ...] = PAIN) -> CliResult:
+    return cli("import", *paths, *pain)
+
+
+# -- the run/walk pattern ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("laps", "expected"),
+    [
+        (STAGE2_DONE, act.Pattern(2, 8, True)),
+        (STAGE2_STOPPED_5, act.Pattern(2, 5, False)),
+        ([(60.0, 150.0), (120.0, 150.0)] * 10, act.Pattern(1, 10, True)),
+        ([(180.0, 600.0), (60.0, 90.0)] * 6, act.Pattern(3, 6, True)),
+        # ±15 s, a warm-up lap first, and the last walk cut short by the watch
+        (
+            [(300.0, 500.0)] + [(133.0, 400.0), (48.0, 90.0)] * 7 + [(121.0, 400.0), (20.0, 30)],
+            act.Pattern(2, 8, True),
+        ),  # fmt: skip
+        (CONTINUOUS, None),
+        ([(120.0, 400.0), (90.0, 90.0)] * 8, None),  # walks 30 s too long: no stage
+    ],
+)
+def test_pattern_from_laps(laps: list[tuple[float, float]], expected: act.Pattern | None) -> None:
+    activity = act.Activity("x", NOON, 4000.0, sum(s for s, _ in laps), tuple(s for s, _ in laps))
+    assert act.find_pattern(activity) == expected
+
+
+def test_gpx_speed_segments_make_the_pattern() -> None:
+    data = gpx(NOON, [(120, 3.0), (60, 1.4)] * 8)
+    (activity,), refused = act.read_bytes("walk.gpx", data)
+    assert refused == []
+    assert activity.lap_kinds[:4] == ("run", "walk", "run", "walk")
+    assert act.find_pattern(activity) == act.Pattern(2, 8, True)
+    assert activity.distance_m == pytest.approx(8 * (360 + 84), rel=0.01)
+    assert activity.moving_s == pytest.approx(24 * 60)
+
+
+def test_fit_made_by_fit_tool_is_read() -> None:
+    (activity,), refused = act.read_bytes("a.fit", fit(NOON, STAGE2_DONE))
+    assert refused == []
+    assert activity.start == NOON
+    assert activity.laps == tuple(s for s, _ in STAGE2_DONE)
+    assert activity.distance_m == pytest.approx(8 * 490)
+
+
+# -- the command: each format ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "maker"),
+    [("stage2.tcx", tcx), ("stage2.fit", fit), ("stage2.tcx.gz", tcx), ("stage2.fit.gz", fit)],
+)
+def test_run_walk_file_logs_stage_2_completed(
+    cli: CliRunner, ready: Path, tmp_path: Path, name: str, maker: object
+) -> None:
+    data = maker(NOON, STAGE2_DONE)  # type: ignore[operator]
+    if name.endswith(".gz"):
+        data = gzip.compress(data)
+    result = imported(cli, write(tmp_path, name, data))
+    assert result.code == 0, result.err
+    assert "run-walk stage 2, completed" in result.out
+    (log,) = sessions(cli)
+    assert log["kind"] == "run_walk" and log["stage"] == 2 and log["completed"] is True
+    assert log["repeats_done"] == 8 and log["date"] == "2026-11-18"
+    assert log["distance_km"] == pytest.approx(3.92)
+    assert log["pain_during"] == 1 and log["pain_after"] == 1
+
+
+def test_gpx_run_walk_stopped_after_5(cli: CliRunner, ready: Path, tmp_path: Path) -> None:
+    data = gpx(NOON, [(120, 3.0), (60, 1.4)] * 5 + [(40, 3.0)])
+    result = imported(cli, write(tmp_path, "short.gpx", data))
+    assert result.code == 0, result.err
+    assert "stopped after 5 of 8" in result.out
+    (log,) = sessions(cli)
+    assert log["kind"] == "run_walk" and log["completed"] is False and log["repeats_done"] == 5
+
+
+def test_fit_stopped_after_5(cli: CliRunner, ready: Path, tmp_path: Path) -> None:
+    result = imported(cli, write(tmp_path, "short.fit", fit(NOON, STAGE2_STOPPED_5)))
+    assert result.code == 0, result.err
+    (log,) = sessions(cli)
+    assert (log["stage"], log["completed"], log["repeats_done"]) == (2, False, 5)
+
+
+def test_continuous_run_in_miles(cli: CliRunner, data_path: Path, tmp_path: Path) -> None:
+    assert cli("init", "--start-date", "2026-11-01", "--units", "mi").code == 0
+    result = imported(cli, write(tmp_path, "run.tcx", tcx(NOON, CONTINUOUS)))
+    assert result.code == 0, result.err
+    assert "3.11 mi, 30 min: run" in result.out
+    (log,) = sessions(cli)
+    assert log["kind"] == "run" and log["distance_km"] == 5.0 and log["minutes"] == 30.0
+
+
+def test_local_date_comes_from_the_utc_start(
+    cli: CliRunner, ready: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    monkeypatch.setenv("TZ", "Pacific/Auckland")  # UTC+13 in November
+    time.tzset()
+    try:
+        late = datetime(2026, 11, 18, 22, 0, tzinfo=UTC)
+        assert imported(cli, write(tmp_path, "run.fit", fit(late, CONTINUOUS))).code == 0
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert sessions(cli)[0]["date"] == "2026-11-19"
+
+
+# -- archives ----------------------------------------------------------------------------------
+
+
+def test_strava_archive(cli: CliRunner, ready: Path, tmp_path: Path) -> None:
+    """Strava's export: activities/<id>.gpx|.tcx|.fit, often gzipped, beside activities.csv."""
+    archive = zipped({
+        "activities.csv": b"Activity ID,Activity Date\n1,x\n",
+        "activities/101.gpx.gz": gzip.compress(gpx(NOON, [(120, 3.0), (60, 1.4)] * 8)),
+        "activities/102.tcx.gz": gzip.compress(tcx(NOON + timedelta(days=1), CONTINUOUS)),
+        "activities/103.fit.gz": gzip.compress(fit(NOON + timedelta(days=2), STAGE2_STOPPED_5)),
+        "media/photo.jpg": b"\xff\xd8\xff\xe0 not an activity",
+    })  # fmt: skip
+    result = imported(cli, write(tmp_path, "export_123.zip", archive))
+    assert result.code == 0, result.err
+    assert "Logged 3 activities" in result.out
+    kinds = [(s["date"], s["kind"], s.get("repeats_done")) for s in sessions(cli)]
+    assert kinds == [
+        ("2026-11-18", "run_walk", 8),
+        ("2026-11-19", "run", None),
+        ("2026-11-20", "run_walk", 5),
+    ]
+
+
+def test_garmin_archive(cli: CliRunner, ready: Path, tmp_path: Path) -> None:
+    """Garmin's export: DI_CONNECT/DI-Connect-Uploaded-Files/UploadedFiles_*.zip holds the
+    FIT files; here they sit under DI_CONNECT/DI-Connect-Fitness-Uploaded-Files/ directly,
+    beside the JSON summaries that are not activity files."""
+    archive = zipped({
+        "DI_CONNECT/DI-Connect-Fitness/runner_summarizedActivities.json": b"[]",
+        "DI_CONNECT/DI-Connect-Fitness-Uploaded-Files/runner_1.fit": fit(NOON, STAGE2_DONE),
+        "DI_CONNECT/DI-Connect-Fitness-Uploaded-Files/runner_2.fit": fit(
+            NOON + timedelta(days=2), CONTINUOUS
+        ),
+    })  # fmt: skip
+    result = imported(cli, write(tmp_path, "garmin.zip", archive))
+    assert result.code == 0, result.err
+    assert [s["kind"] for s in sessions(cli)] == ["run_walk", "run"]
+
+
+# -- duplicates, history, dry run --------------------------------------------------------------
+
+
+def test_duplicate_is_skipped_and_reported(cli: CliRunner, ready: Path, tmp_path: Path) -> None:
+    path = write(tmp_path, "a.fit", fit(NOON, STAGE2_DONE))
+    assert imported(cli, path).code == 0
+    # the same activity again, and as a GPX of the same start and distance
+    again = imported(cli, path, write(tmp_path, "a.tcx", tcx(NOON, STAGE2_DONE)))
+    assert again.code == 0, again.err
+    assert "Skipped 2 duplicates" in again.out and "already logged" in again.out
+    assert len(sessions(cli)) == 1
+
+
+def test_activity_matching_a_typed_log_is_a_duplicate(
+    cli: CliRunner, ready: Path, tmp_path: Path
+) -> None:
+    assert cli("log", "run", "--distance", "5", *PAIN, "--date", "2026-11-18").code == 0
+    result = imported(cli, write(tmp_path, "run.tcx", tcx(NOON, CONTINUOUS)))
+    assert result.code == 0
+    assert "already logged as the log of 2026-11-18" in result.out
+    assert len(sessions(cli)) == 1
+
+
+def test_pre_program_activity_is_listed_not_logged(
+    cli: CliRunner, ready: Path, tmp_path: Path
+) -> None:
+    before = datetime(2026, 10, 20, 12, 0, tzinfo=UTC)
+    result = imported(cli, write(tmp_path, "old.tcx", tcx(before, CONTINUOUS)))
+    assert result.code == 0, result.err
+    assert "Pre-program history (1 activity before day 1, 2026-11-01" in result.out
+    assert "2026-10-20" in result.out
+    assert sessions(cli) == []
+
+
+def test_dry_run_stores_nothing(cli: CliRunner, ready: Path, tmp_path: Path) -> None:
+    before = ready.read_bytes()
+    path = write(tmp_path, "a.fit", fit(NOON, STAGE2_DONE))
+    result = cli("import", path, "--dry-run")  # pain flags not needed to look
+    assert result.code == 0, result.err
+    assert "Would log 1 activity" in result.out and "stage 2, completed" in result.out
+    assert ready.read_bytes() == before
+
+
+def test_pain_flags_are_required_to_log(cli: CliRunner, ready: Path, tmp_path: Path) -> None:
+    path = write(tmp_path, "a.fit", fit(NOON, STAGE2_DONE))
+    result = cli("import", path)
+    assert result.code == 2 and "--pain-during" in result.err
+    assert cli("import", path, "--pain-during", "1").code == 2
+    assert sessions(cli) == []
+
+
+def test_high_pain_is_a_flare(cli: CliRunner, ready: Path, tmp_path: Path) -> None:
+    path = write(tmp_path, "a.fit", fit(NOON, STAGE2_DONE))
+    result = imported(cli, path, pain=("--pain-during", "5", "--pain-after", "2"))
+    assert result.code == 0
+    assert "flare" in result.out
+
+
+# -- refusals ----------------------------------------------------------------------------------
+
+
+def refusal_cases() -> list[tuple[str, bytes, str]]:
+    whole = fit(NOON, STAGE2_DONE)
+    return [
+        ("truncated.fit", whole[: len(whole) - 40], "truncated FIT"),
+        ("settings.fit", fit(NOON, CONTINUOUS, file_type="SETTINGS"), "not an activity"),
+        ("ride.fit", fit(NOON, CONTINUOUS, sport="CYCLING"), "not a run"),
+        ("photo.gpx", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(200), "not a FIT, GPX or TCX"),
+        (
+            "route.gpx",
+            b'<gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1">'
+            b'<rte><rtept lat="1" lon="1"/></rte></gpx>',
+            "without a timed track",
+        ),  # fmt: skip
+        ("broken.tcx", tcx(NOON, CONTINUOUS)[:-30], "not well-formed XML"),
+        (
+            "bomb.gpx",
+            b'<?xml version="1.0"?><!DOCTYPE g [<!ENTITY a "aaaa">]><gpx>&a;</gpx>',
+            "entities",
+        ),  # fmt: skip
+        ("bad.fit.gz", b"\x1f\x8b\x08\x00garbage", "broken gzip"),
+    ]
+
+
+@pytest.mark.parametrize(("name", "data", "why"), refusal_cases())
+def test_bad_file_is_refused_with_its_name_and_nothing_stored(
+    cli: CliRunner, ready: Path, tmp_path: Path, name: str, data: bytes, why: str
+) -> None:
+    before = ready.read_bytes()
+    result = imported(cli, write(tmp_path, name, data))
+    assert result.code == 1
+    assert name in result.err and why in result.err and "nothing from it was stored" in result.err
+    assert ready.read_bytes() == before
+
+
+def test_good_files_still_import_beside_a_refused_one(
+    cli: CliRunner, ready: Path, tmp_path: Path
+) -> None:
+    """Policy: a file is imported whole or refused whole; the others of the command go on
+    (the exit code is 1 so a script notices)."""
+    whole = fit(NOON, STAGE2_DONE)
+    archive = zipped({
+        "activities/1.fit": whole[:-40],
+        "activities/2.tcx": tcx(NOON + timedelta(days=1), CONTINUOUS),
+    })  # fmt: skip
+    result = imported(
+        cli,
+        write(tmp_path, "bad.fit", whole[:100]),
+        write(tmp_path, "good.fit", whole),
+        write(tmp_path, "export.zip", archive),
+        str(tmp_path / "missing.gpx"),
+    )
+    assert result.code == 1
+    assert "bad.fit" in result.err and "export.zip:activities/1.fit" in result.err
+    assert "missing.gpx: it cannot be read" in result.err
+    assert [s["date"] for s in sessions(cli)] == ["2026-11-18", "2026-11-19"]
+
+
+def test_a_zip_without_activities_is_refused(cli: CliRunner, ready: Path, tmp_path: Path) -> None:
+    result = imported(cli, write(tmp_path, "x.zip", zipped({"readme.txt": b"hi"})))
+    assert result.code == 1 and "holds no FIT, GPX or TCX file" in result.err
+
+
+def test_import_without_a_profile(cli: CliRunner, tmp_path: Path) -> None:
+    result = imported(cli, write(tmp_path, "a.fit", fit(NOON, CONTINUOUS)))
+    assert result.code == 2 and "runback init" in result.err
+
+
+def test_store_import_skips_ids_taken_meanwhile(cli: CliRunner, ready: Path) -> None:
+    from runback_tui.domain import models as m
+    from runback_tui.storage.store import Store
+
+    store = Store(ready)
+    log = m.RunLog(id="imp-20261118T120000-5000", date=NOON.date(), distance_km=5.0,
+                   pain_during=0, pain_after=0)  # fmt: skip
+    assert store.import_activities([log]) == [log.id]
+    assert store.import_activities([log]) == []
+    assert len(store.history().sessions) == 1
+
+
+def test_a_fifo_is_refused_without_blocking(cli: CliRunner, ready: Path, tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "pipe.fit"
+    os.mkfifo(fifo)
+    result = imported(cli, str(fifo))
+    assert result.code == 1 and "pipe.fit: it is not a regular file" in result.err
+
+
+def test_runs_without_distance_are_told_apart_by_start(
+    cli: CliRunner, ready: Path, tmp_path: Path
+) -> None:
+    """Treadmill runs with no distance: two on one date are two runs, not a duplicate."""
+    morning = write(tmp_path, "am.tcx", tcx(NOON - timedelta(hours=3), [(1200.0, 0.0)]))
+    evening = write(tmp_path, "pm.tcx", tcx(NOON + timedelta(hours=5), [(1200.0, 0.0)]))
+    result = imported(cli, morning, evening)
+    assert result.code == 0, result.err
+    assert [s["distance_km"] for s in sessions(cli)] == [0.0, 0.0]
+    assert "Skipped 1 duplicate" in imported(cli, morning).out

@@ -77,6 +77,9 @@ class HomeScreen(RunbackScreen[None]):
         Binding("a", "road_ahead", "Road ahead", id="home-road-ahead"),
         Binding("s", "stop_screen", "STOP: what to do", id="home-stop"),
     ]
+    FOOTER_SPARE: ClassVar[frozenset[str]] = frozenset({"home-profile", "home-road-ahead"})
+    """Home's own keys that give way in a narrow footer before c, e, r and d (help and the
+    palette list them too)."""
 
     def __init__(self, view: dict[str, Any] | None = None) -> None:
         """*view*: home as cached for the file as it is now; drawn before anything loads."""

@@ -107,8 +107,9 @@ class _Item(NamedTuple):
     enabled: bool
     description: str
     rank: int = 0
-    """What gives way first when room is short: 0 the app's navigation keys, 1 the focused
-    widget's keys (a field's hints), 2 the screen's own keys, 3 escape and q."""
+    """What gives way first when room is short: -1 the keys a screen names as spare
+    (``FOOTER_SPARE``), 0 the app's navigation keys, 1 the focused widget's keys (a field's
+    hints), 2 the screen's own keys, 3 escape and q."""
     position: int = 0
     """Where it comes in the screen's order."""
 
@@ -118,8 +119,12 @@ class _Item(NamedTuple):
         return (not self.enabled, -self.rank, self.position)
 
 
-def _rank(owner: str, binding: Binding) -> int:
-    """See _Item.rank; *owner* is "app", "screen" or "widget": where the binding is from."""
+def _rank(owner: str, binding: Binding, spare: frozenset[str] = frozenset()) -> int:
+    """See _Item.rank; *owner* is "app", "screen" or "widget": where the binding is from;
+    *spare* the binding ids the screen lets give way first (home's profile and road ahead:
+    its main keys are the app's navigation)."""
+    if binding.id is not None and binding.id in spare:
+        return -1
     if binding.key in IMPORTANT_KEYS:
         return 3
     if owner == "app":
@@ -242,7 +247,8 @@ class KeyBar(Widget, can_focus=False):
                 continue
             seen_actions.add(binding.action)
             owner = "app" if node is app else "screen" if node is self.screen else "widget"
-            item = _Item(binding, enabled, binding.description, _rank(owner, binding), len(left))
+            rank = _rank(owner, binding, getattr(self.screen, "FOOTER_SPARE", frozenset()))
+            item = _Item(binding, enabled, binding.description, rank, len(left))
             if binding.key == HELP_KEY:
                 pinned.append(item)
             else:

@@ -168,6 +168,9 @@ async def test_home_at_80_columns_shows_help_and_the_palette(store: Store) -> No
         await pilot.pause()
         shown = assert_whole(app)
         assert "q Quit" in shown and shown[-2:] == ["? Help", "^p Palette"]
+        # Home's main keys are the app's navigation: its own spare keys give way first.
+        assert {"c Check-in", "e Exercises", "r Run", "d Dashboard"} <= set(shown)
+        assert "a Road ahead" not in shown
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)

@@ -130,6 +130,8 @@ class TimerScreen(RunbackScreen[None]):
         self._segment_index = -1
         self._progress_step = -1
         self._finishing = False
+        self._big_words: list[BigWord] = []
+        """The screen's big words (found once on mount: the tick runs four times a second)."""
 
     # -- set-up ----------------------------------------------------------------------------
 
@@ -145,6 +147,7 @@ class TimerScreen(RunbackScreen[None]):
 
     def on_mount(self) -> None:
         """Load the settings, start the clock and the tick."""
+        self._big_words = list(self.query(BigWord))
         self.settings = load_settings(self.runback)
         self.controller = self.make_controller()
         self.dispatcher = CueDispatcher(
@@ -185,7 +188,7 @@ class TimerScreen(RunbackScreen[None]):
         self.render_tick(tick)
         now = self.runback.clock.monotonic()
         self.query_one("#cue-banner", CueBanner).settle(now, self.resting_banner(tick))
-        for word in self.query(BigWord):
+        for word in self._big_words:
             word.settle(now)
         step = int(tick.state.progress * PROGRESS_STEPS)
         if step != self._progress_step:
@@ -198,7 +201,7 @@ class TimerScreen(RunbackScreen[None]):
         """Flash a cue: its word in large letters for its moment, its words on the banner."""
         until = self.runback.clock.monotonic() + FLASH_S * clock_speed(self.runback)
         self.query_one("#cue-banner", CueBanner).flash(event, until)
-        for word in self.query(BigWord):
+        for word in self._big_words:
             word.flash(event, until)
 
     def resting_banner(self, tick: Tick) -> str:

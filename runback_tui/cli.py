@@ -706,17 +706,13 @@ def _restore_source(text: str) -> tuple[Path, bytes]:
     return source, raw
 
 
-def _count(number: int, what: str) -> str:
-    """*number* with its noun: 1 check-in, 2 check-ins."""
-    return f"{number} {what}{'' if number == 1 else 's'}"
-
-
 def _span_text(span: tuple[date, date] | None) -> str:
     return "" if span is None else f", {span[0].isoformat()} to {span[1].isoformat()}"
 
 
 def cmd_restore(ctx: Context, args: argparse.Namespace) -> int:
     """Replace the data with a JSON export after checking all of it (asks unless ``--yes``)."""
+    from runback_tui.domain import wording
     from runback_tui.storage import durable
     from runback_tui.storage.migrations import CURRENT_VERSION
     from runback_tui.storage.store import BadExport, check_export
@@ -756,8 +752,10 @@ def cmd_restore(ctx: Context, args: argparse.Namespace) -> int:
     if current is not None:
         now = current.history
         ctx.say(
-            f"It replaces the data in {ctx.store.path} ({_count(len(now.checkins), 'check-in')}, "
-            f"{_count(len(now.sessions), 'session')}, {_count(len(now.shoes), 'shoe')}), which "
+            f"It replaces the data in {ctx.store.path} "
+            f"({wording.plural(len(now.checkins), 'check-in')}, "
+            f"{wording.plural(len(now.sessions), 'session')}, "
+            f"{wording.plural(len(now.shoes), 'shoe')}), which "
             "is kept as a dated backup first. Cue settings stay; a session under way and ice "
             "timers are dropped."
         )
@@ -777,9 +775,10 @@ def cmd_restore(ctx: Context, args: argparse.Namespace) -> int:
             return EXIT_OK
     done = ctx.store.restore(data)
     ctx.say(
-        f"Restored {_count(len(history.checkins), 'check-in')}, "
-        f"{_count(len(history.sessions), 'session')}, {_count(len(history.shoes), 'shoe')} "
-        f"and {_count(len(history.clearances), 'clearance')} "
+        f"Restored {wording.plural(len(history.checkins), 'check-in')}, "
+        f"{wording.plural(len(history.sessions), 'session')}, "
+        f"{wording.plural(len(history.shoes), 'shoe')} "
+        f"and {wording.plural(len(history.clearances), 'clearance')} "
         f"from {source} into {ctx.store.path}."
     )
     if done.backup is not None:
@@ -919,7 +918,7 @@ def cmd_today(ctx: Context, args: argparse.Namespace) -> int:
         ctx.say("Check-in: done.")
     else:
         ctx.say("Check-in: not yet - `runback checkin --pain N` or open `runback`.")
-    ctx.say("Not medical advice: see a professional if pain persists or a red flag appears.")
+    ctx.say(wording.NOT_ADVICE)
     return EXIT_OK
 
 
@@ -1030,6 +1029,8 @@ def _road_ahead(ctx: Context, days: int) -> tuple[m.Profile, Any]:
 
 def cmd_plan(ctx: Context, args: argparse.Namespace) -> int:
     """Print the road ahead: today's real plan, then the projected days (never stored)."""
+    from runback_tui.domain import wording
+
     profile, projection = _road_ahead(ctx, args.days)
     if args.json:
         ctx.say(json_text(json.dumps(projection.to_json(), ensure_ascii=False)))
@@ -1045,7 +1046,7 @@ def cmd_plan(ctx: Context, args: argparse.Namespace) -> int:
         ctx.say(day.line(profile.units, today))
     ctx.say("")
     ctx.say(projection.notes()[-1])
-    ctx.say("Not medical advice: see a professional if pain persists or a red flag appears.")
+    ctx.say(wording.NOT_ADVICE)
     return EXIT_OK
 
 
@@ -1080,6 +1081,7 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
     Each file is imported whole or refused whole (named on stderr with why); the other files
     still import, and the exit code is 1 when any file was refused.
     """
+    from runback_tui.domain import wording
     from runback_tui.storage import activities as act
 
     if (args.pain_during is None) != (args.pain_after is None):
@@ -1103,7 +1105,7 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
     logged = [(a, log) for a, log in plan.logs if args.dry_run or log.id in stored]
     raced = [a for a, log in plan.logs if not args.dry_run and log.id not in stored]
     if logged:
-        ctx.say(f"{verb} {_activities(len(logged))}:")
+        ctx.say(f"{verb} {wording.plural(len(logged), 'activity', 'activities')}:")
         for activity, log in logged:
             ctx.say(f"  {act.describe(activity, units)}: {_import_kind(log)}  ({activity.source})")
     elif not refused:
@@ -1111,18 +1113,22 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
     skipped = [(a, f"already logged as {what}") for a, what in plan.duplicates]
     skipped += [(a, "imported meanwhile by another Runback") for a in raced]
     if skipped:
-        ctx.say(f"Skipped {_count(len(skipped), 'duplicate')}:")
+        ctx.say(f"Skipped {wording.plural(len(skipped), 'duplicate')}:")
         for activity, why in skipped:
             ctx.say(f"  {act.describe(activity, units)}: {why}  ({activity.source})")
     if plan.pre_program:
         ctx.say(
-            f"Pre-program history ({_activities(len(plan.pre_program))} before day 1, "
+            "Pre-program history "
+            f"({wording.plural(len(plan.pre_program), 'activity', 'activities')} before day 1, "
             f"{profile.start_date.isoformat()}; not logged, never judged):"
         )
         for activity in plan.pre_program:
             ctx.say(f"  {act.describe(activity, units)}  ({activity.source})")
     if plan.future:
-        ctx.say(f"Not logged, dated after today ({_activities(len(plan.future))}):")
+        ctx.say(
+            "Not logged, dated after today "
+            f"({wording.plural(len(plan.future), 'activity', 'activities')}):"
+        )
         for activity in plan.future:
             ctx.say(f"  {act.describe(activity, units)}  ({activity.source})")
     for refusal in refused:
@@ -1131,11 +1137,6 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
     if logged and not args.dry_run:
         _say_flare(ctx, max(args.pain_during, args.pain_after))
     return EXIT_ERROR if refused else EXIT_OK
-
-
-def _activities(number: int) -> str:
-    """*number* with its noun: 1 activity, 2 activities."""
-    return f"{number} {'activity' if number == 1 else 'activities'}"
 
 
 def _import_kind(log: Any) -> str:

@@ -31,7 +31,7 @@ REFRESH = (
     "(a calendar app subscribed to PATH re-reads it)."
 )
 """How the events stay true."""
-NOT_ADVICE = "Not medical advice: see a professional if pain persists or a red flag appears."
+NOT_ADVICE = wording.NOT_ADVICE
 
 
 def uid(day: ProjectedDay, seed: str) -> str:

@@ -173,6 +173,10 @@ def withdraw_questions(flags: Iterable[str]) -> list[str]:
     return questions
 
 
+NOT_ADVICE = "Not medical advice: see a professional if pain persists or a red flag appears."
+"""The closing line of every printed plan (`runback today`, `runback plan`, the calendar)."""
+
+
 def withdraw_own_date_only(day: str, today: str) -> str:
     """Why a red flag of another date cannot be withdrawn as a mistake."""
     return (
@@ -594,11 +598,16 @@ def plan_day_text(
     return f"{phase}: {what}" + "".join(f" [{m}]" for m in marks)
 
 
-def plan_day_line(
-    plan: RoadDayPlan, *, projected: bool, changes: Sequence[str] = (), volume: str | None = None
-) -> str:
-    """One day of the road ahead on one line: the date, 'today' or 'projected', then
-    :func:`plan_day_text`."""
-    label = "projected" if projected else "today    "
-    text = plan_day_text(plan, changes=changes, volume=volume)
-    return f"{plan.date:%a} {plan.date.isoformat()}  {label}  {text}"
+def changed_elsewhere(what: str) -> str:
+    """The line a screen shows when its save was refused: *what* changed elsewhere."""
+    return f"Not saved: {what} was changed elsewhere."
+
+
+KEEP_MINE_CHECKIN = "saved over theirs; theirs stays in the check-in history"
+KEEP_MINE_PROFILE = "saved over theirs"
+KEEP_MINE_CLEARANCE = "your clearance is recorded, and it lifts every red flag above"
+KEEP_MINE_SESSION = "this session is logged, and the one under way elsewhere is dropped"
+"""What "keep mine" does, for each record the no-lost-update question is about."""
+KEPT_THEIRS_CHECKIN = "Kept the check-in saved elsewhere; your answers were not saved."
+KEPT_THEIRS_PROFILE = "Kept the profile saved elsewhere; your changes were not saved."
+KEPT_THEIRS_SESSION = "Kept the session as it is elsewhere; this one was not logged."

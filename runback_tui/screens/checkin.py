@@ -321,22 +321,25 @@ class CheckInScreen(RunbackScreen[None]):
     def on_store_write_conflict(self, message: StoreWriteConflict) -> None:
         """Another process changed today's check-in since this form read it: ask."""
         self._saving = False
-        self.query_one("#form-message", Static).update(
-            "Not saved: today's check-in was changed elsewhere."
-        )
 
-        def keep_mine(theirs: CheckIn | None) -> None:
+        def resave(theirs: CheckIn | None) -> None:
             self._existing = theirs
             self._saving = True
-            self.query_one("#form-message", Static).update("Saving…")
             self._write(self.runback.store, message.mine, self.app, theirs)
 
         def keep_theirs() -> None:
             self.app.pop_screen()
-            self.notify("Kept the check-in saved elsewhere; your answers were not saved.")
+            self.notify(wording.KEPT_THEIRS_CHECKIN)
 
         ask_whose(
-            self, message, wording.describe_checkin, keep_mine=keep_mine, keep_theirs=keep_theirs
+            self,
+            message,
+            wording.describe_checkin,
+            mine=message.mine,
+            keep_mine=wording.KEEP_MINE_CHECKIN,
+            show=self.query_one("#form-message", Static).update,
+            resave=resave,
+            keep_theirs=keep_theirs,
         )
 
     def on_store_write_failed(self, message: StoreWriteFailed) -> None:

@@ -53,25 +53,34 @@ def ask_whose(
     conflict: StoreWriteConflict,
     describe: Callable[[Any], str],
     *,
-    keep_mine: Callable[[Any], None],
+    mine: Any,
+    keep_mine: str,
+    show: Callable[[str], None],
+    resave: Callable[[Any], None],
     keep_theirs: Callable[[], None],
 ) -> None:
-    """Ask whose version to keep (widgets/conflict.py): *keep_mine* gets their version (to
-    save over, expecting it now); *keep_theirs* drops this screen's answers. Back (escape)
-    leaves the screen as it was, nothing saved."""
+    """The one handling of a save refused because another process changed the record:
+    *show* says so on the screen, the dialog (widgets/conflict.py) shows their version and
+    *mine* (each worded by *describe*; *keep_mine* says what keeping it does), then
+    *resave* gets their version to save over (expecting it now) after "Saving…", or
+    *keep_theirs* drops this screen's answers.  Back (escape) leaves the screen as it was."""
+    from runback_tui.domain import wording
     from runback_tui.widgets.conflict import ConflictDialog, compare_rows
 
     error = conflict.error
+    show(wording.changed_elsewhere(error.what))
     dialog = ConflictDialog(
         error.what,
         describe(error.theirs),
-        describe(conflict.mine),
-        rows=compare_rows(error.theirs, conflict.mine),
+        describe(mine),
+        rows=compare_rows(error.theirs, mine),
+        keep_mine=keep_mine,
     )
 
     def answered(choice: str | None) -> None:
         if choice == "mine":
-            keep_mine(error.theirs)
+            show("Saving…")
+            resave(error.theirs)
         elif choice == "theirs":
             keep_theirs()
 

@@ -111,7 +111,9 @@ class IceTimerScreen(TimerScreen):
             kind.fit_words("ICE")
             kind.set_word("ICE")
             yield kind
-            yield Countdown(id="session-countdown")
+            countdown = Countdown(id="session-countdown")
+            countdown.fit = countdown_text(self.timeline.total_s)  # sized for the whole block
+            yield countdown
         with Horizontal(id="session-facts"):
             yield QuietStatic("Thin towel, never bare skin.", id="session-what")
             yield QuietStatic(id="session-clock-hint", classes="hint")
@@ -132,9 +134,7 @@ class IceTimerScreen(TimerScreen):
     def render_tick(self, tick: Tick) -> None:
         """The countdown and times."""
         state = tick.state
-        countdown = self.query_one("#session-countdown", Countdown)
-        countdown.fit = countdown_text(self.timeline.total_s)
-        countdown.show_remaining(state.remaining_s)
+        self.query_one("#session-countdown", Countdown).show_remaining(state.remaining_s)
         self.query_one("#session-kind", BigWord).set_word(
             "PAUSED" if self.controller.paused else "ICE"
         )

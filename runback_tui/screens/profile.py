@@ -278,31 +278,28 @@ class ProfileFormScreen(RunbackScreen[None]):
     def on_store_write_conflict(self, message: StoreWriteConflict) -> None:
         """Another process changed the profile since this form read it: ask."""
         self._saving = False
-        self.query_one("#form-message", Static).update(
-            "Not saved: the profile was changed elsewhere."
-        )
         profile, shoe = message.mine
 
-        def keep_mine(theirs: Profile | None) -> None:
+        def resave(theirs: Profile | None) -> None:
             self._read = theirs
             self._saving = True
             self._write(self.runback.store, profile, shoe, theirs)
 
-        def keep_theirs() -> None:
-            self.kept_theirs()
-
         ask_whose(
             self,
-            StoreWriteConflict(message.error, profile),
+            message,
             wording.describe_profile,
-            keep_mine=keep_mine,
-            keep_theirs=keep_theirs,
+            mine=profile,
+            keep_mine=wording.KEEP_MINE_PROFILE,
+            show=self.query_one("#form-message", Static).update,
+            resave=resave,
+            keep_theirs=self.kept_theirs,
         )
 
     def kept_theirs(self) -> None:
         """The profile saved elsewhere stands: leave without saving."""
         self.app.pop_screen()
-        self.notify("Kept the profile saved elsewhere; your changes were not saved.")
+        self.notify(wording.KEPT_THEIRS_PROFILE)
 
     def on_store_write_failed(self, message: StoreWriteFailed) -> None:
         """Say what went wrong and keep the answers for a retry."""

@@ -250,7 +250,8 @@ class RunStartScreen(RunbackScreen[None]):
 class RunSessionScreen(TimerScreen):
     """A run-walk or continuous run, cued at every switch and saved as it goes."""
 
-    CSS_PATH = [stylesheet("run.tcss")]
+    CSS_PATH = [stylesheet("session.tcss"), stylesheet("run.tcss")]
+    """The shared session styles (big word flashes, cue banner, progress row), then the run's."""
 
     def __init__(self, spec: RunSpec, *, record: ActiveSession | None = None) -> None:
         super().__init__(spec.timeline())

@@ -387,12 +387,9 @@ class ClearanceDialog(RunbackScreen[bool], ModalScreen[bool]):
     def on_store_write_conflict(self, message: StoreWriteConflict) -> None:
         """The red flags changed elsewhere since the stop screen showed them: ask."""
         self._saving = False
-        self.query_one("#clearance-message", Static).update(
-            "Not saved: the red flags or clearances were changed elsewhere."
-        )
         clearance: Clearance = message.mine
 
-        def keep_mine(theirs: Any) -> None:
+        def resave(theirs: Any) -> None:
             self.expected = theirs
             self._saving = True
             self._write(self.runback.store, clearance, theirs)
@@ -402,9 +399,12 @@ class ClearanceDialog(RunbackScreen[bool], ModalScreen[bool]):
 
         ask_whose(
             self,
-            StoreWriteConflict(message.error, self.expected),
+            message,
             wording.describe_red_flag_state,
-            keep_mine=keep_mine,
+            mine=self.expected,
+            keep_mine=wording.KEEP_MINE_CLEARANCE,
+            show=self.query_one("#clearance-message", Static).update,
+            resave=resave,
             keep_theirs=keep_theirs,
         )
 

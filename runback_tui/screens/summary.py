@@ -160,23 +160,24 @@ class SummaryScreen(RunbackScreen[None]):
     def on_store_write_conflict(self, message: StoreWriteConflict) -> None:
         """Another process took the session under way over since it was saved: ask."""
         self._saving = False
-        self.set_message("Not saved yet: the session under way was changed elsewhere.")
 
-        def keep_mine(theirs: Any) -> None:
+        def resave(theirs: Any) -> None:
             self.expected_active = theirs
             self._saving = True
-            self.set_message("Saving…")
             self.write(self.runback.store, message.mine)
 
         def keep_theirs() -> None:
             self.dismiss()
-            self.notify("Kept the session as it is elsewhere; this one was not logged.")
+            self.notify(wording.KEPT_THEIRS_SESSION)
 
         ask_whose(
             self,
-            StoreWriteConflict(message.error, self.expected_active),
+            message,
             wording.describe_active_session,
-            keep_mine=keep_mine,
+            mine=self.expected_active,
+            keep_mine=wording.KEEP_MINE_SESSION,
+            show=self.set_message,
+            resave=resave,
             keep_theirs=keep_theirs,
         )
 

@@ -58,7 +58,7 @@ class RunResult:
     pains: tuple[tuple[float, datetime, int], ...] = ()
     """(elapsed, wall time, pain) of every pain tap."""
     saver_idle: threading.Event | None = field(default=None, compare=False)
+    """Set once the session screen's background saves are done (waited for before logging)."""
     saved_record: Callable[[], ActiveSession | None] | None = field(default=None, compare=False)
     """The resumable record as this session last wrote it (read once the saver is idle):
     logging expects the file to hold exactly it, else another process took the session over."""
-    """Set once the session screen's background saves are done (waited for before logging)."""

@@ -27,6 +27,7 @@ from pathlib import Path
 from struct import error as struct_error
 from typing import Any, Literal
 
+from runback_tui.domain import clock
 from runback_tui.domain import models as m
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -445,7 +446,7 @@ def _repeats(
 
 def local_date(activity: Activity) -> date:
     """The local calendar date the activity started on (this machine's time zone)."""
-    return activity.start.astimezone().date()
+    return clock.local(activity.start).date()
 
 
 def import_id(activity: Activity) -> str:
@@ -552,7 +553,7 @@ def describe(activity: Activity, units: Literal["km", "mi"]) -> str:
     """One line about an activity: local start, distance and moving time."""
     from runback_tui.domain.limits import from_km
 
-    local = activity.start.astimezone()
+    local = clock.local(activity.start)
     distance = from_km(activity.distance_m / 1000, units)
     minutes = activity.moving_s / 60
     return f"{local:%Y-%m-%d %H:%M} {distance:.2f} {units}, {minutes:.0f} min"

@@ -125,6 +125,16 @@ def _red_flag_state(
     return tuple(flags), tuple(cleared)
 
 
+def _check_expected(docs: Sequence[Any], model: type[BaseModel], expected: Any, what: str) -> None:
+    """RecordChanged when the stored record (*docs*' first, None without one) is no longer
+    *expected*, the record the caller read; nothing to check with UNCHECKED."""
+    if expected is UNCHECKED:
+        return
+    stored_now = model.model_validate(dict(docs[0])) if docs else None
+    if stored_now != expected:
+        raise RecordChanged(what, stored_now)
+
+
 @dataclass(frozen=True)
 class SavedCheckIn:
     """What Store.save_checkin stored."""
@@ -672,11 +682,7 @@ class Store:
         RecordChanged when the stored one is no longer that."""
         with self._transaction() as db:
             table = db.table(PROFILE_TABLE)
-            if expected is not UNCHECKED:
-                docs = table.all()
-                stored_now = Profile.model_validate(dict(docs[0])) if docs else None
-                if stored_now != expected:
-                    raise RecordChanged("the profile", stored_now)
+            _check_expected(table.all(), Profile, expected, "the profile")
             table.truncate()
             table.insert(_dump(profile))
 
@@ -692,10 +698,7 @@ class Store:
         with self._transaction() as db:
             table = db.table(CHECKINS_TABLE)
             existing = table.search(Query().date == day)
-            if expected is not UNCHECKED:
-                stored_now = CheckIn.model_validate(dict(existing[0])) if existing else None
-                if stored_now != expected:
-                    raise RecordChanged(f"the check-in of {day}", stored_now)
+            _check_expected(existing, CheckIn, expected, f"the check-in of {day}")
             record = _dump(checkin)
             for doc in existing:
                 edit = dict(doc)
@@ -730,7 +733,7 @@ class Store:
                 date=day,
                 note=note,
                 reason="mistake",
-                made_at=now.astimezone(),
+                made_at=now,
                 flags=flags,
             )
             for doc in existing:
@@ -753,7 +756,7 @@ class Store:
         """*session* with the time it was logged (now, with its UTC offset) when it has none."""
         if session.logged_at is not None:
             return session
-        return session.model_copy(update={"logged_at": self._now().astimezone()})
+        return session.model_copy(update={"logged_at": self._now()})
 
     def add_clearance(self, clearance: Clearance, *, expected: Any = UNCHECKED) -> None:
         """Record a professional's clearance (a mistake goes through withdraw_red_flags).
@@ -763,7 +766,7 @@ class Store:
         its maker has not seen.
         """
         if clearance.made_at is None:
-            clearance = clearance.model_copy(update={"made_at": self._now().astimezone()})
+            clearance = clearance.model_copy(update={"made_at": self._now()})
         with self._transaction() as db:
             if expected is not UNCHECKED:
                 now = _red_flag_state(
@@ -875,11 +878,9 @@ class Store:
         """Forget the session under way (it was logged or discarded); with *expected* (as the
         caller last wrote it), RecordChanged when another process took it over since."""
         with self._transaction() as db:
-            if expected is not UNCHECKED:
-                docs = db.table(ACTIVE_SESSION_TABLE).all()
-                stored_now = ActiveSession.model_validate(dict(docs[0])) if docs else None
-                if stored_now not in (expected, None):
-                    raise RecordChanged("the session under way", stored_now)
+            docs = db.table(ACTIVE_SESSION_TABLE).all()
+            if docs:  # nothing under way: nothing another process could have taken over
+                _check_expected(docs, ActiveSession, expected, "the session under way")
             if db.table(ACTIVE_SESSION_TABLE).all():
                 db.drop_table(ACTIVE_SESSION_TABLE)
 
@@ -891,11 +892,8 @@ class Store:
         """
         session = self._stamped(validate_session(session))
         with self._transaction() as db:
-            if expected is not UNCHECKED:
-                docs = db.table(ACTIVE_SESSION_TABLE).all()
-                stored_now = ActiveSession.model_validate(dict(docs[0])) if docs else None
-                if stored_now != expected:
-                    raise RecordChanged("the session under way", stored_now)
+            active = db.table(ACTIVE_SESSION_TABLE).all()
+            _check_expected(active, ActiveSession, expected, "the session under way")
             if not _session_stored(db, session):
                 db.table(SESSIONS_TABLE).insert(_dump(session))
             if db.table(ACTIVE_SESSION_TABLE).all():

@@ -476,11 +476,6 @@ def shoe_blocks(shoes: Sequence[ShoeWear], units: Units, width: int) -> list[Tex
     return blocks
 
 
-def shoe_gauges(shoes: Sequence[ShoeWear], units: Units, width: int) -> Text:
-    """Each pair: name, distance and status in words, then a gauge with the 300 and 500 mi marks."""
-    return Text("\n").join(shoe_blocks(shoes, units, width))
-
-
 NO_SHOES = "No shoes yet. Add a pair in your profile or with `runback shoe add NAME`."
 """The shoes panel before the first pair."""
 

@@ -64,9 +64,17 @@ class ConflictDialog(ModalScreen[Choice | None]):
     AUTO_FOCUS = ""
 
     def __init__(
-        self, what: str, theirs: str, mine: str, *, rows: list[tuple[str, str, str]]
+        self,
+        what: str,
+        theirs: str,
+        mine: str,
+        *,
+        rows: list[tuple[str, str, str]],
+        keep_mine: str = "saved over theirs",
     ) -> None:
         super().__init__()
+        self.keep_mine = keep_mine
+        """What keeping yours does, e.g. "saved over theirs" (worded in domain/wording.py)."""
         self.what = what
         """What changed, e.g. "the check-in of 2026-11-21"."""
         self.theirs = theirs
@@ -83,7 +91,7 @@ class ConflictDialog(ModalScreen[Choice | None]):
             "terminal or the command line) since this screen read it. Nothing is saved yet.\n"
             f"Theirs: {self.theirs}\n"
             f"Yours:  {self.mine}\n"
-            "t keeps theirs (your answers are dropped), m keeps yours (saved over theirs)."
+            f"t keeps theirs (your answers are dropped), m keeps yours ({self.keep_mine})."
         )
 
     def compose(self) -> ComposeResult:

@@ -700,7 +700,7 @@ def _restore_source(text: str) -> tuple[Path, bytes]:
         raise UsageError(f"PATH: {source} is a folder; give the JSON file `runback export` wrote")
     if not stat.S_ISREG(st.st_mode) or not os.access(source, os.R_OK):
         raise UsageError(f"PATH: {source} is not a regular file that can be read")
-    raw = durable.read_file_bytes(source, private=False)  # an export may live in /tmp
+    raw = durable.read_file_bytes(source, private=False, role="export")  # may live in /tmp
     if raw is None:
         raise UsageError(f"PATH: no such file: {source}")
     return source, raw

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
 import stat
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -29,8 +30,9 @@ from typing import Any, Literal
 
 from runback_tui.domain import clock
 from runback_tui.domain import models as m
+from runback_tui.storage import durable
 
-MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_FILE_BYTES = durable.MAX_FILE_BYTES
 """The largest activity file read (after decompression); larger ones are refused."""
 MAX_ARCHIVE_FILES = 20_000
 """The most activity files read from one archive."""
@@ -115,11 +117,11 @@ def read_paths(paths: Iterable[Path]) -> tuple[list[Activity], list[Refusal]]:
     refusals: list[Refusal] = []
     for path in paths:
         name = str(path)
-        try:
-            if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would block, a device too
-                refusals.append(Refusal(name, "is not a regular file"))
-                continue
-            with path.open("rb") as handle:
+        try:  # opened without waiting (a FIFO), then checked on the open descriptor
+            with open(path, "rb", opener=durable.open_nonblocking) as handle:
+                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                    refusals.append(Refusal(name, "is not a regular file"))
+                    continue
                 raw = handle.read(MAX_FILE_BYTES + 1)
         except OSError as error:
             refusals.append(Refusal(name, f"cannot be read ({error.strerror or error})"))

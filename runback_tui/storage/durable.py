@@ -126,6 +126,10 @@ def symlink_refusal(path: Path, role: str) -> DataFileError:
     )
 
 
+READ_ONLY_ROLES = frozenset({"export", "activity file"})
+"""Files the user hands Runback to read (read_file_bytes' *role*): never its own to remove."""
+
+
 def special_file_refusal(path: Path, mode: int, role: str) -> DataFileError:
     """The error for a FIFO, device, socket or folder where Runback keeps its *role* file."""
     kind = _kind_of(mode)
@@ -134,6 +138,8 @@ def special_file_refusal(path: Path, mode: int, role: str) -> DataFileError:
             "Point --data (or RUNBACK_DATA) at your Runback file, a regular file; if you did "
             f"not put this there, look at what is in its folder: ls -la {_quoted(path.parent)}"
         )
+    elif role in READ_ONLY_ROLES:
+        advice = f"Give the path of the {role} you meant, a regular file."
     else:
         advice = f"Remove it, then try again: rm {_quoted(path)}"
     return DataFileError(
@@ -208,12 +214,14 @@ def check_data_path(data_path: Path) -> None:
         raise _too_big(data_path, st.st_size)
 
 
-def _too_big(path: Path, size: int) -> DataFileError:
+def _too_big(path: Path, size: int, role: str = "data file") -> DataFileError:
     return DataFileError(
         path,
         f"the file is {size} bytes or more, larger than any Runback file should be "
         f"(the limit is {MAX_FILE_BYTES // (1024 * 1024)} MB); it was left exactly as it was",
-        "Check that --data points at your Runback file.",
+        "Check that --data points at your Runback file."
+        if role == "data file"
+        else f"Give the path of the {role} you meant.",
     )
 
 
@@ -680,46 +688,51 @@ def file_identity(path: Path) -> FileIdentity | None:
     return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
-def _open_nonblocking(path: str, flags: int) -> int:
+def open_nonblocking(path: str, flags: int) -> int:
     """An ``open()`` opener adding O_NONBLOCK: opening a FIFO never waits for a writer."""
     return os.open(path, flags | os.O_NONBLOCK | os.O_CLOEXEC)
 
 
-def read_file_bytes(path: Path, *, private: bool = True) -> bytes | None:
+def read_file_bytes(path: Path, *, private: bool = True, role: str = "data file") -> bytes | None:
     """The file's bytes, None if it does not exist; DataFileError if it cannot be read.
 
     Before any byte is read: *path* must be a regular file (a FIFO, device or socket is
     refused, looked at on the opened descriptor) of at most MAX_FILE_BYTES; and, for the data
     file (*private*, the default), neither it nor its folder may be another user's or
     writable by anyone else (StrictModes).  Pass ``private=False`` for a file the user only
-    hands Runback to read (an export to restore).
+    hands Runback to read (an export to restore, an activity to import), with its *role* for
+    the messages.
     """
     if private:
         check_data_folder(path)
     try:
-        with open(path, "rb", opener=_open_nonblocking) as handle:
+        with open(path, "rb", opener=open_nonblocking) as handle:
             st = os.fstat(handle.fileno())
             if not stat.S_ISREG(st.st_mode):
-                raise special_file_refusal(path, st.st_mode, "data file")
+                raise special_file_refusal(path, st.st_mode, role)
             if private:
                 _refuse_unsafe(path, path, st, folder=False)
             if st.st_size > MAX_FILE_BYTES:
-                raise _too_big(path, st.st_size)
+                raise _too_big(path, st.st_size, role)
             data = handle.read(MAX_FILE_BYTES + 1)  # it may have grown since the fstat
             if len(data) > MAX_FILE_BYTES:
-                raise _too_big(path, len(data))
+                raise _too_big(path, len(data), role)
             return data
     except FileNotFoundError:
         return None
     except IsADirectoryError:
         raise DataFileError(
-            path, "this is a folder, not a data file", "Give a file path with --data."
+            path,
+            f"this is a folder, not a {role}",
+            "Give a file path with --data." if role == "data file" else "Give a file path.",
         ) from None
     except OSError as error:
         raise DataFileError(
             path,
-            f"cannot read the data file ({_describe_os_error(error)})",
-            "Check the file's permissions, or choose another file with --data.",
+            f"cannot read the {role} ({_describe_os_error(error)})",
+            "Check the file's permissions, or choose another file with --data."
+            if role == "data file"
+            else "Check the file's permissions.",
         ) from error
 
 

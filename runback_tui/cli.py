@@ -1231,7 +1231,7 @@ def run(
     env = os.environ if environ is None else environ
     fast = env.get("RUNBACK_FAST_PATH", "1") != "0"
     try:  # a bad RUNBACK_LOCK_TIMEOUT is refused by every path, cached answers and TUI too
-        lock_timeout_from_env()
+        lock_timeout = lock_timeout_from_env(env)
     except StoreError as error:
         print(printable(f"runback: error: {error}"), file=err)
         return error.exit_code
@@ -1265,7 +1265,7 @@ def run(
                 return code
         from runback_tui.storage.store import Store
 
-        store = Store(path, now=wall)
+        store = Store(path, now=wall, lock_timeout=lock_timeout)
         return dispatch(Context(store, clock, out, err), args)
     except UsageError as error:
         print(printable(f"{prog}: error: {error}"), file=err)

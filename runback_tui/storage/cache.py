@@ -288,15 +288,16 @@ def cached(data_path: Path, kind: str, day: date, *, by_stat: bool = False) -> o
     views = None if content is None else content.get("views")
     if views is None:
         return None
-    try:
-        durable.check_data_path(data_path)  # by its stat too, a refused file is never answered
-    except durable.StoreError:
-        return None
     entries = views[kind]
     if day.isoformat() not in entries:
         return None
     if by_stat and views.get("stat") is not None and views["stat"] == _stat_key(data_path):
+        try:  # answered by its stat: a file the Store would refuse is never answered
+            durable.check_data_path(data_path)
+        except durable.StoreError:
+            return None
         return entries[day.isoformat()]
+    # Otherwise read_file_bytes below makes the same checks on the opened file.
     try:
         raw = durable.read_file_bytes(data_path)
     except durable.StoreError:

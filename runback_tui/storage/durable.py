@@ -35,7 +35,7 @@ import math
 import os
 import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from time import time as _wall_clock  # not ``time.time``: tests replace this module's ``time``
@@ -776,10 +776,11 @@ MAX_LOCK_TIMEOUT = 3600.0
 """The longest wait for the lock RUNBACK_LOCK_TIMEOUT may ask for (seconds)."""
 
 
-def lock_timeout_from_env() -> float:
-    """RUNBACK_LOCK_TIMEOUT, else the default; SettingError (exit 2) for anything but a
-    finite number of seconds from 0 to MAX_LOCK_TIMEOUT, so a write never waits forever."""
-    value = os.environ.get("RUNBACK_LOCK_TIMEOUT")
+def lock_timeout_from_env(environ: Mapping[str, str] | None = None) -> float:
+    """RUNBACK_LOCK_TIMEOUT of *environ* (the process's by default), else the default;
+    SettingError (exit 2) for anything but a finite number of seconds from 0 to
+    MAX_LOCK_TIMEOUT, so a write never waits forever."""
+    value = (os.environ if environ is None else environ).get("RUNBACK_LOCK_TIMEOUT")
     if not value:
         return DEFAULT_LOCK_TIMEOUT
     try:

@@ -78,16 +78,18 @@ NOTIFY_KINDS = frozenset({"start", "rest", "switch", "run", "walk", "done"})
 ESPEAK = "espeak-ng"
 """The speech synthesiser Runback uses for spoken cues, when it is on PATH."""
 
-SPOKEN_WORDS: dict[str, str] = {
+CUE_WORDS: dict[str, str] = {
     "halfway": "Halfway",
     "done": "Done",
-    "switch": "Switch sides",
+    "switch": "Switch",
     "run": "Run",
     "walk": "Walk",
     "rest": "Rest",
     "start": "Go",
 }
-"""The word each cue kind speaks (a countdown speaks its number)."""
+"""The word of each cue kind: spoken as it is, flashed in capitals (a countdown: its number)."""
+SPOKEN_ONLY: dict[str, str] = {"switch": "Switch sides"}
+"""Where the spoken word says more than the big one has room for."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,30 +133,21 @@ def banner_word(cue: Cue) -> str:
     return f"▶ GO — {cue.text}"
 
 
-BIG_WORDS: dict[str, str] = {
-    "halfway": "HALFWAY",
-    "done": "DONE",
-    "switch": "SWITCH",
-    "run": "RUN",
-    "walk": "WALK",
-    "rest": "REST",
-    "start": "GO",
-}
-"""The large word each cue kind flashes (a countdown flashes its number)."""
+def cue_word(cue: Cue) -> str:
+    """*cue*'s word: '3', '2', '1', 'Walk', 'Halfway' … ('' for a kind without one)."""
+    if cue.kind == "countdown":
+        return str(cue.value) if cue.value is not None else ""
+    return CUE_WORDS.get(cue.kind, "")
 
 
 def big_word(cue: Cue) -> str:
     """What *cue* shows in large letters for its moment: '3', '2', '1', 'WALK', 'HALFWAY' …"""
-    if cue.kind == "countdown":
-        return str(cue.value) if cue.value is not None else ""
-    return BIG_WORDS.get(cue.kind, "")
+    return cue_word(cue).upper()
 
 
 def spoken_word(cue: Cue) -> str:
-    """What *cue* says aloud: 'Run', 'Walk', '3', 'Halfway', 'Done' …"""
-    if cue.kind == "countdown":
-        return str(cue.value) if cue.value is not None else ""
-    return SPOKEN_WORDS.get(cue.kind, "")
+    """What *cue* says aloud: 'Run', 'Walk', '3', 'Halfway', 'Done', 'Switch sides' …"""
+    return SPOKEN_ONLY.get(cue.kind, cue_word(cue))
 
 
 def espeak_path() -> str | None:

@@ -941,13 +941,11 @@ def _shoe_for(ctx: Context, requested: str | None, history: m.History) -> str | 
 
 def _say_flare(ctx: Context, pain: int | None) -> None:
     """Print the flare advice when *pain* reaches the flare threshold."""
+    from runback_tui.domain import wording
     from runback_tui.domain.protocol import is_flare
 
-    if is_flare(pain):
-        ctx.say(
-            f"Pain {pain}/10 is a flare: the next 48 hours are acute care - ice, gentle "
-            "walking, no running and no strength work. See `runback today`."
-        )
+    if pain is not None and is_flare(pain):
+        ctx.say(wording.flare_after_log(pain))
 
 
 def cmd_log(ctx: Context, args: argparse.Namespace) -> int:
@@ -1081,7 +1079,6 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
     Each file is imported whole or refused whole (named on stderr with why); the other files
     still import, and the exit code is 1 when any file was refused.
     """
-    from runback_tui.domain import wording
     from runback_tui.storage import activities as act
 
     if (args.pain_during is None) != (args.pain_after is None):
@@ -1097,59 +1094,18 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
         found, profile, ctx.store.history(), ctx.clock.today(),
         pain_during=args.pain_during or 0, pain_after=args.pain_after or 0,
     )  # fmt: skip
-    units = profile.units
-    stored = set()
+    stored: set[str] = set()
     if plan.logs and not args.dry_run:
         stored = set(ctx.store.import_activities([log for _, log in plan.logs]))
-    verb = "Would log" if args.dry_run else "Logged"
-    logged = [(a, log) for a, log in plan.logs if args.dry_run or log.id in stored]
-    raced = [a for a, log in plan.logs if not args.dry_run and log.id not in stored]
-    if logged:
-        ctx.say(f"{verb} {wording.plural(len(logged), 'activity', 'activities')}:")
-        for activity, log in logged:
-            ctx.say(f"  {act.describe(activity, units)}: {_import_kind(log)}  ({activity.source})")
-    elif not refused:
-        ctx.say("Nothing new to log.")
-    skipped = [(a, f"already logged as {what}") for a, what in plan.duplicates]
-    skipped += [(a, "imported meanwhile by another Runback") for a in raced]
-    if skipped:
-        ctx.say(f"Skipped {wording.plural(len(skipped), 'duplicate')}:")
-        for activity, why in skipped:
-            ctx.say(f"  {act.describe(activity, units)}: {why}  ({activity.source})")
-    if plan.pre_program:
-        ctx.say(
-            "Pre-program history "
-            f"({wording.plural(len(plan.pre_program), 'activity', 'activities')} before day 1, "
-            f"{profile.start_date.isoformat()}; not logged, never judged):"
-        )
-        for activity in plan.pre_program:
-            ctx.say(f"  {act.describe(activity, units)}  ({activity.source})")
-    if plan.future:
-        ctx.say(
-            "Not logged, dated after today "
-            f"({wording.plural(len(plan.future), 'activity', 'activities')}):"
-        )
-        for activity in plan.future:
-            ctx.say(f"  {act.describe(activity, units)}  ({activity.source})")
+    for line in act.report_lines(
+        plan, refused, stored, profile.units, profile.start_date, dry_run=args.dry_run
+    ):
+        ctx.say(line)
     for refusal in refused:
-        print(printable(f"runback import: refused {refusal.source}: it {refusal.reason}; "
-                        "nothing from it was stored"), file=ctx.err)  # fmt: skip
-    if logged and not args.dry_run:
+        print(printable(f"runback import: {act.refusal_line(refusal)}"), file=ctx.err)
+    if stored:
         _say_flare(ctx, max(args.pain_during, args.pain_after))
     return EXIT_ERROR if refused else EXIT_OK
-
-
-def _import_kind(log: Any) -> str:
-    """What an imported activity was logged as."""
-    from runback_tui.domain.protocol import STAGES
-
-    if log.kind == "run":
-        return "run"
-    if log.completed:
-        return f"run-walk stage {log.stage}, completed"
-    return f"run-walk stage {log.stage}, stopped after {log.repeats_done} of " + str(
-        STAGES[log.stage].repeats
-    )
 
 
 COMMANDS: dict[str, Callable[[Context, argparse.Namespace], int]] = {

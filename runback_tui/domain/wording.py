@@ -611,3 +611,11 @@ KEEP_MINE_SESSION = "this session is logged, and the one under way elsewhere is 
 KEPT_THEIRS_CHECKIN = "Kept the check-in saved elsewhere; your answers were not saved."
 KEPT_THEIRS_PROFILE = "Kept the profile saved elsewhere; your changes were not saved."
 KEPT_THEIRS_SESSION = "Kept the session as it is elsewhere; this one was not logged."
+
+
+def flare_after_log(pain: int) -> str:
+    """The advice after logging *pain* that the engine's is_flare calls a flare (§3)."""
+    return (
+        f"Pain {pain}/10 is a flare: the next 48 hours are acute care - ice, gentle "
+        "walking, no running and no strength work. See `runback today`."
+    )

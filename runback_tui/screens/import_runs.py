@@ -19,7 +19,9 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Static
 
+from runback_tui.domain import wording
 from runback_tui.domain.models import Profile
+from runback_tui.domain.protocol import is_flare
 from runback_tui.domain.text import printable
 from runback_tui.paths import stylesheet
 from runback_tui.screens.base import RunbackScreen
@@ -35,35 +37,15 @@ INTRO = (
 
 
 def import_text(
-    plan: act.ImportPlan, refused: list[act.Refusal], stored: set[str], profile: Profile
-) -> str:
-    """What an import did, a line each, as the screen shows it."""
-    units = profile.units
-    lines: list[str] = []
-    logged = [(a, log) for a, log in plan.logs if log.id in stored]
-    for activity, log in logged:
-        if log.kind == "run":
-            kind = "run"
-        elif log.completed:
-            kind = f"run-walk stage {log.stage}, completed"
-        else:
-            kind = f"run-walk stage {log.stage}, stopped after {log.repeats_done}"
-        lines.append(f"Logged {act.describe(activity, units)}: {kind}")
-    for activity, what in plan.duplicates:
-        lines.append(f"Skipped {act.describe(activity, units)}: already logged as {what}")
-    for activity, log in plan.logs:
-        if log.id not in stored:
-            lines.append(f"Skipped {act.describe(activity, units)}: imported meanwhile")
-    for activity in plan.pre_program:
-        lines.append(
-            f"Pre-program history, not logged: {act.describe(activity, units)} "
-            f"(before day 1, {profile.start_date.isoformat()})"
-        )
-    for activity in plan.future:
-        lines.append(f"Not logged, dated after today: {act.describe(activity, units)}")
-    for refusal in refused:
-        lines.append(f"Refused {refusal.source}: it {refusal.reason}; nothing from it stored")
-    return "\n".join(lines) or "Nothing new to log."
+    plan: act.ImportPlan, refused: list[act.Refusal], stored: set[str], profile: Profile,
+    pain: int,
+) -> str:  # fmt: skip
+    """What an import did, as ``runback import`` says it, then the flare advice when due."""
+    lines = act.report_lines(plan, refused, stored, profile.units, profile.start_date)
+    lines += ["R" + act.refusal_line(refusal)[1:] for refusal in refused]  # "Refused …"
+    if stored and is_flare(pain):
+        lines.append(wording.flare_after_log(pain))
+    return "\n".join(lines)
 
 
 class ImportRunsScreen(RunbackScreen[None]):
@@ -143,7 +125,7 @@ class ImportRunsScreen(RunbackScreen[None]):
                 stored: set[str] = set()
                 if plan.logs:
                     stored = set(app.store.import_activities([log for _, log in plan.logs]))
-                text = import_text(plan, refused, stored, profile)
+                text = import_text(plan, refused, stored, profile, max(during, after))
         except StoreError as error:
             text = f"Nothing was imported: {error}"
         self.app.call_from_thread(self._show, text)

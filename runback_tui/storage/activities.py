@@ -571,3 +571,60 @@ __all__ = [
     "read_bytes",
     "read_paths",
 ]
+
+
+# -- what an import did, in words (the CLI and the TUI say the same) -------------------------
+
+
+def logged_as(log: Any) -> str:
+    """What an imported activity was logged as: 'run', 'run-walk stage 2, completed',
+    'run-walk stage 1, stopped after 5 of 10'."""
+    from runback_tui.domain.protocol import STAGES
+
+    if log.kind == "run":
+        return "run"
+    if log.completed:
+        return f"run-walk stage {log.stage}, completed"
+    return f"run-walk stage {log.stage}, stopped after {log.repeats_done} of " + str(
+        STAGES[log.stage].repeats
+    )
+
+
+def refusal_line(refusal: Refusal) -> str:
+    """A refused file, named with why."""
+    return f"refused {refusal.source}: it {refusal.reason}; nothing from it was stored"
+
+
+def report_lines(
+    plan: ImportPlan, refused: Sequence[Refusal], stored: set[str], units: m.Units,
+    start_date: date, *, dry_run: bool = False,
+) -> list[str]:  # fmt: skip
+    """What an import did (or would do, *dry_run*), a line each; refusals are refusal_line's."""
+    from runback_tui.domain import wording
+
+    lines: list[str] = []
+    logged = [(a, log) for a, log in plan.logs if dry_run or log.id in stored]
+    raced = [a for a, log in plan.logs if not dry_run and log.id not in stored]
+    if logged:
+        verb = "Would log" if dry_run else "Logged"
+        lines.append(f"{verb} {wording.plural(len(logged), 'activity', 'activities')}:")
+        lines += [f"  {describe(a, units)}: {logged_as(log)}  ({a.source})" for a, log in logged]
+    elif not refused:
+        lines.append("Nothing new to log.")
+    skipped = [(a, f"already logged as {what}") for a, what in plan.duplicates]
+    skipped += [(a, "imported meanwhile by another Runback") for a in raced]
+    if skipped:
+        lines.append(f"Skipped {wording.plural(len(skipped), 'duplicate')}:")
+        lines += [f"  {describe(a, units)}: {why}  ({a.source})" for a, why in skipped]
+    if plan.pre_program:
+        count = wording.plural(len(plan.pre_program), "activity", "activities")
+        lines.append(
+            f"Pre-program history ({count} before day 1, {start_date.isoformat()}; "
+            "not logged, never judged):"
+        )
+        lines += [f"  {describe(a, units)}  ({a.source})" for a in plan.pre_program]
+    if plan.future:
+        count = wording.plural(len(plan.future), "activity", "activities")
+        lines.append(f"Not logged, dated after today ({count}):")
+        lines += [f"  {describe(a, units)}  ({a.source})" for a in plan.future]
+    return lines

@@ -68,3 +68,23 @@ async def test_a_refused_file_is_named_and_nothing_stored(
         text = " ".join(screen_text(app).split())  # a long temporary path wraps the line
         assert "Refused" in text and "photo.gpx" in text and "not a FIT, GPX or TCX" in text
         assert store.history().sessions == []
+
+
+async def test_an_import_with_flare_pain_says_so_as_the_command_line_does(
+    store: Store, clock: FakeClock, tmp_path: Path
+) -> None:
+    seed_run_walk(store)
+    good = tmp_path / "stage2.fit"
+    good.write_bytes(fit(NOON, STAGE2_DONE))
+    app = app_for(store, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.push_screen(ImportRunsScreen())
+        await settle(pilot)
+        for char in str(good):
+            await pilot.press(char)
+        await pilot.press("tab", "5", "tab", "2", "enter")
+        await settle(pilot)
+        text = " ".join(screen_text(app).split())
+        assert "Logged 1 activity:" in text
+        assert "Pain 5/10 is a flare: the next 48 hours are acute care" in text

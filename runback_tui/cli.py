@@ -296,7 +296,9 @@ def build_parser() -> argparse.ArgumentParser:
                 "skipped")  # fmt: skip
     p.add_argument("paths", nargs="+", metavar="PATH", help="activity files or export archives")
     p.add_argument("--pain-during", type=pain_type, metavar="N",
-                   help="highest pain during the runs, 0-10 (with --pain-after)")  # fmt: skip
+                   help="highest pain during the runs, 0-10 (with --pain-after); without "
+                   "both, the runs wait for how your back felt and count for nothing until "
+                   "then")  # fmt: skip
     p.add_argument("--pain-after", type=pain_type, metavar="N",
                    help="pain after the runs, 0-10 (with --pain-during)")  # fmt: skip
     p.add_argument("--dry-run", action="store_true",
@@ -1076,35 +1078,45 @@ def cmd_calendar(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
     """Log the runs of activity files and export archives (storage/activities.py).
 
-    Each file is imported whole or refused whole (named on stderr with why); the other files
-    still import, and the exit code is 1 when any file was refused.
+    With --pain-during and --pain-after each new run is logged; without them each is kept
+    pending (it counts for nothing until the runner says how their back felt: the TUI asks at
+    its next start, or a second import with the pain logs it).  Activities before day 1 are
+    kept as pre-program history.  Each file is imported whole or refused whole (named on
+    stderr with why); the other files still import, and the exit code is 1 when any file was
+    refused.
     """
     from runback_tui.storage import activities as act
 
     if (args.pain_during is None) != (args.pain_after is None):
-        raise UsageError("--pain-during and --pain-after: give both, 0-10")
-    if args.pain_during is None and not args.dry_run:
         raise UsageError(
-            "--pain-during and --pain-after: give both, 0-10 (how your back felt decides "
-            "progression), or use --dry-run to see what would be logged"
+            "--pain-during and --pain-after: give both, 0-10, or neither (the runs then wait "
+            "for how your back felt)"
         )
+    pain = None if args.pain_during is None else (args.pain_during, args.pain_after)
     profile = ctx.profile()
     found, refused = act.read_paths(Path(p) for p in args.paths)
+    snapshot = ctx.store.snapshot()
     plan = act.plan_import(
-        found, profile, ctx.store.history(), ctx.clock.today(),
-        pain_during=args.pain_during or 0, pain_after=args.pain_after or 0,
+        found, profile, snapshot.history, ctx.clock.today(), pain=pain,
+        pending=snapshot.pending_imports, pre_program=snapshot.pre_program,
     )  # fmt: skip
     stored: set[str] = set()
-    if plan.logs and not args.dry_run:
-        stored = set(ctx.store.import_activities([log for _, log in plan.logs]))
+    if (plan.logs or plan.pending or plan.pre_program) and not args.dry_run:
+        stored = set(
+            ctx.store.import_activities(
+                [log for _, log in plan.logs],
+                pending=[a for _, a in plan.pending],
+                pre_program=[a for _, a in plan.pre_program],
+            )
+        )
     for line in act.report_lines(
         plan, refused, stored, profile.units, profile.start_date, dry_run=args.dry_run
     ):
         ctx.say(line)
     for refusal in refused:
         print(printable(f"runback import: {act.refusal_line(refusal)}"), file=ctx.err)
-    if stored:
-        _say_flare(ctx, max(args.pain_during, args.pain_after))
+    if pain is not None and any(log.id in stored for _, log in plan.logs):
+        _say_flare(ctx, max(pain))
     return EXIT_ERROR if refused else EXIT_OK
 
 

@@ -42,6 +42,7 @@ from pydantic import (
     Strict,
     TypeAdapter,
     ValidationError,
+    model_validator,
 )
 from pydantic_core import ErrorDetails, PydanticCustomError
 
@@ -492,6 +493,82 @@ class CrossLog(_Session):
 
 SessionLog = Annotated[RunWalkLog | RunLog | RoutineLog | CrossLog, Field(discriminator="kind")]
 """Any logged session, told apart by its ``kind``."""
+
+
+ImportSource = Annotated[
+    str, Strict(), Field(min_length=1, max_length=1000), AfterValidator(_clean_text)
+]
+"""Where an imported activity came from: its file, or ``archive.zip:member``."""
+
+
+class ImportedActivity(Record):
+    """An activity read from a watch or phone file (`runback import`) that is not a log.
+
+    Two tables hold these (schema 4): ``pending_imports``, runs imported without the pain
+    during and after, which count for nothing (no progression, no volume, no adherence) until
+    the runner says how their back felt and :meth:`log` turns them into a run-walk or run log;
+    and ``pre_program``, activities dated before day 1, kept as context for the dashboard's
+    load panel and never judged.  What a log needs besides the pain is checked when the record
+    is read (a pending run that could never be logged is refused), by the log models.
+    """
+
+    id: SessionId
+    """The import id (storage/activities.import_id: the UTC start and the metres); the log
+    made from it keeps it, so importing the same file again finds it."""
+    date: Day
+    """The local date it started on."""
+    started_at: Moment
+    """When it started, with its UTC offset."""
+    kind: Literal["run_walk", "run"]
+    """A run-walk (its laps follow a stage's pattern) or a continuous run."""
+    stage: Stage | None = None
+    """The run-walk stage its laps follow (None for a run)."""
+    completed: YesNo | None = None
+    """Every repeat of the stage done (None for a run)."""
+    repeats_done: Annotated[int, Strict(), Field(ge=0, le=10)] | None = None
+    """Repeats done (None for a run)."""
+    distance_km: SessionKm
+    """Distance covered."""
+    minutes: Minutes | None = None
+    """Moving time."""
+    source: ImportSource
+    """The file it came from."""
+    imported_at: Moment | None = None
+    """When it was imported (set by the Store)."""
+
+    @model_validator(mode="after")
+    def _loggable(self) -> ImportedActivity:
+        """Refuse a record no log could be made from (a run-walk without its stage)."""
+        try:
+            self.log(0, 0)
+        except ValidationError as error:
+            raise ValueError(
+                "it could not become a log: " + describe_validation_error(error).replace("\n", "; ")
+            ) from None
+        return self
+
+    def log(self, pain_during: int, pain_after: int) -> RunWalkLog | RunLog:
+        """The run-walk or run log this activity becomes once its pain is known (ValidationError
+        naming the problem for a pain outside 0-10)."""
+        if self.kind == "run_walk":
+            return RunWalkLog(
+                id=self.id,
+                date=self.date,
+                stage=self.stage,  # None is refused by the model
+                completed=self.completed,
+                repeats_done=self.repeats_done,
+                pain_during=pain_during,
+                pain_after=pain_after,
+                distance_km=self.distance_km,
+            )
+        return RunLog(
+            id=self.id,
+            date=self.date,
+            distance_km=self.distance_km,
+            minutes=self.minutes,
+            pain_during=pain_during,
+            pain_after=pain_after,
+        )
 
 
 @cache

@@ -619,3 +619,59 @@ def flare_after_log(pain: int) -> str:
         f"Pain {pain}/10 is a flare: the next 48 hours are acute care - ice, gentle "
         "walking, no running and no strength work. See `runback today`."
     )
+
+
+# -- imported runs waiting for their pain (interface.md v2 `runback import`) ------------------
+
+
+def pending_prompt(count: int) -> str:
+    """The question about imported runs kept waiting for their pain: '2 runs imported — how
+    did your back feel?'."""
+    return f"{plural(count, 'run')} imported — how did your back feel?"
+
+
+PENDING_NOT_COUNTED = (
+    "Until you say, they count for nothing: no progression, no weekly volume, no adherence."
+)
+"""What a pending imported run is worth to the plan (it is not a log yet)."""
+
+
+def pending_kept(count: int, *, dry_run: bool = False) -> str:
+    """The import report's heading for the runs kept waiting for their pain."""
+    verb = "Would keep" if dry_run else "Kept"
+    return f"{verb} {plural(count, 'run')} waiting for how your back felt:"
+
+
+def pending_hint(surface: str) -> str:
+    """Where the runner says how pending runs felt: on the command line, or in the TUI."""
+    if surface == "tui":
+        return f"{PENDING_NOT_COUNTED} Press i to answer now, or later from home."
+    return (
+        f"{PENDING_NOT_COUNTED} Open `runback` and it asks, or import them again with "
+        "--pain-during N --pain-after N."
+    )
+
+
+def pre_program_kept(count: int, start: date, *, dry_run: bool = False) -> str:
+    """The import report's heading for activities before day 1."""
+    verb = "Would keep" if dry_run else "Kept"
+    return (
+        f"{verb} {plural(count, 'activity', 'activities')} from before day 1 "
+        f"({start.isoformat()}) as pre-program history: shown in the dashboard's load panel "
+        "as context, never judged:"
+    )
+
+
+def pre_program_context(count: int, distance: str, first: date, last: date) -> str:
+    """The dashboard load panel's line about pre-program history (context, never judged);
+    *distance* as the panel writes distances."""
+    span = f"on {first:%d %b %Y}" if first == last else f"{first:%d %b %Y} – {last:%d %b %Y}"
+    return (
+        f"Before day 1 (context, not judged): {plural(count, 'activity', 'activities')}, "
+        f"{distance}, {span}."
+    )
+
+
+def pending_context(count: int) -> str:
+    """The dashboard load panel's line about imported runs waiting for their pain."""
+    return f"{plural(count, 'imported run')} not counted yet: say how your back felt (i on home)."

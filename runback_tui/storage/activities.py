@@ -28,7 +28,7 @@ from pathlib import Path
 from struct import error as struct_error
 from typing import Any, Literal
 
-from runback_tui.domain import clock
+from runback_tui.domain import clock, text
 from runback_tui.domain import models as m
 from runback_tui.storage import durable
 
@@ -95,11 +95,15 @@ class ImportPlan:
     """What an import would do."""
 
     logs: list[tuple[Activity, m.RunWalkLog | m.RunLog]] = field(default_factory=list)
-    """Activities to log, with their logs."""
+    """Activities to log (their pain was given), with their logs."""
+    pending: list[tuple[Activity, m.ImportedActivity]] = field(default_factory=list)
+    """Activities to keep waiting for their pain (none was given): not logs, they count for
+    nothing until the runner says how their back felt."""
     duplicates: list[tuple[Activity, str]] = field(default_factory=list)
     """Activities skipped as already logged, with what they duplicate."""
-    pre_program: list[Activity] = field(default_factory=list)
-    """Activities before the program's day 1: history, never logged nor judged."""
+    pre_program: list[tuple[Activity, m.ImportedActivity]] = field(default_factory=list)
+    """Activities before the program's day 1: kept as history (context for the dashboard's
+    load panel), never logged nor judged."""
     future: list[Activity] = field(default_factory=list)
     """Activities dated after today (a wrong clock): not logged."""
 
@@ -137,13 +141,20 @@ def read_bytes(name: str, raw: bytes) -> tuple[list[Activity], list[Refusal]]:
     if raw.startswith(b"PK\x03\x04") or raw.startswith(b"PK\x05\x06"):
         return _read_archive(name, raw)
     try:
-        return [_read_activity(name, raw)], []
+        return _read_activities(name, raw), []
     except _Refused as refusal:
         return [], [Refusal(name, str(refusal))]
 
 
-def _read_archive(name: str, raw: bytes) -> tuple[list[Activity], list[Refusal]]:
-    """The activity files of a Strava or Garmin export archive; other members are ignored."""
+_NO_ACTIVITY_FILES = "holds no FIT, GPX or TCX file"
+
+MAX_ARCHIVE_DEPTH = 2
+"""How deep archives inside archives are read (Garmin's export holds zips of FIT files)."""
+
+
+def _read_archive(name: str, raw: bytes, depth: int = 0) -> tuple[list[Activity], list[Refusal]]:
+    """The activity files of a Strava or Garmin export archive, and of the archives inside it
+    (Garmin's ``DI-Connect-Uploaded-Files/UploadedFiles_*.zip``); other members are ignored."""
     if len(raw) > MAX_FILE_BYTES:
         return [], [Refusal(name, f"is larger than {MAX_FILE_BYTES // 2**20} MB")]
     try:
@@ -151,12 +162,13 @@ def _read_archive(name: str, raw: bytes) -> tuple[list[Activity], list[Refusal]]
         members = [
             info
             for info in archive.infolist()
-            if not info.is_dir() and _activity_name(info.filename)
+            if not info.is_dir()
+            and (_activity_name(info.filename) or info.filename.lower().endswith(".zip"))
         ]
     except (zipfile.BadZipFile, OSError, ValueError) as error:
         return [], [Refusal(name, f"is not a readable zip archive ({error})")]
     if not members:
-        return [], [Refusal(name, "holds no FIT, GPX or TCX file")]
+        return [], [Refusal(name, _NO_ACTIVITY_FILES)]
     if len(members) > MAX_ARCHIVE_FILES:
         return [], [Refusal(name, f"holds more than {MAX_ARCHIVE_FILES} activity files")]
     activities: list[Activity] = []
@@ -168,7 +180,15 @@ def _read_archive(name: str, raw: bytes) -> tuple[list[Activity], list[Refusal]]
                 raise _Refused(f"is larger than {MAX_FILE_BYTES // 2**20} MB")
             with archive.open(info) as member:
                 data = member.read(MAX_FILE_BYTES + 1)
-            activities.append(_read_activity(source, data))
+            if info.filename.lower().endswith(".zip"):
+                if depth + 1 >= MAX_ARCHIVE_DEPTH:
+                    raise _Refused("is an archive nested too deep inside archives")
+                found, refused = _read_archive(source, data, depth + 1)
+                activities.extend(found)
+                # an inner zip without activity files is not an activity file: ignored
+                refusals.extend(r for r in refused if r != Refusal(source, _NO_ACTIVITY_FILES))
+                continue
+            activities.extend(_read_activities(source, data))
         except _Refused as refusal:
             refusals.append(Refusal(source, str(refusal)))
         except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
@@ -182,8 +202,9 @@ def _activity_name(filename: str) -> bool:
     return lower.endswith((".fit", ".gpx", ".tcx"))
 
 
-def _read_activity(source: str, raw: bytes) -> Activity:
-    """The one activity of a FIT, GPX or TCX file (gzipped or not); _Refused otherwise."""
+def _read_activities(source: str, raw: bytes) -> list[Activity]:
+    """The activities of a FIT, GPX or TCX file (gzipped or not; a TCX file may hold several);
+    _Refused otherwise."""
     if raw.startswith(b"\x1f\x8b"):
         try:
             with gzip.GzipFile(fileobj=io.BytesIO(raw)) as unzipped:
@@ -193,13 +214,13 @@ def _read_activity(source: str, raw: bytes) -> Activity:
     if len(raw) > MAX_FILE_BYTES:
         raise _Refused(f"is larger than {MAX_FILE_BYTES // 2**20} MB")
     if len(raw) >= 12 and raw[8:12] == b".FIT":
-        return _read_fit(source, raw)
+        return [_read_fit(source, raw)]
     head = raw[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"<"):
         root = _xml_root(raw)
         tag = root.tag.rsplit("}", 1)[-1]
         if tag == "gpx":
-            return _read_gpx(source, raw)
+            return [_read_gpx(source, raw)]
         if tag == "TrainingCenterDatabase":
             return _read_tcx(source, root)
         raise _Refused(f"is XML but neither GPX nor TCX (its root is <{tag}>)")
@@ -352,31 +373,41 @@ def _merge_short(stretches: list[list[Any]]) -> list[list[Any]]:
     return merged
 
 
-def _read_tcx(source: str, root: Any) -> Activity:
-    """A TCX activity: its laps' times and distances."""
+def _read_tcx(source: str, root: Any) -> list[Activity]:
+    """A TCX file's activities (one, or several: a day's runs exported together), each from
+    its laps' times and distances; the file is refused whole when any one is unusable."""
     ns = {"t": "http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2"}
-    activity = root.find("t:Activities/t:Activity", ns)
-    if activity is None:
+    found = root.findall("t:Activities/t:Activity", ns)
+    if not found:
         raise _Refused("is a TCX file without an activity (a course or workout file?)")
-    sport = (activity.get("Sport") or "").strip().lower()
-    if sport in _NOT_RUNS:
-        raise _Refused(f"is not a run (its sport is {sport})")
-    laps = activity.findall("t:Lap", ns)
-    if not laps:
-        raise _Refused("is a TCX activity without laps")
-    lengths: list[float] = []
-    distance = 0.0
-    try:
-        start = _parse_time(laps[0].get("StartTime") or activity.findtext("t:Id", "", ns))
-        for lap in laps:
-            lengths.append(float(lap.findtext("t:TotalTimeSeconds", "", ns)))
-            distance += float(lap.findtext("t:DistanceMeters", "0", ns) or 0)
-    except ValueError as error:
-        raise _Refused(f"is a TCX file with a bad lap ({error})") from None
-    moving = sum(lengths)
-    if moving <= 0 or any(length < 0 for length in lengths):
-        raise _Refused("is a TCX activity without a duration")
-    return Activity(source, start, distance, moving, tuple(lengths))
+    activities = []
+    for number, activity in enumerate(found, start=1):
+        which = f"activity {number} " if len(found) > 1 else ""
+        sport = (activity.get("Sport") or "").strip().lower()
+        if sport in _NOT_RUNS:
+            if len(found) > 1:
+                continue  # a ride beside the runs: not a run, and not a reason to refuse them
+            raise _Refused(f"is not a run (its sport is {sport})")
+        laps = activity.findall("t:Lap", ns)
+        if not laps:
+            raise _Refused(f"is a TCX {which}without laps".replace("  ", " "))
+        lengths: list[float] = []
+        distance = 0.0
+        try:
+            start = _parse_time(laps[0].get("StartTime") or activity.findtext("t:Id", "", ns))
+            for lap in laps:
+                lengths.append(float(lap.findtext("t:TotalTimeSeconds", "", ns)))
+                distance += float(lap.findtext("t:DistanceMeters", "0", ns) or 0)
+        except ValueError as error:
+            raise _Refused(f"is a TCX file with a bad lap ({error})") from None
+        moving = sum(lengths)
+        if moving <= 0 or any(length < 0 for length in lengths):
+            raise _Refused(f"is a TCX {which}without a duration".replace("  ", " "))
+        label = source if len(found) == 1 else f"{source}#{number}"
+        activities.append(Activity(label, start, distance, moving, tuple(lengths)))
+    if not activities:
+        raise _Refused("is not a run (none of its activities is one)")
+    return activities
 
 
 def _parse_time(text: str) -> datetime:
@@ -478,10 +509,19 @@ def plan_import(
     history: m.History,
     today: date,
     *,
-    pain_during: int,
-    pain_after: int,
+    pain: tuple[int, int] | None,
+    pending: Sequence[m.ImportedActivity] = (),
+    pre_program: Sequence[m.ImportedActivity] = (),
 ) -> ImportPlan:
-    """What importing *activities* would log, skip as duplicates, or list as history."""
+    """What importing *activities* would log, keep pending, skip as duplicates, or keep as
+    history.
+
+    With *pain* (pain during, pain after: the runner said how those runs felt) each new
+    activity from day 1 on becomes a log; without it, a pending import that counts for
+    nothing until the pain is given.  *pending* and *pre_program* are the imported
+    activities already stored (Snapshot): an activity already pending is a duplicate unless
+    *pain* is given, when it becomes the log that settles it.
+    """
     plan = ImportPlan()
     starts: list[tuple[datetime, float, str]] = []
     by_date: dict[date, list[tuple[float, str]]] = {}
@@ -490,11 +530,18 @@ def plan_import(
             continue
         key = _id_key(session.id)
         if key is not None:
-            starts.append((key[0], key[1], f"the import of {session.date.isoformat()}"))
+            starts.append((key[0], key[1], f"already logged: the import of {session.date}"))
         if session.distance_km:  # a log without a distance matches nothing by date
             by_date.setdefault(session.date, []).append(
-                (session.distance_km, f"the log of {session.date.isoformat()}")
+                (session.distance_km, f"already logged: the log of {session.date}")
             )
+    for stored, what in [(a, "already kept as pre-program history") for a in pre_program] + [
+        (a, "already imported, waiting for how your back felt") for a in pending if pain is None
+    ]:
+        said = f"{what} ({stored.date})"
+        starts.append((stored.started_at, stored.distance_km, said))
+        if stored.distance_km:
+            by_date.setdefault(stored.date, []).append((stored.distance_km, said))
     for activity in sorted(activities, key=lambda a: a.start):
         km = activity.distance_m / 1000
         day = local_date(activity)
@@ -510,44 +557,53 @@ def plan_import(
         if twin is not None:
             plan.duplicates.append((activity, twin))
             continue
-        starts.append((activity.start, km, activity.source))
+        starts.append((activity.start, km, f"the same activity as {activity.source}"))
+        imported = imported_activity(activity)
         if day < profile.start_date:
-            plan.pre_program.append(activity)
+            plan.pre_program.append((activity, imported))
             continue
         if day > today:
             plan.future.append(activity)
             continue
-        plan.logs.append((activity, _log_of(activity, day, pain_during, pain_after)))
+        if pain is None:
+            plan.pending.append((activity, imported))
+        else:  # a run already waiting (by id, or by start and distance) is logged as stored
+            waited = next(
+                (
+                    stored
+                    for stored in pending
+                    if stored.id == imported.id
+                    or (
+                        abs((stored.started_at - activity.start).total_seconds())
+                        <= DUPLICATE_START_S
+                        and _same_km(km, stored.distance_km)
+                    )
+                ),
+                imported,
+            )
+            plan.logs.append((activity, waited.log(*pain)))
         if km:
-            by_date.setdefault(day, []).append((km, activity.source))
+            by_date.setdefault(day, []).append((km, f"the same activity as {activity.source}"))
     return plan
 
 
-def _log_of(
-    activity: Activity, day: date, pain_during: int, pain_after: int
-) -> m.RunWalkLog | m.RunLog:
-    """The run-walk or run log an activity becomes."""
+def imported_activity(activity: Activity) -> m.ImportedActivity:
+    """What an activity becomes in the file: a run-walk when its laps follow a stage's
+    pattern, else a run (models.ImportedActivity; its log once the pain is known)."""
     km = min(round(activity.distance_m / 1000, 3), m.MAX_SESSION_KM)
+    minutes = round(min(max(activity.moving_s / 60, 0.01), m.MAX_MINUTES), 2)
     pattern = find_pattern(activity)
-    if pattern is not None:
-        return m.RunWalkLog(
-            id=import_id(activity),
-            date=day,
-            stage=pattern.stage,
-            completed=pattern.completed,
-            repeats_done=pattern.repeats_done,
-            pain_during=pain_during,
-            pain_after=pain_after,
-            distance_km=km,
-        )
-    minutes = min(max(activity.moving_s / 60, 0.01), m.MAX_MINUTES)
-    return m.RunLog(
+    return m.ImportedActivity(
         id=import_id(activity),
-        date=day,
+        date=local_date(activity),
+        started_at=clock.local(activity.start),
+        kind="run" if pattern is None else "run_walk",
+        stage=None if pattern is None else pattern.stage,
+        completed=None if pattern is None else pattern.completed,
+        repeats_done=None if pattern is None else pattern.repeats_done,
         distance_km=km,
-        minutes=round(minutes, 2),
-        pain_during=pain_during,
-        pain_after=pain_after,
+        minutes=minutes,
+        source=text.printable(activity.source)[:1000] or "?",
     )
 
 
@@ -597,32 +653,38 @@ def refusal_line(refusal: Refusal) -> str:
 
 def report_lines(
     plan: ImportPlan, refused: Sequence[Refusal], stored: set[str], units: m.Units,
-    start_date: date, *, dry_run: bool = False,
+    start_date: date, *, dry_run: bool = False, surface: Literal["cli", "tui"] = "cli",
 ) -> list[str]:  # fmt: skip
-    """What an import did (or would do, *dry_run*), a line each; refusals are refusal_line's."""
+    """What an import did (or would do, *dry_run*), a line each; refusals are refusal_line's.
+    *surface* says where the runner answers for runs kept pending (wording.pending_hint)."""
     from runback_tui.domain import wording
 
+    def done(items: Sequence[tuple[Activity, Any]]) -> list[tuple[Activity, Any]]:
+        return [(a, r) for a, r in items if dry_run or r.id in stored]
+
     lines: list[str] = []
-    logged = [(a, log) for a, log in plan.logs if dry_run or log.id in stored]
-    raced = [a for a, log in plan.logs if not dry_run and log.id not in stored]
+    logged, pending, history = done(plan.logs), done(plan.pending), done(plan.pre_program)
+    everything: list[tuple[Activity, Any]] = [*plan.logs, *plan.pending, *plan.pre_program]
+    raced = [a for a, r in everything if not dry_run and r.id not in stored]
     if logged:
         verb = "Would log" if dry_run else "Logged"
         lines.append(f"{verb} {wording.plural(len(logged), 'activity', 'activities')}:")
         lines += [f"  {describe(a, units)}: {logged_as(log)}  ({a.source})" for a, log in logged]
-    elif not refused:
+    if pending:
+        lines.append(wording.pending_kept(len(pending), dry_run=dry_run))
+        lines += [f"  {describe(a, units)}: {logged_as(r)}  ({a.source})" for a, r in pending]
+        if not dry_run:
+            lines.append(wording.pending_hint(surface))
+    if not (logged or pending or history or refused):
         lines.append("Nothing new to log.")
-    skipped = [(a, f"already logged as {what}") for a, what in plan.duplicates]
+    skipped = [(a, why) for a, why in plan.duplicates]
     skipped += [(a, "imported meanwhile by another Runback") for a in raced]
     if skipped:
         lines.append(f"Skipped {wording.plural(len(skipped), 'duplicate')}:")
         lines += [f"  {describe(a, units)}: {why}  ({a.source})" for a, why in skipped]
-    if plan.pre_program:
-        count = wording.plural(len(plan.pre_program), "activity", "activities")
-        lines.append(
-            f"Pre-program history ({count} before day 1, {start_date.isoformat()}; "
-            "not logged, never judged):"
-        )
-        lines += [f"  {describe(a, units)}  ({a.source})" for a in plan.pre_program]
+    if history:
+        lines.append(wording.pre_program_kept(len(history), start_date, dry_run=dry_run))
+        lines += [f"  {describe(a, units)}  ({a.source})" for a, _ in history]
     if plan.future:
         count = wording.plural(len(plan.future), "activity", "activities")
         lines.append(f"Not logged, dated after today ({count}):")

@@ -26,9 +26,14 @@ Version history:
   (interface.md v2: C1 and bidirectional controls, which an earlier Runback accepted) is
   shown as U+FFFD in the migrated file, and a one-line name's tabs and line breaks become
   spaces, so the file opens instead of being refused; the backup keeps the original bytes.
+- **4** — imports (interface.md v2 `runback import`): two new tables of imported activities
+  that are not logs (models.ImportedActivity), ``pending_imports`` (runs waiting for the pain
+  during and after) and ``pre_program`` (activities before day 1, context only).  A version-3
+  file has neither, so the step only records the version; it matters because a Runback that
+  knows version 3 must refuse a file holding the new tables as newer, not as corrupt.
 
 A file from a newer Runback (a higher schema_version) is refused, never downgraded: an older
-Runback reading a version-3 file says it was written by a newer Runback.
+Runback reading a version-4 file says it was written by a newer Runback.
 
 Each step is a pure function from the version-N tables to version N+1; ``migrate`` runs
 them in order.  The Store writes a backup of the original file before saving the result.
@@ -46,7 +51,7 @@ from runback_tui.domain import text
 from runback_tui.domain.clock import aware
 from runback_tui.domain.limits import standing_red_flags
 
-CURRENT_VERSION = 3
+CURRENT_VERSION = 4
 """The schema_version this Runback writes."""
 
 META_TABLE = "_meta"
@@ -194,6 +199,12 @@ def _v2_to_v3(tables: Tables) -> Tables:
     return tables
 
 
+def _v3_to_v4(tables: Tables) -> Tables:
+    """Nothing to convert: the import tables are new (see the module docstring)."""
+    tables[META_TABLE] = {"1": {"schema_version": 4}}
+    return tables
+
+
 _ONE_LINE_KEYS = frozenset({"name", "shoe"})
 """Text fields that hold one line (a shoe's name, and the name a session refers to)."""
 
@@ -212,7 +223,12 @@ def _clean_texts(value: Any, key: str = "") -> Any:
     return value
 
 
-MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {0: _v0_to_v1, 1: _v1_to_v2, 2: _v2_to_v3}
+MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {
+    0: _v0_to_v1,
+    1: _v1_to_v2,
+    2: _v2_to_v3,
+    3: _v3_to_v4,
+}
 """Step from version N (the key) to N+1."""
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -42,6 +42,7 @@ from runback_tui.domain.models import (
     Clearance,
     History,
     IceLog,
+    ImportedActivity,
     Profile,
     SessionLog,
     Settings,
@@ -70,6 +71,8 @@ SHOES_TABLE = "shoes"
 SETTINGS_TABLE = "settings"
 ACTIVE_SESSION_TABLE = "active_session"
 ICE_TABLE = "ice"
+PENDING_IMPORTS_TABLE = "pending_imports"
+PRE_PROGRAM_TABLE = "pre_program"
 
 
 class ConflictError(StoreError):
@@ -172,6 +175,8 @@ class DataFile(_Layout):
     settings: dict[DocId, Settings] = Field(default_factory=dict)
     active_session: dict[DocId, ActiveSession] = Field(default_factory=dict)
     ice: dict[DocId, IceLog] = Field(default_factory=dict)
+    pending_imports: dict[DocId, ImportedActivity] = Field(default_factory=dict)
+    pre_program: dict[DocId, ImportedActivity] = Field(default_factory=dict)
 
 
 @cache
@@ -234,6 +239,11 @@ class Snapshot:
     """A run session under way, saved so it can be resumed."""
     ice: tuple[IceLog, ...] = ()
     """Ice blocks, oldest first."""
+    pending_imports: tuple[ImportedActivity, ...] = ()
+    """Imported runs waiting for the pain during and after (not logs: they count for nothing
+    until Store.settle_imports makes them logs), oldest start first."""
+    pre_program: tuple[ImportedActivity, ...] = ()
+    """Imported activities from before day 1: context, never judged; oldest first."""
     digest: str | None = None
     """The digest of the file bytes this was read from (cache.digest); None: no file.  Views
     computed from this snapshot may be kept in the sidecar under it (cache.remember)."""
@@ -258,6 +268,10 @@ def snapshot_of(tables: Tables, file_digest: str | None = None) -> Snapshot:
     _refuse_duplicates("check-in date", [c.date.isoformat() for c in checkins])
     _refuse_duplicates("session id", [s.id for s in sessions])
     _refuse_duplicates("shoe name", [s.name.casefold() for s in shoes])
+    pending = sorted(_in_id_order(data.pending_imports), key=lambda a: a.started_at)
+    pre_program = sorted(_in_id_order(data.pre_program), key=lambda a: a.started_at)
+    _refuse_duplicates("pending import id", [a.id for a in pending])
+    _refuse_duplicates("pre-program activity id", [a.id for a in pre_program])
     history = History.model_construct(
         checkins=checkins,
         clearances=_in_id_order(data.clearances),
@@ -275,7 +289,9 @@ def snapshot_of(tables: Tables, file_digest: str | None = None) -> Snapshot:
         settings[0] if settings else Settings(),
         active[0] if active else None,
         tuple(_in_id_order(data.ice)),
-        file_digest,
+        pending_imports=tuple(pending),
+        pre_program=tuple(pre_program),
+        digest=file_digest,
     )
 
 
@@ -321,11 +337,21 @@ def _dump(model: Any) -> dict[str, Any]:
 
 # -- restoring an export -----------------------------------------------------------------------
 
-EXPORT_LISTS = ("checkins", "checkin_edits", "clearances", "sessions", "shoes")
-"""The lists of a JSON export (interface.md), each a table of the file."""
+EXPORT_LISTS = (
+    "checkins",
+    "checkin_edits",
+    "clearances",
+    "sessions",
+    "shoes",
+    PENDING_IMPORTS_TABLE,
+    PRE_PROGRAM_TABLE,
+)
+"""The lists of a JSON export (interface.md, and the import tables of schema 4), each a table
+of the file."""
 
-_OPTIONAL_LISTS = frozenset({"checkin_edits"})
-"""Lists an older export may lack (exports before schema 2 held no replaced check-ins)."""
+_OPTIONAL_LISTS = frozenset({"checkin_edits", PENDING_IMPORTS_TABLE, PRE_PROGRAM_TABLE})
+"""Lists an older export may lack (exports before schema 2 held no replaced check-ins, before
+schema 4 no imported activities)."""
 
 _EXPORT_KEYS = frozenset({"schema_version", "profile", *EXPORT_LISTS})
 
@@ -398,6 +424,10 @@ class RestoreSummary:
     checkin_edits: tuple[CheckInEdit, ...]
     schema_version: int
     """The schema the export was written in (older ones are upgraded on the way in)."""
+    pending_imports: tuple[ImportedActivity, ...] = ()
+    """Imported runs waiting for their pain."""
+    pre_program: tuple[ImportedActivity, ...] = ()
+    """Imported activities from before day 1."""
     backup: Path | None = None
     """The replaced data file, kept next to it (None: there was no file, or not restored yet)."""
 
@@ -434,7 +464,14 @@ def check_export(data: Any) -> RestoreSummary:
             _export_problem(str(error)), "Restore from another export, or fix this one."
         ) from None
     assert snap.profile is not None  # _export_tables refused an export without one
-    return RestoreSummary(snap.profile, snap.history, snap.checkin_edits, version)
+    return RestoreSummary(
+        snap.profile,
+        snap.history,
+        snap.checkin_edits,
+        version,
+        snap.pending_imports,
+        snap.pre_program,
+    )
 
 
 def _restored_tables(summary: RestoreSummary) -> dict[str, list[dict[str, Any]]]:
@@ -450,6 +487,8 @@ def _restored_tables(summary: RestoreSummary) -> dict[str, list[dict[str, Any]]]
         CLEARANCES_TABLE: [_dump(c) for c in history.clearances],
         SESSIONS_TABLE: [_dump(s) for s in history.sessions],
         SHOES_TABLE: [_dump(s) for s in history.shoes],
+        PENDING_IMPORTS_TABLE: [_dump(a) for a in summary.pending_imports],
+        PRE_PROGRAM_TABLE: [_dump(a) for a in summary.pre_program],
     }
 
 
@@ -831,24 +870,100 @@ class Store:
             db.table(SESSIONS_TABLE).insert_multiple(_dump(s) for s in checked)
             db.table(SHOES_TABLE).insert_multiple(_dump(s) for s in shoes)
 
-    def import_activities(self, sessions: Sequence[Any]) -> list[str]:
-        """Store logs made from imported activities (storage/activities.py) in ONE
-        transaction; returns the ids stored.
+    def import_activities(
+        self,
+        sessions: Sequence[Any] = (),
+        *,
+        pending: Sequence[ImportedActivity] = (),
+        pre_program: Sequence[ImportedActivity] = (),
+    ) -> list[str]:
+        """Store what an import made (storage/activities.plan_import) in ONE transaction:
+        *sessions* as logs, *pending* as runs waiting for their pain, *pre_program* as history
+        from before day 1.  Returns the ids stored.
 
         An id already stored (the same activity, imported meanwhile by another process) is
-        skipped, not refused: an import's ids are its activities' start and distance.
+        skipped, not refused: an import's ids are its activities' start and distance.  A log
+        whose id is waiting in ``pending_imports`` settles it: the log is stored and the
+        pending run removed.
         """
         checked = [self._stamped(validate_session(s)) for s in sessions]
+        now = self._now()
         with self._transaction() as db:
-            table = db.table(SESSIONS_TABLE)
-            taken = {str(d.get("id")) for d in table.all()}
+            logs = db.table(SESSIONS_TABLE)
+            waiting = db.table(PENDING_IMPORTS_TABLE)
+            history = db.table(PRE_PROGRAM_TABLE)
+            logged = {str(d.get("id")) for d in logs.all()}
+            pending_ids = {str(d.get("id")) for d in waiting.all()}
+            kept = {str(d.get("id")) for d in history.all()}
+            stored: list[str] = []
             fresh = []
             for session in checked:
-                if session.id not in taken:
-                    taken.add(session.id)
+                if session.id not in logged:
+                    logged.add(session.id)
                     fresh.append(session)
-            table.insert_multiple(_dump(s) for s in fresh)
-        return [s.id for s in fresh]
+            logs.insert_multiple(_dump(s) for s in fresh)
+            stored += [s.id for s in fresh]
+            settled = pending_ids & {s.id for s in fresh}
+            if settled:
+                waiting.remove(Query().id.one_of(sorted(settled)))
+            new_pending = []
+            for activity in pending:
+                if activity.id not in logged and activity.id not in pending_ids:
+                    pending_ids.add(activity.id)
+                    new_pending.append(activity.model_copy(update={"imported_at": now}))
+            waiting.insert_multiple(_dump(a) for a in new_pending)
+            stored += [a.id for a in new_pending]
+            new_history = []
+            for activity in pre_program:
+                if activity.id not in kept:
+                    kept.add(activity.id)
+                    new_history.append(activity.model_copy(update={"imported_at": now}))
+            history.insert_multiple(_dump(a) for a in new_history)
+            stored += [a.id for a in new_history]
+            for name in (PENDING_IMPORTS_TABLE, PRE_PROGRAM_TABLE):
+                if not db.table(name).all():
+                    db.drop_table(name)  # no empty tables: a file without imports stays as it was
+        return stored
+
+    def settle_imports(self, answers: Mapping[str, tuple[int, int]]) -> list[Any]:
+        """Log pending imported runs with the pain during and after the runner gave
+        (``{id: (pain_during, pain_after)}``), each removed from ``pending_imports`` in the
+        same write; returns the logs stored.
+
+        A run no longer waiting (answered or dropped meanwhile by another process) is left
+        out, so nothing is logged twice; the pain is checked first (ValidationError naming it,
+        nothing written).
+        """
+        with self._transaction() as db:
+            waiting = db.table(PENDING_IMPORTS_TABLE)
+            logged = {str(d.get("id")) for d in db.table(SESSIONS_TABLE).all()}
+            logs = []
+            for doc in waiting.all():
+                activity = ImportedActivity.model_validate(dict(doc))
+                if activity.id in answers:
+                    during, after = answers[activity.id]
+                    log = self._stamped(activity.log(during, after))
+                    if log.id not in logged:
+                        logs.append(log)
+            db.table(SESSIONS_TABLE).insert_multiple(_dump(s) for s in logs)
+            gone = sorted(set(answers) & {str(d.get("id")) for d in waiting.all()})
+            if gone:
+                waiting.remove(Query().id.one_of(gone))
+            if not waiting.all():
+                db.drop_table(PENDING_IMPORTS_TABLE)
+        return logs
+
+    def drop_imports(self, ids: Sequence[str]) -> list[str]:
+        """Forget pending imported runs the runner says are not runs of theirs (never logged);
+        returns the ids dropped (one dropped meanwhile elsewhere is left out)."""
+        with self._transaction() as db:
+            waiting = db.table(PENDING_IMPORTS_TABLE)
+            gone = sorted(set(ids) & {str(d.get("id")) for d in waiting.all()})
+            if gone:
+                waiting.remove(Query().id.one_of(gone))
+            if not waiting.all():
+                db.drop_table(PENDING_IMPORTS_TABLE)
+        return gone
 
     # -- session settings, the active session and ice ---------------------------------------
 
@@ -938,6 +1053,8 @@ class Store:
             "clearances": [_dump(c) for c in sorted(history.clearances, key=lambda c: c.date)],
             "sessions": [_dump(s) for s in sorted(history.sessions, key=lambda s: s.date)],
             "shoes": [_dump(s) for s in history.shoes],
+            PENDING_IMPORTS_TABLE: [_dump(a) for a in snap.pending_imports],
+            PRE_PROGRAM_TABLE: [_dump(a) for a in snap.pre_program],
         }
 
     def checked_snapshot(self) -> Snapshot | None:

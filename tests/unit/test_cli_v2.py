@@ -249,9 +249,9 @@ def test_export_holds_everything(cli: CliRunner, ready: str) -> None:
     exported = json.loads(cli("export").out)
     assert list(exported) == [
         "schema_version", "profile", "checkins", "checkin_edits", "clearances", "sessions",
-        "shoes",
+        "shoes", "pending_imports", "pre_program",
     ]  # fmt: skip
-    assert exported["schema_version"] == 3
+    assert exported["schema_version"] == 4
     assert exported["checkin_edits"][0]["replaced_at"]
     assert exported["clearances"][0]["reason"] == "professional"
     assert exported["sessions"][0]["logged_at"]

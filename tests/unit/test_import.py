@@ -332,36 +332,78 @@ def test_activity_matching_a_typed_log_is_a_duplicate(
     assert cli("log", "run", "--distance", "5", *PAIN, "--date", "2026-11-18").code == 0
     result = imported(cli, write(tmp_path, "run.tcx", tcx(NOON, CONTINUOUS)))
     assert result.code == 0
-    assert "already logged as the log of 2026-11-18" in result.out
+    assert "already logged: the log of 2026-11-18" in result.out
     assert len(sessions(cli)) == 1
 
 
-def test_pre_program_activity_is_listed_not_logged(
+def test_pre_program_activity_is_kept_apart_never_logged(
     cli: CliRunner, ready: Path, tmp_path: Path
 ) -> None:
     before = datetime(2026, 10, 20, 12, 0, tzinfo=UTC)
-    result = imported(cli, write(tmp_path, "old.tcx", tcx(before, CONTINUOUS)))
+    path = write(tmp_path, "old.tcx", tcx(before, CONTINUOUS))
+    result = imported(cli, path, pain=())  # no pain asked for history
     assert result.code == 0, result.err
-    assert "Pre-program history (1 activity before day 1, 2026-11-01" in result.out
+    assert "Kept 1 activity from before day 1 (2026-11-01) as pre-program history" in result.out
     assert "2026-10-20" in result.out
-    assert sessions(cli) == []
+    data = json.loads(cli("export").out)
+    assert data["sessions"] == [] and data["pending_imports"] == []
+    (kept,) = data["pre_program"]
+    assert (kept["date"], kept["kind"], kept["distance_km"]) == ("2026-10-20", "run", 5.0)
+    again = imported(cli, path)
+    assert "already kept as pre-program history (2026-10-20)" in again.out
+    assert len(json.loads(cli("export").out)["pre_program"]) == 1
 
 
 def test_dry_run_stores_nothing(cli: CliRunner, ready: Path, tmp_path: Path) -> None:
     before = ready.read_bytes()
     path = write(tmp_path, "a.fit", fit(NOON, STAGE2_DONE))
-    result = cli("import", path, "--dry-run")  # pain flags not needed to look
+    result = cli("import", path, "--dry-run", *PAIN)
     assert result.code == 0, result.err
     assert "Would log 1 activity" in result.out and "stage 2, completed" in result.out
+    looked = cli("import", path, "--dry-run")
+    assert looked.code == 0, looked.err
+    assert "Would keep 1 run waiting for how your back felt" in looked.out
     assert ready.read_bytes() == before
 
 
-def test_pain_flags_are_required_to_log(cli: CliRunner, ready: Path, tmp_path: Path) -> None:
+def test_without_pain_runs_wait_and_count_for_nothing(
+    cli: CliRunner, ready: Path, tmp_path: Path
+) -> None:
+    """Imported without --pain-during/--pain-after: kept pending, not a log; the plan is the
+    same as before the import until the pain is given (then it is one log, not two)."""
+    plan_before = json.loads(cli("today", "--json").out)
     path = write(tmp_path, "a.fit", fit(NOON, STAGE2_DONE))
     result = cli("import", path)
-    assert result.code == 2 and "--pain-during" in result.err
+    assert result.code == 0, result.err
+    assert "Kept 1 run waiting for how your back felt:" in result.out
+    assert "run-walk stage 2, completed" in result.out
+    assert "count for nothing" in result.out and "--pain-during N --pain-after N" in result.out
+    data = json.loads(cli("export").out)
+    assert data["sessions"] == []
+    (waiting,) = data["pending_imports"]
+    assert (waiting["kind"], waiting["stage"], waiting["repeats_done"]) == ("run_walk", 2, 8)
+    assert json.loads(cli("today", "--json").out) == plan_before
+    again = cli("import", path)
+    assert "already imported, waiting for how your back felt (2026-11-18)" in again.out
     assert cli("import", path, "--pain-during", "1").code == 2
-    assert sessions(cli) == []
+    answered = imported(cli, path, pain=("--pain-during", "1", "--pain-after", "2"))
+    assert answered.code == 0, answered.err
+    assert "Logged 1 activity" in answered.out
+    data = json.loads(cli("export").out)
+    assert data["pending_imports"] == []
+    (log,) = data["sessions"]
+    assert (log["id"], log["pain_during"], log["pain_after"]) == (waiting["id"], 1, 2)
+
+
+def test_a_pending_run_answered_from_another_file_of_it_is_one_log(
+    cli: CliRunner, ready: Path, tmp_path: Path
+) -> None:
+    """The watch's FIT is pending; the phone's TCX of the same run, with the pain, settles it."""
+    assert cli("import", write(tmp_path, "a.fit", fit(NOON, STAGE2_DONE))).code == 0
+    other = tcx(NOON + timedelta(seconds=20), [(s, d * 1.004) for s, d in STAGE2_DONE])
+    assert imported(cli, write(tmp_path, "a.tcx", other)).code == 0
+    data = json.loads(cli("export").out)
+    assert data["pending_imports"] == [] and len(data["sessions"]) == 1
 
 
 def test_high_pain_is_a_flare(cli: CliRunner, ready: Path, tmp_path: Path) -> None:
@@ -472,3 +514,116 @@ def test_runs_without_distance_are_told_apart_by_start(
     assert result.code == 0, result.err
     assert [s["distance_km"] for s in sessions(cli)] == [0.0, 0.0]
     assert "Skipped 1 duplicate" in imported(cli, morning).out
+
+
+def test_garmin_archive_with_zips_inside(cli: CliRunner, ready: Path, tmp_path: Path) -> None:
+    """Garmin's real layout: DI-Connect-Uploaded-Files/UploadedFiles_0-_Part1.zip holds the
+    FIT files; an inner zip of other things is ignored, a broken inner zip refused by name."""
+    inner = zipped({
+        "runner_1.fit": fit(NOON, STAGE2_DONE),
+        "runner_2.fit": fit(NOON + timedelta(days=1), CONTINUOUS),
+    })  # fmt: skip
+    archive = zipped({
+        "DI_CONNECT/DI-Connect-Uploaded-Files/UploadedFiles_0-_Part1.zip": inner,
+        "DI_CONNECT/DI-Connect-Wellness/sleep.zip": zipped({"sleep.json": b"{}"}),
+        "DI_CONNECT/DI-Connect-Uploaded-Files/UploadedFiles_0-_Part2.zip": b"PK\x03\x04broken",
+    })  # fmt: skip
+    result = imported(cli, write(tmp_path, "garmin.zip", archive))
+    assert result.code == 1
+    assert "UploadedFiles_0-_Part2.zip: it is not a readable zip archive" in result.err
+    assert "sleep.zip" not in result.err
+    assert [s["kind"] for s in sessions(cli)] == ["run_walk", "run"]
+
+
+def test_a_tcx_file_with_several_activities(cli: CliRunner, ready: Path, tmp_path: Path) -> None:
+    one = tcx(NOON, STAGE2_DONE).decode()
+    two = tcx(NOON + timedelta(days=1), CONTINUOUS).decode()
+    ride = tcx(NOON + timedelta(days=2), CONTINUOUS, sport="Biking").decode()
+
+    def body(doc: str) -> str:
+        return doc[doc.index("<Activity ") : doc.index("</Activities>")]
+
+    both = one.replace("</Activities>", body(two) + body(ride) + "</Activities>")
+    result = imported(cli, write(tmp_path, "day.tcx", both.encode()))
+    assert result.code == 0, result.err
+    assert "day.tcx#1" in result.out and "day.tcx#2" in result.out
+    assert [s["kind"] for s in sessions(cli)] == ["run_walk", "run"]  # the ride left out
+
+
+# -- the Store's import tables (schema 4) ------------------------------------------------------
+
+
+def _pending(store_path: Path, tmp_path: Path, cli: CliRunner, count: int = 2) -> list[str]:
+    files = [
+        write(tmp_path, f"{n}.fit", fit(NOON - timedelta(days=n), STAGE2_DONE))
+        for n in range(count)
+    ]
+    assert cli("import", *files).code == 0
+    return [a["id"] for a in json.loads(cli("export").out)["pending_imports"]]
+
+
+def test_settle_imports_logs_them_and_clears_the_pending(
+    cli: CliRunner, ready: Path, tmp_path: Path
+) -> None:
+    from runback_tui.storage.store import Store
+
+    first, second = _pending(ready, tmp_path, cli)
+    store = Store(ready)
+    (log,) = store.settle_imports({first: (2, 3)})
+    assert (log.id, log.pain_during, log.pain_after, log.stage) == (first, 2, 3, 2)
+    assert log.logged_at is not None
+    assert [a.id for a in store.snapshot().pending_imports] == [second]
+    assert store.settle_imports({first: (0, 0)}) == []  # answered meanwhile: not logged twice
+    assert store.drop_imports([second, "imp-nothing"]) == [second]
+    assert "pending_imports" not in json.loads(ready.read_text())  # no empty table left
+    assert [s.id for s in store.history().sessions] == [first]
+
+
+def test_settle_with_a_bad_pain_changes_nothing(
+    cli: CliRunner, ready: Path, tmp_path: Path
+) -> None:
+    from runback_tui.domain.models import ValidationError
+    from runback_tui.storage.store import Store
+
+    first, second = _pending(ready, tmp_path, cli)
+    before = ready.read_bytes()
+    with pytest.raises(ValidationError, match="pain_after"):
+        Store(ready).settle_imports({first: (1, 1), second: (1, 11)})
+    assert ready.read_bytes() == before
+
+
+def test_export_restore_keeps_the_import_tables(
+    cli: CliRunner, ready: Path, tmp_path: Path
+) -> None:
+    _pending(ready, tmp_path, cli)
+    old = write(tmp_path, "old.tcx", tcx(datetime(2026, 10, 2, 12, tzinfo=UTC), CONTINUOUS))
+    assert imported(cli, old).code == 0
+    exported = cli("export").out
+    (tmp_path / "x.json").write_text(exported)
+    assert cli("restore", str(tmp_path / "x.json"), "--yes").code == 0
+    assert cli("export").out == exported
+    data = json.loads(exported)
+    assert len(data["pending_imports"]) == 2 and len(data["pre_program"]) == 1
+
+
+def test_a_pending_import_that_could_never_be_logged_is_refused(
+    cli: CliRunner, ready: Path, tmp_path: Path
+) -> None:
+    _pending(ready, tmp_path, cli, count=1)
+    tables = json.loads(ready.read_text())
+    (doc,) = tables["pending_imports"].values()
+    doc["stage"] = None  # a run-walk without its stage
+    ready.write_text(json.dumps(tables))
+    before = ready.read_bytes()
+    result = cli("today")
+    assert result.code == 3
+    assert "'pending_imports'" in result.err and "could not become a log" in result.err
+    assert ready.read_bytes() == before
+
+
+def test_a_version_3_file_opens_as_version_4(cli: CliRunner, ready: Path) -> None:
+    tables = json.loads(ready.read_text())
+    tables["_meta"] = {"1": {"schema_version": 3}}
+    ready.write_text(json.dumps(tables))
+    assert cli("today").code == 0
+    assert json.loads(ready.read_text())["_meta"] == {"1": {"schema_version": 4}}

@@ -416,7 +416,7 @@ def test_migration_from_v1_restores_an_erased_red_flag(tmp_path: Path) -> None:
     original = path.read_bytes()
     store = Store(path)
     snap = store.snapshot()
-    assert snap.schema_version == CURRENT_VERSION == 3
+    assert snap.schema_version == CURRENT_VERSION == 4
     backup = tmp_path / "runback.json.v1-backup"
     assert backup.read_bytes() == original  # the backup is written first, byte for byte
     # The v1 edit had erased the urgent flag; v2 puts it back: it stands until cleared.
@@ -432,7 +432,7 @@ def test_migration_from_v1_restores_an_erased_red_flag(tmp_path: Path) -> None:
     assert plan.phase == "paused" and "red_flag_urgent" in plan.warning_codes()
     # Written as Runback writes: reopening does not migrate again.
     migrated = json.loads(path.read_text())
-    assert migrated["_meta"]["1"]["schema_version"] == 3
+    assert migrated["_meta"]["1"]["schema_version"] == CURRENT_VERSION
     assert migrated["clearances"]["1"]["reason"] == "professional"
     reopened = Store(path).snapshot()
     assert reopened.history == snap.history

@@ -151,10 +151,10 @@ def test_migration_gives_every_stored_time_its_local_offset(
     shutil.copyfile(FIXTURES / "v2_runback.json", path)
     original = path.read_bytes()
     snap = Store(path).snapshot()
-    assert snap.schema_version == CURRENT_VERSION == 3
+    assert snap.schema_version == CURRENT_VERSION == 4
     assert (tmp_path / "runback.json.v2-backup").read_bytes() == original  # backup first
     before, after = json.loads(original), json.loads(path.read_text())
-    assert after["_meta"] == {"1": {"schema_version": 3}}
+    assert after["_meta"] == {"1": {"schema_version": 4}}
     assert after["checkin_edits"]["1"]["replaced_at"] == "2026-07-15T21:10:00+02:00"
     ice = after["ice"]["1"]
     assert (ice["started_at"], ice["next_due_from"], ice["next_due_by"]) == (
@@ -231,9 +231,9 @@ def test_a_v3_file_with_a_naive_time_is_a_hand_edit_and_refused(tmp_path: Path) 
 
 def test_a_newer_schema_is_refused_and_left_as_it_was(tmp_path: Path) -> None:
     path = tmp_path / "runback.json"
-    path.write_text('{"_meta": {"1": {"schema_version": 4}}}')
+    path.write_text('{"_meta": {"1": {"schema_version": 5}}}')
     before = path.read_bytes()
-    with pytest.raises(DataFileError, match=r"newer Runback \(schema_version 4; .* up to 3\)"):
+    with pytest.raises(DataFileError, match=r"newer Runback \(schema_version 5; .* up to 4\)"):
         Store(path).snapshot()
     assert path.read_bytes() == before
 
@@ -251,7 +251,7 @@ def test_times_written_through_the_cli_and_exported_carry_their_offset(cli: CliR
     assert cli("clear", "--note", "physio").code == 0
     assert cli("log", "routine", "daily_core").code == 0
     exported = json.loads(cli("export").out)
-    assert exported["schema_version"] == 3
+    assert exported["schema_version"] == 4
     stamps = [exported["checkin_edits"][0]["replaced_at"], exported["clearances"][0]["made_at"]]
     stamps.append(exported["sessions"][0]["logged_at"])
     assert all(WITH_OFFSET.fullmatch(stamp) for stamp in stamps), stamps

@@ -667,6 +667,8 @@ def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
         "clearances": data["clearances"],
         "sessions": data["sessions"],
         "shoes": data["shoes"],
+        "pending_imports": data["pending_imports"],
+        "pre_program": data["pre_program"],
     }
     files = {f"{name}.csv": _csv_text(rows).encode("utf-8") for name, rows in tables.items()}
     existed = folder.is_dir()
@@ -794,12 +796,15 @@ def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
     from runback_tui.storage import durable
 
     profile = ctx.profile()
-    history = ctx.store.history()
+    snapshot = ctx.store.snapshot()
     today = ctx.clock.today()
     target = Path(args.out) if args.out is not None else None
     as_html = target is not None and target.suffix.lower() in (".html", ".htm")
     render = report_html if as_html else report_markdown
-    text = render(profile, history, today, args.weeks)
+    text = render(
+        profile, snapshot.history, today, args.weeks,
+        pre_program=snapshot.pre_program, pending=len(snapshot.pending_imports),
+    )  # fmt: skip
     if target is None:
         ctx.out.write(text)
         return EXIT_OK

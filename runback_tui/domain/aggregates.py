@@ -48,6 +48,7 @@ from runback_tui.domain import load, wording
 from runback_tui.domain.models import (
     CrossLog,
     History,
+    ImportedActivity,
     Profile,
     RoutineLog,
     RunLog,
@@ -833,6 +834,8 @@ class DashboardData:
     """How many dates have a check-in."""
     session_count: int
     """How many sessions were logged."""
+    load_context: tuple[str, ...] = ()
+    """Lines under the load bars about what they leave out (load_context)."""
 
     @property
     def empty(self) -> bool:
@@ -854,8 +857,35 @@ class DashboardData:
         return None
 
 
-def compute_dashboard(profile: Profile, history: History, today: date) -> DashboardData:
-    """Every aggregate of the dashboard from one replay of the history (the one entry point)."""
+def load_context(
+    pre_program: Sequence[ImportedActivity], pending: int, units: Units
+) -> tuple[str, ...]:
+    """What the weekly load leaves out, a line each: imported activities from before day 1
+    (context, never judged) and imported runs still waiting for their pain (not counted)."""
+    lines = []
+    if pre_program:
+        km = math.fsum(a.distance_km for a in pre_program)
+        first, last = min(a.date for a in pre_program), max(a.date for a in pre_program)
+        lines.append(
+            wording.pre_program_context(
+                len(pre_program), load.format_distance(km, units), first, last
+            )
+        )
+    if pending:
+        lines.append(wording.pending_context(pending))
+    return tuple(lines)
+
+
+def compute_dashboard(
+    profile: Profile,
+    history: History,
+    today: date,
+    *,
+    pre_program: Sequence[ImportedActivity] = (),
+    pending: int = 0,
+) -> DashboardData:
+    """Every aggregate of the dashboard from one replay of the history (the one entry point);
+    *pre_program* and *pending* (imported activities that are not logs) only as context."""
     timeline = analyse(profile, history, today)
     facts = timeline.facts
     first, last = calendar_range(today)
@@ -874,6 +904,7 @@ def compute_dashboard(profile: Profile, history: History, today: date) -> Dashbo
         shoes=shoe_wear(timeline),
         checkin_count=len(facts.checkins),
         session_count=len(facts.sessions),
+        load_context=load_context(pre_program, pending, profile.units),
     )
 
 

@@ -29,6 +29,7 @@ from runback_tui.domain.models import (
     HISTORY_QUESTIONS,
     CrossLog,
     History,
+    ImportedActivity,
     Profile,
     RoutineLog,
     RunLog,
@@ -107,9 +108,16 @@ def _mean(values: Sequence[int]) -> str:
 
 
 def build_report(
-    profile: Profile, history: History, generated_on: date, weeks: int = DEFAULT_WEEKS
+    profile: Profile,
+    history: History,
+    generated_on: date,
+    weeks: int = DEFAULT_WEEKS,
+    *,
+    pre_program: Sequence[ImportedActivity] = (),
+    pending: int = 0,
 ) -> Report:
-    """The report's blocks for the *weeks* weeks ending *generated_on*."""
+    """The report's blocks for the *weeks* weeks ending *generated_on*; *pre_program* and
+    *pending* (imported activities that are not logs) as the dashboard's load context."""
     if not 1 <= weeks <= MAX_WEEKS:
         raise ValueError(f"weeks must be from 1 to {MAX_WEEKS}")
     timeline = agg.analyse(profile, history, generated_on)
@@ -390,6 +398,8 @@ def build_report(
             )
     else:
         blocks.append(Paragraph("No running distance was logged in this period."))
+    for line in agg.load_context(pre_program, pending, units):
+        blocks.append(Paragraph(line))
 
     # -- flares ---------------------------------------------------------------------------
     blocks.append(Heading(2, f"Flares (pain {FLARE_PAIN} or more)"))
@@ -500,14 +510,34 @@ def render_html(report: Report) -> str:
 
 
 def report_markdown(
-    profile: Profile, history: History, generated_on: date, weeks: int = DEFAULT_WEEKS
+    profile: Profile,
+    history: History,
+    generated_on: date,
+    weeks: int = DEFAULT_WEEKS,
+    *,
+    pre_program: Sequence[ImportedActivity] = (),
+    pending: int = 0,
 ) -> str:
     """The Markdown report for the *weeks* weeks ending *generated_on*."""
-    return render_markdown(build_report(profile, history, generated_on, weeks))
+    return render_markdown(
+        build_report(
+            profile, history, generated_on, weeks, pre_program=pre_program, pending=pending
+        )
+    )
 
 
 def report_html(
-    profile: Profile, history: History, generated_on: date, weeks: int = DEFAULT_WEEKS
+    profile: Profile,
+    history: History,
+    generated_on: date,
+    weeks: int = DEFAULT_WEEKS,
+    *,
+    pre_program: Sequence[ImportedActivity] = (),
+    pending: int = 0,
 ) -> str:
     """The HTML report for the *weeks* weeks ending *generated_on*."""
-    return render_html(build_report(profile, history, generated_on, weeks))
+    return render_html(
+        build_report(
+            profile, history, generated_on, weeks, pre_program=pre_program, pending=pending
+        )
+    )

@@ -613,11 +613,13 @@ KEPT_THEIRS_PROFILE = "Kept the profile saved elsewhere; your changes were not s
 KEPT_THEIRS_SESSION = "Kept the session as it is elsewhere; this one was not logged."
 
 
-def flare_after_log(pain: int) -> str:
-    """The advice after logging *pain* that the engine's is_flare calls a flare (§3)."""
+def flare_after_log(pain: int, surface: str = "cli") -> str:
+    """The advice after logging *pain* that the engine's is_flare calls a flare (§3), with
+    where today's plan is (*surface*: the command line, or the TUI's home)."""
+    where = "Press h for today's plan." if surface == "tui" else "See `runback today`."
     return (
         f"Pain {pain}/10 is a flare: the next 48 hours are acute care - ice, gentle "
-        "walking, no running and no strength work. See `runback today`."
+        f"walking, no running and no strength work. {where}"
     )
 
 
@@ -673,5 +675,5 @@ def pre_program_context(count: int, distance: str, first: date, last: date) -> s
 
 
 def pending_context(count: int) -> str:
-    """The dashboard load panel's line about imported runs waiting for their pain."""
-    return f"{plural(count, 'imported run')} not counted yet: say how your back felt (i on home)."
+    """The load panel's and the report's line about imported runs waiting for their pain."""
+    return f"{plural(count, 'imported run')} not counted yet: waiting for how your back felt."

@@ -375,6 +375,7 @@ class DashboardScreen(RunbackScreen[None]):
             body = self.problem if self.problem else EMPTY_TEXT
             if data is not None and self.problem is None:
                 body = f"{data.phase_title} · program day {data.plan.day}\n\n{EMPTY_TEXT}"
+                body += "".join(f"\n\n{line}" for line in data.load_context)
             self.query_one("#dash-empty", Static).update(body)
             return
         self._show_now()
@@ -514,6 +515,8 @@ class DashboardScreen(RunbackScreen[None]):
             )
         elif data.weeks:
             head.append("✓ No build week went over its 10% cap.")
+        for line in data.load_context:  # what the bars leave out: never judged
+            head.append(("\n" if head else "") + line, style="dim")
         load_head = self.query_one("#load-head", Static)
         load_head.update(head)
         load_head.display = bool(head)
@@ -609,6 +612,12 @@ def dashboard_data(app: RunbackApp) -> DashboardData | None:
     cached = _last_data
     if cached is not None and cached[0] is snapshot and cached[1] == today:
         return cached[2]
-    data = compute_dashboard(snapshot.profile, snapshot.history, today)
+    data = compute_dashboard(
+        snapshot.profile,
+        snapshot.history,
+        today,
+        pre_program=snapshot.pre_program,
+        pending=len(snapshot.pending_imports),
+    )
     _last_data = (snapshot, today, data)
     return data

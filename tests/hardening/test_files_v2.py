@@ -606,7 +606,8 @@ def test_a_csv_export_on_a_full_disk_leaves_no_folder_and_says_so(
         assert _runback_files(folder) == []  # no folder, no temporary folder
     assert cli("export", "--format", "csv", "--out", str(target)).code == 0
     assert sorted(p.name for p in target.iterdir()) == [
-        "checkins.csv", "clearances.csv", "profile.csv", "sessions.csv", "shoes.csv",
+        "checkins.csv", "clearances.csv", "pending_imports.csv", "pre_program.csv",
+        "profile.csv", "sessions.csv", "shoes.csv",
     ]  # fmt: skip
     assert stat.S_IMODE(target.stat().st_mode) == 0o700
 

@@ -56,6 +56,7 @@ DESTINATIONS: dict[str, Destination] = {
     "stop_screen": Destination("runback_tui.screens.stop", "StopScreen"),
     "road_ahead": Destination("runback_tui.screens.road", "RoadAheadScreen"),
     "import_runs": Destination("runback_tui.screens.import_runs", "ImportRunsScreen"),
+    "pending_imports": Destination("runback_tui.screens.pending", "PendingRunsScreen"),
     "cue_settings": Destination(
         "runback_tui.screens.settings", "SettingsScreen", over_home=False, needs_profile=False
     ),
@@ -121,6 +122,7 @@ class RunbackApp(App[None]):
         self.clock = clock
         """Injected time: tests pass a FakeClock."""
         self.blink_cursor = blink_cursor
+        self.asked_about_imports = False
         """Whether text cursors blink (off for snapshots and screenshots)."""
         if not animations:
             self.animation_level = "none"

@@ -23,6 +23,9 @@ class Runback(Protocol):
     """Injected time: tests pass a FakeClock."""
     blink_cursor: bool
     """Whether text cursors blink (off for snapshots and screenshots)."""
+    asked_about_imports: bool
+    """True once home has asked, this run, about imported runs waiting for their pain (it
+    asks once, at the start: screens/pending.py)."""
 
     @property
     def store(self) -> Store:

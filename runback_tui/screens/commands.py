@@ -23,7 +23,7 @@ class RunbackCommands(Provider):
         screen showing, nothing that would close a running session), and its help names the
         app's key for it, read from the app's bindings.
         """
-        from runback_tui.screens.today import is_paused
+        from runback_tui.screens.today import is_paused, pending_imports
 
         app = cast("Runback", self.app)
         keys = {
@@ -85,6 +85,13 @@ class RunbackCommands(Provider):
                 "Import runs",
                 "Log runs from a FIT, GPX or TCX file or a Strava or Garmin export archive",
             )
+            if pending_imports(app):
+                entries += entry(
+                    "pending_imports",
+                    "Imported runs: how did your back feel?",
+                    "Pain during and after for runs imported without it; until then they "
+                    "count for nothing",
+                )
             if is_paused(app):
                 entries += entry(
                     "stop_screen",

@@ -56,6 +56,11 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     ("Unfinished session offer", ("runback_tui.screens.resume:ResumeScreen",)),
+    ("Import runs", ("runback_tui.screens.import_runs:ImportRunsScreen",)),
+    (
+        "Imported runs waiting for how your back felt",
+        ("runback_tui.screens.pending:PendingRunsScreen",),
+    ),
     ("Dashboard", ("runback_tui.screens.dashboard:DashboardScreen",)),
     ("Questions (end the session? withdraw?)", ("runback_tui.widgets.confirm:ConfirmDialog",)),
     (
@@ -88,6 +93,7 @@ MEANINGS: dict[str, str] = {
     "home-profile": "the profile: units, start date, history answers",
     "home-road-ahead": "the road ahead: today's plan, then the projected coming days",
     "home-stop": "while a red flag pauses the plan: what to do, the clearance",
+    "home-pending-imports": "while imported runs wait: how your back felt during and after each",
     # forms
     "checkin-save": "save the check-in",
     "profile-save": "save the profile",
@@ -121,6 +127,11 @@ MEANINGS: dict[str, str] = {
     # cue settings
     "settings-save": "save the cue settings",
     "settings-close": "close without saving",
+    # import runs, and imported runs waiting for their pain
+    "import-pending": "once runs were kept waiting: say how your back felt, run by run",
+    "pending-save": "log every run whose two pain scales are set (the rest keep waiting)",
+    "pending-drop": "drop the focused run, not one of yours (asks first; never logged)",
+    "pending-later": "leave them waiting (they count for nothing until answered)",
     # summary
     "summary-save": "save the log",
     "summary-close": "close, once the log is saved",

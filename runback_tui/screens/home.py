@@ -75,9 +75,12 @@ class HomeScreen(RunbackScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p", "profile", "Profile", id="home-profile"),
         Binding("a", "road_ahead", "Road ahead", id="home-road-ahead"),
+        Binding("i", "pending_imports", "Imported runs", id="home-pending-imports"),
         Binding("s", "stop_screen", "STOP: what to do", id="home-stop"),
     ]
-    FOOTER_SPARE: ClassVar[frozenset[str]] = frozenset({"home-profile", "home-road-ahead"})
+    FOOTER_SPARE: ClassVar[frozenset[str]] = frozenset(
+        {"home-profile", "home-road-ahead", "home-pending-imports"}
+    )
     """Home's own keys that give way in a narrow footer before c, e, r and d (help and the
     palette list them too)."""
 
@@ -86,6 +89,7 @@ class HomeScreen(RunbackScreen[None]):
         super().__init__()
         self._seen_version: object = None
         self._paused = False
+        self._pending = 0
         self._view = view
         self._wide = False
         self._width: int | None = None
@@ -142,6 +146,8 @@ class HomeScreen(RunbackScreen[None]):
         """Show what changed while another screen was on top (nothing to do at first show)."""
         if self._current_version() != self._seen_version:
             self.refresh_from_store()
+        elif self._pending and not self.runback.asked_about_imports:
+            self.call_after_refresh(self._ask_about_imports)  # the resume offer came first
 
     def _poll_file(self) -> None:
         """Re-read when another process (the CLI, a second terminal) wrote the file."""
@@ -159,6 +165,8 @@ class HomeScreen(RunbackScreen[None]):
         """Offer the stop screen only while the plan is paused."""
         if action == "stop_screen":
             return self._paused
+        if action == "pending_imports":
+            return self._pending > 0
         return True
 
     def action_profile(self) -> None:
@@ -168,6 +176,18 @@ class HomeScreen(RunbackScreen[None]):
     def action_road_ahead(self) -> None:
         """Open the road ahead (the projection of the coming days)."""
         self.runback.open_screen("road_ahead")
+
+    def action_pending_imports(self) -> None:
+        """Say how imported runs felt (screens/pending.py)."""
+        self.runback.open_screen("pending_imports")
+
+    def _ask_about_imports(self) -> None:
+        """Once a run, at the start: ask about imported runs waiting for their pain (not over
+        another screen, such as the offer to resume a session)."""
+        runback = self.runback
+        if self._pending and self.is_current and not runback.asked_about_imports:
+            runback.asked_about_imports = True
+            runback.open_screen("pending_imports")
 
     def action_stop_screen(self) -> None:
         """Open the red-flag stop screen."""
@@ -191,9 +211,13 @@ class HomeScreen(RunbackScreen[None]):
         """Draw a home view (screens/homeview.py): every panel, and the ice line for now."""
         self._view = view
         paused = view["phase"] == "paused"
-        if paused != self._paused:  # offers `s` (the stop screen) only while paused
-            self._paused = paused
+        pending = view.get("pending_imports", 0)
+        if (paused, pending) != (self._paused, self._pending):
+            # `s` (the stop screen) only while paused, `i` while imported runs wait
+            self._paused, self._pending = paused, pending
             self.refresh_bindings()
+        if pending and not self.runback.asked_about_imports:
+            self.call_after_refresh(self._ask_about_imports)
         for name in PANELS:
             panel = self.query_one(f"#{name}", Panel)
             segments = view["panels"][name]

@@ -20,12 +20,13 @@ if TYPE_CHECKING:
     from runback_tui.domain.models import IceLog
     from runback_tui.screens.today import Today
 
-VIEW_FORMAT = 3
+VIEW_FORMAT = 4
 """Bumped whenever the view's layout or wording changes (old sidecar views are then ignored).
 
 2: the plan ticks off what was done today (protocol.md §8 v2) and names urgent red flags.
 3: each fact said once (issue 17): no reason that repeats the plan, no warning word twice,
-the tip chosen by program day from the tips that fit the phase."""
+the tip chosen by program day from the tips that fit the phase.
+4: imported runs waiting for their pain are named on the day panel, with `i` to answer."""
 
 PANELS = ("home-paused", "home-day", "home-plan", "home-warnings", "home-tip")
 """The panels a view fills, by widget id."""
@@ -98,6 +99,7 @@ def _paused_panel(today: Today) -> Segments | None:
 
 def _day_panel(today: Today) -> Segments:
     """Date, program day, phase and the check-in status."""
+    from runback_tui.domain import wording
     from runback_tui.domain.wording import explain_phase, phase_title, plural
 
     plan = today.plan
@@ -121,6 +123,10 @@ def _day_panel(today: Today) -> Segments:
             parts.append(plural(len(checkin.red_flags), "red flag"))
         segments.append([f"[x] Checked in today: {', '.join(parts)}. ", ""])
         segments.append(["Press c to change it.", "dim"])
+    if today.pending_imports:
+        segments.append(["\n", ""])
+        segments.append([f"[ ] {wording.pending_prompt(today.pending_imports)} ", "bold"])
+        segments.append(["Press i to answer; until then they count for nothing.", ""])
     return segments
 
 
@@ -192,6 +198,7 @@ def build_home_view(today: Today, last_ice: IceLog | None) -> dict[str, Any]:
             "home-tip": _tip_panel(today),
         },
         "last_ice": ice,
+        "pending_imports": today.pending_imports,
     }
 
 
@@ -227,6 +234,9 @@ def valid_view(view: object, day: date) -> dict[str, Any] | None:
             return None
     ice = view.get("last_ice")
     if ice is not None and ice_mark(ice) is None:
+        return None
+    pending = view.get("pending_imports")
+    if not isinstance(pending, int) or isinstance(pending, bool) or pending < 0:
         return None
     return view
 

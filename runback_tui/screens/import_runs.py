@@ -1,10 +1,12 @@
 """Import runs (the command palette): what `runback import` does, from a path typed in.
 
 A path (a FIT, GPX or TCX file, gzipped or not, or a Strava or Garmin export archive), the
-pain during and after those runs, then `enter` (or the Import button).  The files are read and
-stored in a worker thread (storage/activities.py, Store.import_activities); the screen then
-says what was logged, skipped as a duplicate, listed as pre-program history, or refused and
-why.  As on the command line, a refused file stores nothing and the others still import.
+pain during and after those runs (both, or neither: the runs then wait for it, and `i` opens
+the screen that asks run by run), then `enter` (or the Import button).  The files are read
+and stored in a worker thread (storage/activities.py, Store.import_activities); the screen
+then says what was logged, kept waiting, skipped as a duplicate, kept as pre-program history,
+or refused and why.  As on the command line, a refused file stores nothing and the others
+still import.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Static
 
@@ -38,13 +40,15 @@ INTRO = (
 
 def import_text(
     plan: act.ImportPlan, refused: list[act.Refusal], stored: set[str], profile: Profile,
-    pain: int,
+    pain: int | None,
 ) -> str:  # fmt: skip
     """What an import did, as ``runback import`` says it, then the flare advice when due."""
-    lines = act.report_lines(plan, refused, stored, profile.units, profile.start_date)
+    lines = act.report_lines(
+        plan, refused, stored, profile.units, profile.start_date, surface="tui"
+    )
     lines += ["R" + act.refusal_line(refusal)[1:] for refusal in refused]  # "Refused …"
-    if stored and is_flare(pain):
-        lines.append(wording.flare_after_log(pain))
+    if pain is not None and is_flare(pain) and any(log.id in stored for _, log in plan.logs):
+        lines.append(wording.flare_after_log(pain, "tui"))
     return "\n".join(lines)
 
 
@@ -52,8 +56,26 @@ class ImportRunsScreen(RunbackScreen[None]):
     """A path and the pain during and after; enter imports."""
 
     CSS_PATH = [stylesheet("profile.tcss")]
-    BINDINGS: ClassVar[list[BindingType]] = []
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("i", "pending_imports", "Say how they felt", id="import-pending"),
+    ]
     AUTO_FOCUS = ""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._pending = False
+        """True once this screen kept runs waiting for their pain (`i` then asks)."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "pending_imports":
+            return self._pending
+        return True
+
+    def action_pending_imports(self) -> None:
+        """Ask about the runs kept waiting (screens/pending.py), over this screen."""
+        from runback_tui.screens.pending import PendingRunsScreen
+
+        self.app.push_screen(PendingRunsScreen())
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -62,7 +84,10 @@ class ImportRunsScreen(RunbackScreen[None]):
             yield Static(INTRO, classes="hint")
             yield Static("File or archive path", classes="section")
             yield Input(placeholder="~/Downloads/export.zip", id="import-path")
-            yield Static("Highest pain during those runs, 0-10", classes="section")
+            yield Static(
+                "Highest pain during those runs, 0-10 (leave both empty to answer run by run)",
+                classes="section",
+            )
             yield Input(id="import-pain-during", type="integer", max_length=2)
             yield Static("Pain after them, 0-10", classes="section")
             yield Input(id="import-pain-after", type="integer", max_length=2)
@@ -84,9 +109,11 @@ class ImportRunsScreen(RunbackScreen[None]):
             event.stop()
             self.start_import()
 
-    def _pain(self, field_id: str, what: str) -> int | str:
-        """The pain typed in *field_id*, or the problem with it."""
+    def _pain(self, field_id: str, what: str) -> int | str | None:
+        """The pain typed in *field_id* (None: left empty), or the problem with it."""
         text = self.query_one(f"#{field_id}", Input).value.strip()
+        if not text:
+            return None
         if text.isdigit() and 0 <= int(text) <= 10:
             return int(text)
         return f"{what}: a whole number 0-10 is needed"
@@ -100,17 +127,23 @@ class ImportRunsScreen(RunbackScreen[None]):
         problems = [p for p in (during, after) if isinstance(p, str)]
         if not raw:
             problems.insert(0, "Path: type the file or archive to import")
+        if not problems and (during is None) != (after is None):
+            problems.append(
+                "Pain: give both pain during and pain after, 0-10, or leave both empty "
+                "(the runs then wait, and Runback asks run by run)"
+            )
         if problems:
             message.update("\n".join(problems))
             return
-        assert isinstance(during, int) and isinstance(after, int)
+        pain = (during, after) if isinstance(during, int) and isinstance(after, int) else None
         message.update("Importing…")
-        self._import(Path(raw).expanduser(), during, after)
+        self._import(Path(raw).expanduser(), pain)
 
     @work(thread=True, exclusive=True, group="import")
-    def _import(self, path: Path, during: int, after: int) -> None:
+    def _import(self, path: Path, pain: tuple[int, int] | None) -> None:
         """In a worker thread: read, plan and store (no widget access but the last update)."""
         app = self.runback
+        waiting = False
         try:
             snapshot = app.store.snapshot()
             profile = snapshot.profile
@@ -119,17 +152,29 @@ class ImportRunsScreen(RunbackScreen[None]):
             else:
                 found, refused = act.read_paths([path])
                 plan = act.plan_import(
-                    found, profile, snapshot.history, app.clock.today(),
-                    pain_during=during, pain_after=after,
+                    found, profile, snapshot.history, app.clock.today(), pain=pain,
+                    pending=snapshot.pending_imports, pre_program=snapshot.pre_program,
                 )  # fmt: skip
                 stored: set[str] = set()
-                if plan.logs:
-                    stored = set(app.store.import_activities([log for _, log in plan.logs]))
-                text = import_text(plan, refused, stored, profile, max(during, after))
+                if plan.logs or plan.pending or plan.pre_program:
+                    stored = set(
+                        app.store.import_activities(
+                            [log for _, log in plan.logs],
+                            pending=[a for _, a in plan.pending],
+                            pre_program=[a for _, a in plan.pre_program],
+                        )
+                    )
+                worst = max(pain) if pain is not None else None
+                text = import_text(plan, refused, stored, profile, worst)
+                waiting = any(a.id in stored for _, a in plan.pending)
         except StoreError as error:
             text = f"Nothing was imported: {error}"
-        self.app.call_from_thread(self._show, text)
+        self.app.call_from_thread(self._show, text, waiting)
 
-    def _show(self, text: str) -> None:
+    def _show(self, text: str, waiting: bool = False) -> None:
         # As Text: a file name's brackets are not markup (printable: no control characters).
         self.query_one("#import-message", Static).update(Text(printable(text)))
+        if waiting:
+            self._pending = True
+            self.runback.asked_about_imports = True  # this screen offers `i`; home need not ask
+            self.refresh_bindings()

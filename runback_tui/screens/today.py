@@ -52,6 +52,8 @@ class Today:
     """True when a run session was saved as under way (it will be offered for resuming)."""
     last_ice: IceLog | None = None
     """The latest ice block in the same file version, if any."""
+    pending_imports: int = 0
+    """How many imported runs wait for how the runner's back felt (not logs yet)."""
 
 
 _last: tuple[object, date, Today] | None = None
@@ -80,6 +82,7 @@ def load_today(app: RunbackApp) -> Today | None:
         snapshot.digest,
         snapshot.active_session is not None,
         max(snapshot.ice, key=lambda entry: entry.started_at) if snapshot.ice else None,
+        len(snapshot.pending_imports),
     )
     _last = (snapshot, on, today)
     return today
@@ -156,3 +159,9 @@ def is_paused(app: RunbackApp) -> bool:
     """True when a red flag pauses today's plan."""
     today, _ = try_load_today(app)
     return today is not None and today.plan.phase == "paused"
+
+
+def pending_imports(app: RunbackApp) -> int:
+    """How many imported runs wait for their pain (screens/pending.py)."""
+    today, _ = try_load_today(app)
+    return today.pending_imports if today is not None else 0

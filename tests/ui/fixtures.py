@@ -11,7 +11,15 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from runback_tui.domain.clock import FakeClock, aware
-from runback_tui.domain.models import CheckIn, Clearance, Profile, RunLog, RunWalkLog, Shoe
+from runback_tui.domain.models import (
+    CheckIn,
+    Clearance,
+    ImportedActivity,
+    Profile,
+    RunLog,
+    RunWalkLog,
+    Shoe,
+)
 from runback_tui.storage.store import Store
 
 NOW = aware(datetime(2026, 11, 21, 7, 30))
@@ -64,6 +72,30 @@ def seed_run_walk(store: Store) -> None:
     _profile(store, days_ago(8))
     _easy_checkins(store, days_ago(8), days_ago(1), gates_from=days_ago(1))
     store.add_shoe(Shoe(name="Blue trainers", start_distance_km=490.0, added=days_ago(8)))
+
+
+def pending_run(day: date, hour: int = 7, *, stage: int | None = 1) -> ImportedActivity:
+    """An imported run of *day* waiting for its pain: stage *stage* completed, or a run."""
+    start = aware(datetime.combine(day, datetime.min.time()).replace(hour=hour))
+    if stage is None:
+        return ImportedActivity(
+            id=f"imp-{start:%Y%m%dT%H%M%S}-5000", date=day, started_at=start, kind="run",
+            distance_km=5.0, minutes=32.0, source="watch/run.fit",
+        )  # fmt: skip
+    repeats = {1: 10, 2: 8, 3: 6}[stage]
+    return ImportedActivity(
+        id=f"imp-{start:%Y%m%dT%H%M%S}-3100", date=day, started_at=start, kind="run_walk",
+        stage=stage, completed=True, repeats_done=repeats, distance_km=3.1, minutes=30.0,
+        source="watch/run-walk.fit",
+    )  # fmt: skip
+
+
+def seed_pending(store: Store) -> None:
+    """Phase 2 (seed_run_walk), with two imported runs waiting for how the back felt."""
+    seed_run_walk(store)
+    store.import_activities(
+        pending=[pending_run(days_ago(1)), pending_run(days_ago(0), stage=None)]
+    )
 
 
 def seed_build(store: Store) -> None:

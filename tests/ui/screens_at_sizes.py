@@ -40,7 +40,15 @@ from runback_tui.domain.models import ActiveSession
 from runback_tui.storage.store import Store
 from runback_tui.widgets.bars import KeyBar
 from tests.make_screenshots import SHOTS, Seed
-from tests.ui.fixtures import NOW, TODAY, seed_acute, seed_movement, seed_paused, seed_run_walk
+from tests.ui.fixtures import (
+    NOW,
+    TODAY,
+    seed_acute,
+    seed_movement,
+    seed_paused,
+    seed_pending,
+    seed_run_walk,
+)
 from tests.ui.session_helpers import timer_screen
 
 SIZES: tuple[tuple[int, int], ...] = ((80, 24), (120, 40))
@@ -89,6 +97,18 @@ def advance(seconds: float) -> Callable[[Pilot[Any]], Awaitable[None]]:
     return step
 
 
+def palette_destination(name: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    """A step: open destination *name* as its command palette entry does."""
+
+    async def step(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        assert isinstance(app, RunbackApp)
+        app.open_screen(name)
+        await pilot.pause()
+
+    return step
+
+
 def seed_unfinished_run(store: Store) -> None:
     """Phase 2 with a run-walk session left unfinished 5 minutes ago: the resume offer."""
     seed_run_walk(store)
@@ -117,6 +137,10 @@ EXTRA: tuple[ScreenCase, ...] = (
     ScreenCase("routine-summary", seed_movement, ("e", "enter", "escape", "enter")),
     ScreenCase("resume-offer", seed_unfinished_run),
     ScreenCase("stop-mistake", seed_paused, ("s", "m")),
+    ScreenCase("pending-runs", seed_pending),
+    ScreenCase("pending-drop", seed_pending, ("x",)),
+    ScreenCase("pending-later-home", seed_pending, ("escape",)),
+    ScreenCase("import-runs", seed_run_walk, (palette_destination("import_runs"),)),
 )
 """The screens tests/make_screenshots.py has no picture of (the too-small notice aside)."""
 
@@ -163,6 +187,10 @@ SHOWN: dict[str, str] = {
     "routine-summary": "RoutineSummaryScreen",
     "resume-offer": "ResumeScreen",
     "stop-mistake": "ConfirmDialog",
+    "pending-runs": "PendingRunsScreen",
+    "pending-drop": "ConfirmDialog",
+    "pending-later-home": "HomeScreen",
+    "import-runs": "ImportRunsScreen",
 }
 """The screen class each case must end on (so a changed key cannot test the wrong screen)."""
 

@@ -37,10 +37,14 @@ async def test_the_palette_imports_a_path(store: Store, clock: FakeClock, tmp_pa
         await pilot.press("enter")  # nothing typed: says what is missing, stores nothing
         await settle(pilot)
         assert "Path: type the file" in screen_text(app)
-        assert "Pain during: a whole number 0-10" in screen_text(app)
+        assert "Pain during" not in screen_text(app)  # pain may be left for later
         for char in str(good):
             await pilot.press(char)
-        await pilot.press("tab", "1", "tab", "0", "enter")
+        await pilot.press("tab", "1", "enter")  # one pain without the other: refused
+        await settle(pilot)
+        assert "give both pain during and pain after" in " ".join(screen_text(app).split())
+        assert store.history().sessions == []
+        await pilot.press("tab", "0", "enter")  # now pain after too
         await settle(pilot)
         assert "run-walk stage 2, completed" in " ".join(screen_text(app).split())
         (log,) = store.history().sessions

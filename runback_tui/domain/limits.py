@@ -87,6 +87,9 @@ MAX_WEEKLY_KM = 1000.0
 """Largest weekly volume a profile may hold as a starting point."""
 MAX_MINUTES = 24 * 60
 """Longest session in minutes."""
+MAX_IMPORT_KMH = 25.0
+"""Fastest average speed an imported activity may have to be taken as a run (a world-record
+marathon averages about 21 km/h): anything faster is a ride, a drive or a GPS error."""
 MAX_NOTE_CHARS = 2000
 """Longest free-text note."""
 MAX_NAME_CHARS = 60

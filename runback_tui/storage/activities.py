@@ -28,7 +28,7 @@ from pathlib import Path
 from struct import error as struct_error
 from typing import Any, Literal
 
-from runback_tui.domain import clock, text
+from runback_tui.domain import clock, limits, text
 from runback_tui.domain import models as m
 from runback_tui.storage import durable
 
@@ -214,17 +214,40 @@ def _read_activities(source: str, raw: bytes) -> list[Activity]:
     if len(raw) > MAX_FILE_BYTES:
         raise _Refused(f"is larger than {MAX_FILE_BYTES // 2**20} MB")
     if len(raw) >= 12 and raw[8:12] == b".FIT":
-        return [_read_fit(source, raw)]
+        return _plausible([_read_fit(source, raw)])
     head = raw[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"<"):
         root = _xml_root(raw)
         tag = root.tag.rsplit("}", 1)[-1]
         if tag == "gpx":
-            return [_read_gpx(source, raw)]
+            return _plausible([_read_gpx(source, raw)])
         if tag == "TrainingCenterDatabase":
-            return _read_tcx(source, root)
+            return _plausible(_read_tcx(source, root))
         raise _Refused(f"is XML but neither GPX nor TCX (its root is <{tag}>)")
     raise _Refused("is not a FIT, GPX or TCX file")
+
+
+def _plausible(activities: list[Activity]) -> list[Activity]:
+    """*activities* when each could be a run a session logs as it is; _Refused otherwise (the
+    file's distance or time is not cut down to fit: the log would not be what was recorded)."""
+    for a in activities:
+        km, hours = a.distance_m / 1000, a.moving_s / 3600
+        where = f"its activity of {clock.local(a.start):%Y-%m-%d %H:%M}"
+        if km > limits.MAX_SESSION_KM:
+            raise _Refused(
+                f"is not a run: {where} covers {km:.1f} km ({limits.from_km(km, 'mi'):.1f} mi), "
+                f"more than the {limits.MAX_SESSION_KM:.0f} km a session can log"
+            )
+        if hours * 60 > limits.MAX_MINUTES:
+            raise _Refused(f"is not a run: {where} lasts {hours:.1f} hours, more than a day")
+        if hours > 0 and km / hours > limits.MAX_IMPORT_KMH:
+            kmh = km / hours
+            raise _Refused(
+                f"is not a run: {where} averages {kmh:.1f} km/h "
+                f"({limits.from_km(kmh, 'mi'):.1f} mph), faster than anyone runs "
+                f"(at most {limits.MAX_IMPORT_KMH:.0f} km/h: a ride, a drive or a GPS error?)"
+            )
+    return activities
 
 
 # -- FIT -------------------------------------------------------------------------------------
@@ -590,8 +613,8 @@ def plan_import(
 def imported_activity(activity: Activity) -> m.ImportedActivity:
     """What an activity becomes in the file: a run-walk when its laps follow a stage's
     pattern, else a run (models.ImportedActivity; its log once the pain is known)."""
-    km = min(round(activity.distance_m / 1000, 3), m.MAX_SESSION_KM)
-    minutes = round(min(max(activity.moving_s / 60, 0.01), m.MAX_MINUTES), 2)
+    km = round(activity.distance_m / 1000, 3)  # within the limits: _plausible checked it
+    minutes = round(max(activity.moving_s / 60, 0.01), 2)
     pattern = find_pattern(activity)
     return m.ImportedActivity(
         id=import_id(activity),

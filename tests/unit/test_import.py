@@ -436,10 +436,16 @@ def refusal_cases() -> list[tuple[str, bytes, str]]:
             "entities",
         ),  # fmt: skip
         ("bad.fit.gz", b"\x1f\x8b\x08\x00garbage", "broken gzip"),
+        # Not cut down to a session's limits (the log would not be what was recorded):
+        ("glitch.gpx", gpx(NOON, [(1200.0, 3000.0)]), "covers 3604.0 km (2239.4 mi), more than"),
+        ("drive.tcx", tcx(NOON, [(1800.0, 25_000.0)]), "averages 50.0 km/h (31.1 mph)"),
+        ("watch-left-on.tcx", tcx(NOON, [(90_000.0, 20_000.0)]), "lasts 25.0 hours"),
     ]
 
 
-@pytest.mark.parametrize(("name", "data", "why"), refusal_cases())
+@pytest.mark.parametrize(
+    ("name", "data", "why"), refusal_cases(), ids=[c[0] for c in refusal_cases()]
+)
 def test_bad_file_is_refused_with_its_name_and_nothing_stored(
     cli: CliRunner, ready: Path, tmp_path: Path, name: str, data: bytes, why: str
 ) -> None:

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from contextlib import suppress
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Annotated, Any, Literal
 
@@ -549,7 +549,12 @@ class ImportedActivity(Record):
 
     def log(self, pain_during: int, pain_after: int) -> RunWalkLog | RunLog:
         """The run-walk or run log this activity becomes once its pain is known (ValidationError
-        naming the problem for a pain outside 0-10)."""
+        naming the problem for a pain outside 0-10).
+
+        It is logged when the watch logged it: at the activity's end (its start and moving time),
+        not when it was imported, so "done 07:24" and the order of a day's sessions are the run's.
+        """
+        logged_at = self.started_at + timedelta(minutes=self.minutes or 0)
         if self.kind == "run_walk":
             return RunWalkLog(
                 id=self.id,
@@ -560,6 +565,7 @@ class ImportedActivity(Record):
                 pain_during=pain_during,
                 pain_after=pain_after,
                 distance_km=self.distance_km,
+                logged_at=logged_at,
             )
         return RunLog(
             id=self.id,
@@ -568,6 +574,7 @@ class ImportedActivity(Record):
             minutes=self.minutes,
             pain_during=pain_during,
             pain_after=pain_after,
+            logged_at=logged_at,
         )
 
 

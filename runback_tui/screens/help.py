@@ -132,6 +132,7 @@ MEANINGS: dict[str, str] = {
     "pending-save": "log every run whose two pain scales are set (the rest keep waiting)",
     "pending-drop": "drop the focused run, not one of yours (asks first; never logged)",
     "pending-later": "leave them waiting (they count for nothing until answered)",
+    "pending-back": "back to home, once none is waiting",
     # summary
     "summary-save": "save the log",
     "summary-close": "close, once the log is saved",

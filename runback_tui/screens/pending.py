@@ -57,7 +57,8 @@ class PendingRunsScreen(RunbackScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "save", "Log the answered", id="pending-save"),
         Binding("x", "drop", "Not my run: drop", id="pending-drop"),
-        Binding("escape", "back", "Later", id="pending-later"),
+        Binding("escape", "later", "Later", id="pending-later"),
+        Binding("escape", "back", "Back", id="pending-back"),
     ]
     AUTO_FOCUS = ""
 
@@ -110,9 +111,11 @@ class PendingRunsScreen(RunbackScreen[None]):
         focus_first(self, "PainScale")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Log and drop only while a run waits."""
-        if action in ("save", "drop"):
+        """Log, drop and later only while a run waits; back once none does."""
+        if action in ("save", "drop", "later"):
             return bool(self._waiting())
+        if action == "back":
+            return not self._waiting()
         return True
 
     def _answers(self) -> dict[str, tuple[int, int]]:
@@ -168,7 +171,12 @@ class PendingRunsScreen(RunbackScreen[None]):
         self._mark_done(set(answers))
         lines = []
         if logs:
-            lines.append(f"✓ Logged {wording.plural(len(logs), 'run')}.")
+            lines.append(f"✓ Logged {wording.plural(len(logs), 'run')}:")
+            lines += [
+                f"  {log.date:%a %d %b}: {logged_as(log)}, pain {log.pain_during}/10 during, "
+                f"{log.pain_after}/10 after"
+                for log in logs
+            ]
         if len(logs) < len(answers):
             lines.append(
                 f"{wording.plural(len(answers) - len(logs), 'run')} had been answered or "
@@ -179,8 +187,8 @@ class PendingRunsScreen(RunbackScreen[None]):
             lines.append(wording.flare_after_log(worst, "tui"))
         if self._waiting():
             lines.append(f"{wording.plural(len(self._waiting()), 'run')} still waiting.")
-        else:
-            lines.append("Press escape to close.")
+        elif logs and not is_flare(worst):
+            lines.append("They count from now on: press h for today's plan.")
         self.set_message("\n".join(lines))
 
     def _mark_done(self, ids: set[str]) -> None:
@@ -190,10 +198,12 @@ class PendingRunsScreen(RunbackScreen[None]):
                 row.add_class("-done")
                 row.display = False
         self.query_one("#pending-title", Static).update(self._title(len(self._waiting())))
-        if not self._waiting():
-            self.query_one("#summary-hint").display = False
-        self.refresh_bindings()
         waiting = self._waiting()
+        if not waiting:
+            self.query_one("#summary-hint").display = False
+            self.query_one("#pending-intro").display = False
+            self.set_focus(None)  # the hidden scales' keys leave the key bar
+        self.refresh_bindings()
         if waiting:
             focus_first(self, f"#during-{waiting[0][0]}")
 
@@ -237,6 +247,10 @@ class PendingRunsScreen(RunbackScreen[None]):
     def _dropped(self, run_id: str) -> None:
         self._mark_done({run_id})
         self.set_message("Dropped: it will not be logged.")
+
+    def action_later(self) -> None:
+        """Leave the waiting runs for another time (home offers them again with i)."""
+        self.dismiss()
 
     def action_back(self) -> None:
         self.dismiss()

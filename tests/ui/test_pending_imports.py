@@ -5,6 +5,7 @@ runner's, and says on home, the dashboard and the report what is still not count
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 from runback_tui.domain.clock import FakeClock
@@ -44,11 +45,13 @@ async def test_the_next_start_asks_and_logs_each_run_answered(
         await pilot.press("1", "tab", "2", "enter")
         await settle(pilot)
         text = flat(screen_text(app))
-        assert "Logged 1 run." in text and "1 run still waiting" in text
+        assert "Logged 1 run:" in text and "1 run still waiting" in text
         assert "1 run imported — how did your back feel?" in text
         (log,) = store.history().sessions
         assert isinstance(log, RunWalkLog)
         assert (log.id, log.pain_during, log.pain_after) == (first.id, 1, 2)
+        # Logged when the watch logged it (its end), not when the runner answered:
+        assert log.logged_at == first.started_at + timedelta(minutes=first.minutes or 0)
         assert [a.id for a in store.snapshot().pending_imports] == [second.id]
         await pilot.press("escape")
         await settle(pilot)
@@ -62,6 +65,16 @@ async def test_the_next_start_asks_and_logs_each_run_answered(
         await pilot.press("i")
         await settle(pilot)
         assert isinstance(app.screen, PendingRunsScreen)
+        await pilot.press("0", "tab", "0", "enter")  # the last one: nothing waits any more
+        await settle(pilot)
+        text = flat(screen_text(app))
+        assert "No imported runs are waiting" in text
+        assert "count for nothing" not in text  # no longer true
+        assert "pain 0/10 during, 0/10 after" in text and "press h for today's plan" in text
+        assert "esc Back" in text and "esc Later" not in text and "+1" not in text
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
 
 
 async def test_flare_pain_gives_the_flare_advice(store: Store, clock: FakeClock) -> None:

@@ -204,3 +204,17 @@ def test_the_cached_home_view_names_the_waiting_runs(store: Store, clock: FakeCl
     view = json.loads(json.dumps(build_home_view(today, None)))
     assert valid_view(view, clock.today()) == view and view["pending_imports"] == 2
     assert valid_view({**view, "pending_imports": "2"}, clock.today()) is None
+
+
+async def test_each_run_is_as_tall_as_its_scales_on_a_big_terminal(
+    store: Store, clock: FakeClock
+) -> None:
+    """At 120x40 the second run follows the first one's scales (no run stretched to fill)."""
+    seed_pending(store)
+    app = app_for(store, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        rows = screen_text(app).splitlines()
+        headings = [i for i, row in enumerate(rows) if "· 3.10 km" in row or "· 5.00 km" in row]
+        assert len(headings) == 2, rows
+        assert headings[1] - headings[0] <= 7, rows  # heading, 2 scales of 2 lines, 2 margins

@@ -228,7 +228,7 @@ class PendingRunsScreen(RunbackScreen[None]):
 
         self.app.push_screen(
             ConfirmDialog(
-                f"Drop {run_heading(run, self._units)}? It will never be logged.",
+                f"Drop {run_heading(run, self._units)}? It will not be logged (importing its file again brings it back).",
                 "drop it",
                 "keep it",
             ),
@@ -246,7 +246,7 @@ class PendingRunsScreen(RunbackScreen[None]):
 
     def _dropped(self, run_id: str) -> None:
         self._mark_done({run_id})
-        self.set_message("Dropped: it will not be logged.")
+        self.set_message("Dropped: it will not be logged unless you import its file again.")
 
     def action_later(self) -> None:
         """Leave the waiting runs for another time (home offers them again with i)."""

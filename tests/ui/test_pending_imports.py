@@ -97,7 +97,7 @@ async def test_x_drops_the_focused_run_after_asking(store: Store, clock: FakeClo
         await pilot.press("x")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
-        assert "It will never be logged" in flat(screen_text(app))
+        assert "It will not be logged" in flat(screen_text(app))
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, PendingRunsScreen)

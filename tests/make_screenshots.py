@@ -25,6 +25,7 @@ from tests.ui.fixtures import (
     seed_build,
     seed_movement,
     seed_paused,
+    seed_pending,
     seed_run_walk,
     seed_urgent,
 )
@@ -59,6 +60,7 @@ SHOTS: tuple[tuple[str, Seed, Keys, tuple[int, int]], ...] = (
     ("routine-session", seed_movement, ("e", "enter"), (80, 24)),
     ("run-start", seed_run_walk, ("r",), (80, 24)),
     ("road-ahead", seed_run_walk, ("a",), (80, 24)),
+    ("pending-runs", seed_pending, ("1", "tab", "1"), (80, 24)),
     ("run-session", seed_run_walk, ("r", "enter"), (80, 24)),
     ("dashboard-where", seed_demo_history, ("d",), (80, 24)),
     ("dashboard-pain", seed_demo_history, ("d", "2"), (80, 24)),

@@ -130,7 +130,7 @@ MEANINGS: dict[str, str] = {
     # import runs, and imported runs waiting for their pain
     "import-pending": "once runs were kept waiting: say how your back felt, run by run",
     "pending-save": "log every run whose two pain scales are set (the rest keep waiting)",
-    "pending-drop": "drop the focused run, not one of yours (asks first; not logged unless imported again)",
+    "pending-drop": "drop the focused run, not yours (asks first; its file can bring it back)",
     "pending-later": "leave them waiting (they count for nothing until answered)",
     "pending-back": "back to home, once none is waiting",
     # summary

@@ -228,7 +228,8 @@ class PendingRunsScreen(RunbackScreen[None]):
 
         self.app.push_screen(
             ConfirmDialog(
-                f"Drop {run_heading(run, self._units)}? It will not be logged (importing its file again brings it back).",
+                f"Drop {run_heading(run, self._units)}? It will not be logged "
+                "(importing its file again brings it back).",
                 "drop it",
                 "keep it",
             ),

@@ -127,9 +127,9 @@ def focus_first(screen: Screen[Any], selector: str) -> None:
             return
 
 
-def failure_text(problem: str) -> str:
-    """The message shown on a form when saving failed."""
-    return f"✗ Not saved: {problem}\nYour answers are still here: press ctrl+s to try again."
+def failure_text(problem: str, key: str = "ctrl+s") -> str:
+    """The message shown on a form when saving failed (*key* saves it again)."""
+    return f"✗ Not saved: {problem}\nYour answers are still here: press {key} to try again."
 
 
 def build_or_refuse(

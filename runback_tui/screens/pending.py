@@ -30,7 +30,12 @@ from runback_tui.domain.protocol import is_flare
 from runback_tui.domain.text import printable
 from runback_tui.paths import stylesheet
 from runback_tui.screens.base import RunbackScreen
-from runback_tui.screens.forms import StoreWriteDone, StoreWriteFailed, focus_first
+from runback_tui.screens.forms import (
+    StoreWriteDone,
+    StoreWriteFailed,
+    failure_text,
+    focus_first,
+)
 from runback_tui.storage.activities import logged_as
 from runback_tui.storage.durable import StoreError
 from runback_tui.widgets.bars import KeyBar, TitleBar
@@ -159,10 +164,7 @@ class PendingRunsScreen(RunbackScreen[None]):
 
     def on_store_write_failed(self, message: StoreWriteFailed) -> None:
         self._saving = False
-        self.set_message(
-            f"✗ Not saved: {message.problem}\nYour answers are still here: press enter to retry.",
-            error=True,
-        )
+        self.set_message(failure_text(message.problem, "enter"), error=True)
 
     def on_store_write_done(self, message: StoreWriteDone) -> None:
         """Mark the answered runs done; say what was logged and any flare."""

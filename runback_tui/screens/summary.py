@@ -39,6 +39,7 @@ from runback_tui.screens.forms import (
     StoreWriteDone,
     StoreWriteFailed,
     ask_whose,
+    failure_text,
     focus_first,
 )
 from runback_tui.sessions.results import RoutineResult, RunResult
@@ -184,10 +185,7 @@ class SummaryScreen(RunbackScreen[None]):
     def on_store_write_failed(self, message: StoreWriteFailed) -> None:
         """Keep the values; say what went wrong and how to retry."""
         self._saving = False
-        self.set_message(
-            f"✗ Not saved: {message.problem}\nYour answers are still here: press enter to retry.",
-            error=True,
-        )
+        self.set_message(failure_text(message.problem, "enter"), error=True)
 
     def on_store_write_done(self, message: StoreWriteDone) -> None:
         """Show that the log was stored; enter and escape now close."""

@@ -194,7 +194,7 @@ async def test_session_summary_save_meets_a_fault_keeps_the_values_and_retries(
             assert app.screen is summary and not summary.saved
             message = message_of(app, "#summary-message")
             assert "Not saved" in message and FAULT_WORDS[kind] in message
-            assert "press enter to retry" in message
+            assert "press enter to try again" in message
             assert "Not saved" in screen_text(app)  # visible without scrolling
             assert file_bytes(store.path) == before
             assert summary.query_one("#pain-during", PainScale).value == 2

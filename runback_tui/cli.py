@@ -925,6 +925,9 @@ def cmd_today(ctx: Context, args: argparse.Namespace) -> int:
         ctx.say("Check-in: done.")
     else:
         ctx.say("Check-in: not yet - `runback checkin --pain N` or open `runback`.")
+    waiting = len(snapshot.pending_imports)
+    if waiting:  # as home's day panel says: they are not in the plan above
+        ctx.say(f"{wording.pending_prompt(waiting)} {wording.pending_hint('cli')}")
     ctx.say(wording.NOT_ADVICE)
     return EXIT_OK
 

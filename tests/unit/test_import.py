@@ -383,6 +383,8 @@ def test_without_pain_runs_wait_and_count_for_nothing(
     (waiting,) = data["pending_imports"]
     assert (waiting["kind"], waiting["stage"], waiting["repeats_done"]) == ("run_walk", 2, 8)
     assert json.loads(cli("today", "--json").out) == plan_before
+    # `runback today` says so, as home's day panel does:
+    assert "1 run imported — how did your back feel? Until you say" in cli("today").out
     again = cli("import", path)
     assert "already imported, waiting for how your back felt (2026-11-18)" in again.out
     assert cli("import", path, "--pain-during", "1").code == 2
@@ -393,6 +395,7 @@ def test_without_pain_runs_wait_and_count_for_nothing(
     assert data["pending_imports"] == []
     (log,) = data["sessions"]
     assert (log["id"], log["pain_during"], log["pain_after"]) == (waiting["id"], 1, 2)
+    assert "how did your back feel" not in cli("today").out
 
 
 def test_a_pending_run_answered_from_another_file_of_it_is_one_log(

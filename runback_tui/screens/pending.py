@@ -181,8 +181,8 @@ class PendingRunsScreen(RunbackScreen[None]):
             ]
         if len(logs) < len(answers):
             lines.append(
-                f"{wording.plural(len(answers) - len(logs), 'run')} had been answered or "
-                "dropped in another Runback meanwhile: not logged twice."
+                f"{wording.plural(len(answers) - len(logs), 'run')} not logged: already "
+                "logged (typed in, or answered in another Runback) or dropped meanwhile."
             )
         worst = max((max(log.pain_during, log.pain_after) for log in logs), default=0)
         if logs and is_flare(worst):

@@ -526,6 +526,84 @@ def _same_km(a: float, b: float) -> bool:
     return abs(a - b) <= max(DUPLICATE_KM, 0.01 * max(a, b))
 
 
+@dataclass(frozen=True)
+class Known:
+    """A run already in the file, or earlier in this import, as the duplicate rule sees it."""
+
+    start: datetime | None
+    """When it started; None for a log typed by hand (its start is not known)."""
+    day: date
+    km: float
+    """Its distance (0 when a hand log gave none)."""
+    stage: int | None
+    """Its run-walk stage (None for a run)."""
+    what: str
+    """What a duplicate of it is told: 'already logged: the log of 2026-11-18'."""
+
+
+def known_logs(
+    sessions: Iterable[m.RunWalkLog | m.RunLog | m.RoutineLog | m.CrossLog],
+) -> list[Known]:
+    """The run and run-walk logs of *sessions* as the duplicate rule sees them."""
+    known = []
+    for session in sessions:
+        if not isinstance(session, m.RunWalkLog | m.RunLog):
+            continue
+        stage = session.stage if isinstance(session, m.RunWalkLog) else None
+        key = _id_key(session.id)
+        if key is not None:
+            what = f"already logged: the import of {session.date}"
+            known.append(Known(key[0], session.date, key[1], stage, what))
+        else:
+            what = f"already logged: the log of {session.date}"
+            known.append(Known(None, session.date, session.distance_km or 0.0, stage, what))
+    return known
+
+
+def known_imported(activity: m.ImportedActivity, what: str) -> Known:
+    """A stored imported activity (pending or pre-program) as the duplicate rule sees it."""
+    return Known(
+        activity.started_at, activity.date, activity.distance_km, activity.stage,
+        f"{what} ({activity.date})",
+    )  # fmt: skip
+
+
+def twin(start: datetime, day: date, km: float, stage: int | None, known: Iterable[Known]) -> (
+    Known | None
+):  # fmt: skip
+    """The run of *known* that an activity (its start, local date, km and run-walk stage) is
+    the same as, or None: the one rule for duplicates.
+
+    Two recorded activities are the same when they start within DUPLICATE_START_S with the
+    same distance (a watch file and its Strava copy): two runs of one day at different times
+    are two runs.  A log typed by hand has no start, so an activity of its date is the same
+    when the distances match or, for a run-walk logged without a distance, the stages do.
+    """
+    for other in known:
+        if other.start is not None:
+            if abs((other.start - start).total_seconds()) <= DUPLICATE_START_S and _same_km(
+                km, other.km
+            ):
+                return other
+        elif other.day == day and (
+            _same_km(km, other.km) if other.km else stage is not None and other.stage == stage
+        ):
+            return other
+    return None
+
+
+def logged_twin(
+    activity: m.ImportedActivity,
+    sessions: Iterable[m.RunWalkLog | m.RunLog | m.RoutineLog | m.CrossLog],
+) -> str | None:
+    """What log of *sessions* the pending *activity* is already (its wording), or None."""
+    found = twin(
+        activity.started_at, activity.date, activity.distance_km, activity.stage,
+        known_logs(sessions),
+    )  # fmt: skip
+    return found.what if found is not None else None
+
+
 def plan_import(
     activities: Sequence[Activity],
     profile: m.Profile,
@@ -537,51 +615,43 @@ def plan_import(
     pre_program: Sequence[m.ImportedActivity] = (),
 ) -> ImportPlan:
     """What importing *activities* would log, keep pending, skip as duplicates, or keep as
-    history.
+    history (the duplicate rule: twin).
 
     With *pain* (pain during, pain after: the runner said how those runs felt) each new
     activity from day 1 on becomes a log; without it, a pending import that counts for
     nothing until the pain is given.  *pending* and *pre_program* are the imported
     activities already stored (Snapshot): an activity already pending is a duplicate unless
-    *pain* is given, when it becomes the log that settles it.
+    *pain* is given, when it becomes the log that settles it (under the pending run's id).
     """
     plan = ImportPlan()
-    starts: list[tuple[datetime, float, str]] = []
-    by_date: dict[date, list[tuple[float, str]]] = {}
-    for session in history.sessions:
-        if not isinstance(session, m.RunWalkLog | m.RunLog):
-            continue
-        key = _id_key(session.id)
-        if key is not None:
-            starts.append((key[0], key[1], f"already logged: the import of {session.date}"))
-        if session.distance_km:  # a log without a distance matches nothing by date
-            by_date.setdefault(session.date, []).append(
-                (session.distance_km, f"already logged: the log of {session.date}")
-            )
-    for stored, what in [(a, "already kept as pre-program history") for a in pre_program] + [
-        (a, "already imported, waiting for how your back felt") for a in pending if pain is None
-    ]:
-        said = f"{what} ({stored.date})"
-        starts.append((stored.started_at, stored.distance_km, said))
-        if stored.distance_km:
-            by_date.setdefault(stored.date, []).append((stored.distance_km, said))
+    known = known_logs(history.sessions)
+    known += [known_imported(a, "already kept as pre-program history") for a in pre_program]
+    waiting = [(a, known_imported(a, "already imported, waiting for how your back felt"))
+               for a in pending]  # fmt: skip
     for activity in sorted(activities, key=lambda a: a.start):
         km = activity.distance_m / 1000
         day = local_date(activity)
-        twin = next(
+        imported = imported_activity(activity)
+        same = twin(activity.start, day, km, imported.stage, known)
+        waited = next(
             (
-                what
-                for start, other_km, what in starts
-                if abs((start - activity.start).total_seconds()) <= DUPLICATE_START_S
-                and _same_km(km, other_km)
+                (stored, said)
+                for stored, said in waiting
+                if stored.id == imported.id
+                or twin(activity.start, day, km, imported.stage, [said]) is not None
             ),
             None,
-        ) or next((what for other_km, what in by_date.get(day, []) if _same_km(km, other_km)), None)
-        if twin is not None:
-            plan.duplicates.append((activity, twin))
+        )
+        if same is None and waited is not None and pain is None:
+            same = waited[1]
+        if same is not None:
+            plan.duplicates.append((activity, same.what))
             continue
-        starts.append((activity.start, km, f"the same activity as {activity.source}"))
-        imported = imported_activity(activity)
+        known.append(
+            Known(
+                activity.start, day, km, imported.stage, f"the same activity as {activity.source}"
+            )
+        )
         if day < profile.start_date:
             plan.pre_program.append((activity, imported))
             continue
@@ -590,23 +660,8 @@ def plan_import(
             continue
         if pain is None:
             plan.pending.append((activity, imported))
-        else:  # a run already waiting (by id, or by start and distance) is logged as stored
-            waited = next(
-                (
-                    stored
-                    for stored in pending
-                    if stored.id == imported.id
-                    or (
-                        abs((stored.started_at - activity.start).total_seconds())
-                        <= DUPLICATE_START_S
-                        and _same_km(km, stored.distance_km)
-                    )
-                ),
-                imported,
-            )
-            plan.logs.append((activity, waited.log(*pain)))
-        if km:
-            by_date.setdefault(day, []).append((km, f"the same activity as {activity.source}"))
+        else:  # a run already waiting is logged as it was stored, under its id
+            plan.logs.append((activity, (waited[0] if waited else imported).log(*pain)))
     return plan
 
 

@@ -44,6 +44,8 @@ from runback_tui.domain.models import (
     IceLog,
     ImportedActivity,
     Profile,
+    RunLog,
+    RunWalkLog,
     SessionLog,
     Settings,
     Shoe,
@@ -310,6 +312,28 @@ def _flags_to_withdraw(day: date, answers: list[list[Any]]) -> list[RedFlagKey]:
     if not flags:
         raise NothingToWithdraw(f"the check-in of {day.isoformat()} holds no red flag to withdraw")
     return flags
+
+
+def _drop_pending_twins(db: TinyDB, session: Any) -> None:
+    """Forget the pending imported runs that *session*, a log just stored, already is (a run
+    logged by hand after its watch file was imported): answering them would log it twice."""
+    if not isinstance(session, RunWalkLog | RunLog):
+        return
+    table = db.table(PENDING_IMPORTS_TABLE)
+    if not table.all():
+        return
+    from runback_tui.storage import activities  # only with runs waiting: not on every start
+
+    docs = table.all()
+    gone = [
+        doc.doc_id
+        for doc in docs
+        if activities.logged_twin(ImportedActivity.model_validate(dict(doc)), [session])
+    ]
+    if gone:
+        table.remove(doc_ids=gone)
+        if not table.all():
+            db.drop_table(PENDING_IMPORTS_TABLE)
 
 
 def _session_stored(db: TinyDB, session: Any) -> bool:
@@ -823,6 +847,7 @@ class Store:
             if _session_stored(db, session):
                 return
             db.table(SESSIONS_TABLE).insert(_dump(session))
+            _drop_pending_twins(db, session)
 
     def add_shoe(self, shoe: Shoe) -> None:
         """Add a pair of shoes; ConflictError if the name is taken."""
@@ -931,19 +956,22 @@ class Store:
         same write; returns the logs stored.
 
         A run no longer waiting (answered or dropped meanwhile by another process) is left
-        out, so nothing is logged twice; the pain is checked first (ValidationError naming it,
-        nothing written).
+        out, and one already logged (the duplicate rule, activities.twin: typed by hand, or
+        imported again with its pain) is removed without a second log; the pain is checked
+        first (ValidationError naming it, nothing written).
         """
+        from runback_tui.storage import activities
+
         with self._transaction() as db:
             waiting = db.table(PENDING_IMPORTS_TABLE)
-            logged = {str(d.get("id")) for d in db.table(SESSIONS_TABLE).all()}
-            logs = []
+            sessions = [validate_session(dict(d)) for d in db.table(SESSIONS_TABLE).all()]
+            logs: list[Any] = []
             for doc in waiting.all():
                 activity = ImportedActivity.model_validate(dict(doc))
                 if activity.id in answers:
                     during, after = answers[activity.id]
                     log = self._stamped(activity.log(during, after))
-                    if log.id not in logged:
+                    if not activities.logged_twin(activity, [*sessions, *logs]):
                         logs.append(log)
             db.table(SESSIONS_TABLE).insert_multiple(_dump(s) for s in logs)
             gone = sorted(set(answers) & {str(d.get("id")) for d in waiting.all()})
@@ -1011,6 +1039,7 @@ class Store:
             _check_expected(active, ActiveSession, expected, "the session under way")
             if not _session_stored(db, session):
                 db.table(SESSIONS_TABLE).insert(_dump(session))
+                _drop_pending_twins(db, session)
             if db.table(ACTIVE_SESSION_TABLE).all():
                 db.drop_table(ACTIVE_SESSION_TABLE)
 

@@ -129,7 +129,9 @@ async def test_runs_answered_in_another_terminal_are_not_logged_twice(
         Store(data_path, now=clock.now).settle_imports({first.id: (0, 0)})  # elsewhere
         await pilot.press("3", "tab", "3", "enter")
         await settle(pilot)
-        assert "answered or dropped in another Runback meanwhile" in flat(screen_text(app))
+        assert "not logged: already logged (typed in, or answered in another Runback)" in flat(
+            screen_text(app)
+        )
         (log,) = store.history().sessions
         assert isinstance(log, RunWalkLog)
         assert (log.pain_during, log.pain_after) == (0, 0)

@@ -11,7 +11,7 @@ import io
 import json
 import zipfile
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -586,6 +586,60 @@ def test_settle_imports_logs_them_and_clears_the_pending(
     assert store.drop_imports([second, "imp-nothing"]) == [second]
     assert "pending_imports" not in json.loads(ready.read_text())  # no empty table left
     assert [s.id for s in store.history().sessions] == [first]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        ("log", "run", "--distance", "3.92"),  # the same distance that day
+        ("log", "run-walk", "--stage", "2", "--completed"),  # no distance: the same stage
+    ],
+    ids=["run-with-distance", "run-walk-without-distance"],
+)
+def test_a_waiting_run_logged_by_hand_stops_waiting(
+    cli: CliRunner, ready: Path, tmp_path: Path, typed: tuple[str, ...]
+) -> None:
+    """The watch file was imported without pain, then the runner typed the run in: it is one
+    run, logged once; nothing is asked about it any more (answering it would log it twice)."""
+    (waiting,) = _pending(ready, tmp_path, cli, count=1)
+    pain = ("--pain-during", "1", "--pain-after", "1")
+    assert cli(*typed, "--date", "2026-11-18", *pain).code == 0
+    data = json.loads(cli("export").out)
+    assert data["pending_imports"] == [] and len(data["sessions"]) == 1
+    assert "how did your back feel" not in cli("today").out
+
+
+def test_answering_a_run_that_was_logged_meanwhile_does_not_log_it_twice(
+    cli: CliRunner, ready: Path, tmp_path: Path
+) -> None:
+    """Another Runback logged the run by hand between reading and answering (a log stored
+    without the Store's check): settling removes the waiting run and logs nothing."""
+    from runback_tui.domain.models import RunLog
+    from runback_tui.storage.store import Store
+
+    (waiting,) = _pending(ready, tmp_path, cli, count=1)
+    store = Store(ready)
+    typed = RunLog(
+        id="typed", date=date(2026, 11, 18), distance_km=3.9, pain_during=0, pain_after=0
+    )
+    store.import_records(sessions=[typed])  # a batch write: no twin check, as from elsewhere
+    assert [a.id for a in store.snapshot().pending_imports] == [waiting]
+    assert store.settle_imports({waiting: (1, 1)}) == []
+    assert store.snapshot().pending_imports == ()
+    assert [s.id for s in store.history().sessions] == ["typed"]
+
+
+def test_two_runs_of_one_day_are_two_runs(cli: CliRunner, ready: Path, tmp_path: Path) -> None:
+    """The same distance at 07:00 and 18:00 is a second run, not a duplicate (only a log typed
+    by hand, which has no start time, is matched by its date)."""
+    morning = tcx(NOON - timedelta(hours=5), CONTINUOUS).decode()
+    evening = tcx(NOON + timedelta(hours=6), CONTINUOUS).decode()
+    body = evening[evening.index("<Activity ") : evening.index("</Activities>")]
+    both = morning.replace("</Activities>", body + "</Activities>")
+    result = imported(cli, write(tmp_path, "day.tcx", both.encode()))
+    assert result.code == 0, result.err
+    assert "duplicate" not in result.out
+    assert len(sessions(cli)) == 2
 
 
 def test_settle_with_a_bad_pain_changes_nothing(

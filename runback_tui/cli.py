@@ -949,13 +949,15 @@ def _shoe_for(ctx: Context, requested: str | None, history: m.History) -> str | 
     return found
 
 
-def _say_flare(ctx: Context, pain: int | None) -> None:
-    """Print the flare advice when *pain* reaches the flare threshold."""
+def _say_flare(ctx: Context, pain: int | None, day: date) -> None:
+    """Print the flare advice when *pain*, logged for *day*, reaches the flare threshold (in
+    the past tense when its 48 hours are over by today)."""
     from runback_tui.domain import wording
-    from runback_tui.domain.protocol import is_flare
+    from runback_tui.domain.protocol import flare_is_acute, is_flare
 
     if pain is not None and is_flare(pain):
-        ctx.say(wording.flare_after_log(pain))
+        over = None if flare_is_acute(day, ctx.clock.today()) else day
+        ctx.say(wording.flare_after_log(pain, over_since=over))
 
 
 def cmd_log(ctx: Context, args: argparse.Namespace) -> int:
@@ -978,7 +980,7 @@ def cmd_log(ctx: Context, args: argparse.Namespace) -> int:
         )  # fmt: skip
         ctx.store.add_session(session)
         ctx.say(f"Logged {ROUTINES[args.routine_id].name} on {day.isoformat()}.")
-        _say_flare(ctx, args.pain_after)
+        _say_flare(ctx, args.pain_after, day)
         return EXIT_OK
     if kind == "cross":
         session = _build(
@@ -999,7 +1001,7 @@ def cmd_log(ctx: Context, args: argparse.Namespace) -> int:
         ctx.store.add_session(session)
         where = f" in {shoe}" if shoe else ""
         ctx.say(f"Logged a {_format_km(session.distance_km, profile.units)} run{where}.")
-        _say_flare(ctx, max(args.pain_during, args.pain_after))
+        _say_flare(ctx, max(args.pain_during, args.pain_after), day)
         return EXIT_OK
     from runback_tui.domain.protocol import STAGES, decide_next_stage
 
@@ -1123,8 +1125,9 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
         ctx.say(line)
     for refusal in refused:
         print(printable(f"runback import: {act.refusal_line(refusal)}"), file=ctx.err)
-    if pain is not None and any(log.id in stored for _, log in plan.logs):
-        _say_flare(ctx, max(pain))
+    days = [log.date for _, log in plan.logs if log.id in stored]
+    if pain is not None and days:
+        _say_flare(ctx, max(pain), max(days))
     return EXIT_ERROR if refused else EXIT_OK
 
 

@@ -432,6 +432,12 @@ class StageDecision:
 # Facts: the history, filtered to the date and put in a canonical order.
 
 
+def flare_is_acute(trigger: date, today: date) -> bool:
+    """protocol.md §3: a flare's plan is acute on its trigger day and the next (the 48 hours),
+    so a flare logged for an earlier date (an imported file, ``--date``) may be over today."""
+    return trigger <= today <= trigger + _ONE_DAY
+
+
 def is_flare(pain: int | None) -> bool:
     """protocol.md §3 Flare: pain at or above :data:`FLARE_PAIN` (4), on a check-in or any
     logged session, starts a flare; no pain logged (None) never does."""

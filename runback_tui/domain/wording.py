@@ -613,10 +613,16 @@ KEPT_THEIRS_PROFILE = "Kept the profile saved elsewhere; your changes were not s
 KEPT_THEIRS_SESSION = "Kept the session as it is elsewhere; this one was not logged."
 
 
-def flare_after_log(pain: int, surface: str = "cli") -> str:
+def flare_after_log(pain: int, surface: str = "cli", *, over_since: date | None = None) -> str:
     """The advice after logging *pain* that the engine's is_flare calls a flare (§3), with
-    where today's plan is (*surface*: the command line, or the TUI's home)."""
+    where today's plan is (*surface*: the command line, or the TUI's home); *over_since*: the
+    log's date when its 48 hours are over by today (protocol.flare_is_acute is False)."""
     where = "Press h for today's plan." if surface == "tui" else "See `runback today`."
+    if over_since is not None:
+        return (
+            f"Pain {pain}/10 on {over_since:%a %d %b} was a flare; its 48 hours of acute care "
+            f"are over, and today's plan follows from it. {where}"
+        )
     return (
         f"Pain {pain}/10 is a flare: the next 48 hours are acute care - ice, gentle "
         f"walking, no running and no strength work. {where}"

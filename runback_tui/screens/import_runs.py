@@ -11,6 +11,7 @@ still import.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import ClassVar
 
@@ -23,7 +24,7 @@ from textual.widgets import Button, Input, Static
 
 from runback_tui.domain import wording
 from runback_tui.domain.models import Profile
-from runback_tui.domain.protocol import is_flare
+from runback_tui.domain.protocol import flare_is_acute, is_flare
 from runback_tui.domain.text import printable
 from runback_tui.paths import stylesheet
 from runback_tui.screens.base import RunbackScreen
@@ -40,15 +41,18 @@ INTRO = (
 
 def import_text(
     plan: act.ImportPlan, refused: list[act.Refusal], stored: set[str], profile: Profile,
-    pain: int | None,
+    pain: int | None, today: date,
 ) -> str:  # fmt: skip
     """What an import did, as ``runback import`` says it, then the flare advice when due."""
     lines = act.report_lines(
         plan, refused, stored, profile.units, profile.start_date, surface="tui"
     )
     lines += ["R" + act.refusal_line(refusal)[1:] for refusal in refused]  # "Refused …"
-    if pain is not None and is_flare(pain) and any(log.id in stored for _, log in plan.logs):
-        lines.append(wording.flare_after_log(pain, "tui"))
+    days = [log.date for _, log in plan.logs if log.id in stored]
+    if pain is not None and is_flare(pain) and days:
+        latest = max(days)
+        over = None if flare_is_acute(latest, today) else latest
+        lines.append(wording.flare_after_log(pain, "tui", over_since=over))
     return "\n".join(lines)
 
 
@@ -165,7 +169,7 @@ class ImportRunsScreen(RunbackScreen[None]):
                         )
                     )
                 worst = max(pain) if pain is not None else None
-                text = import_text(plan, refused, stored, profile, worst)
+                text = import_text(plan, refused, stored, profile, worst, app.clock.today())
                 waiting = any(a.id in stored for _, a in plan.pending)
         except StoreError as error:
             text = f"Nothing was imported: {error}"

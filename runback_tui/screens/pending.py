@@ -26,7 +26,7 @@ from textual.widgets import Static
 
 from runback_tui.domain import wording
 from runback_tui.domain.models import ImportedActivity, Units
-from runback_tui.domain.protocol import is_flare
+from runback_tui.domain.protocol import flare_is_acute, is_flare
 from runback_tui.domain.text import printable
 from runback_tui.paths import stylesheet
 from runback_tui.screens.base import RunbackScreen
@@ -184,12 +184,15 @@ class PendingRunsScreen(RunbackScreen[None]):
                 f"{wording.plural(len(answers) - len(logs), 'run')} not logged: already "
                 "logged (typed in, or answered in another Runback) or dropped meanwhile."
             )
-        worst = max((max(log.pain_during, log.pain_after) for log in logs), default=0)
-        if logs and is_flare(worst):
-            lines.append(wording.flare_after_log(worst, "tui"))
+        flares = [log for log in logs if is_flare(max(log.pain_during, log.pain_after))]
+        if flares:  # the latest flare's: is its 48 hours still running today?
+            latest = max(flares, key=lambda log: (log.date, max(log.pain_during, log.pain_after)))
+            worst = max(latest.pain_during, latest.pain_after)
+            over = None if flare_is_acute(latest.date, self.runback.clock.today()) else latest.date
+            lines.append(wording.flare_after_log(worst, "tui", over_since=over))
         if self._waiting():
             lines.append(f"{wording.plural(len(self._waiting()), 'run')} still waiting.")
-        elif logs and not is_flare(worst):
+        elif logs and not flares:
             lines.append("They count from now on: press h for today's plan.")
         self.set_message("\n".join(lines))
 

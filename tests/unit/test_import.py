@@ -409,11 +409,36 @@ def test_a_pending_run_answered_from_another_file_of_it_is_one_log(
     assert data["pending_imports"] == [] and len(data["sessions"]) == 1
 
 
-def test_high_pain_is_a_flare(cli: CliRunner, ready: Path, tmp_path: Path) -> None:
-    path = write(tmp_path, "a.fit", fit(NOON, STAGE2_DONE))
+@pytest.mark.parametrize(
+    ("days_ago", "advice", "phase"),
+    [
+        (1, "Pain 5/10 is a flare: the next 48 hours are acute care", "acute"),
+        (3, "Pain 5/10 on Wed 18 Nov was a flare; its 48 hours of acute care are over", None),
+    ],
+    ids=["yesterday", "three-days-ago"],
+)
+def test_high_pain_is_a_flare_told_as_todays_plan_has_it(
+    cli: CliRunner, ready: Path, tmp_path: Path, days_ago: int, advice: str, phase: str | None
+) -> None:
+    """The advice after an imported flare agrees with today's plan: acute care only while the
+    flare's 48 hours (its day and the next) reach today (the suite's today is 2026-11-21)."""
+    start = datetime(2026, 11, 21, 12, 0, tzinfo=UTC) - timedelta(days=days_ago)
+    path = write(tmp_path, "a.fit", fit(start, STAGE2_DONE))
     result = imported(cli, path, pain=("--pain-during", "5", "--pain-after", "2"))
-    assert result.code == 0
-    assert "flare" in result.out
+    assert result.code == 0, result.err
+    assert advice in result.out
+    today = json.loads(cli("today", "--json").out)["phase"]
+    assert (today == "acute") == (phase == "acute")
+
+
+def test_a_flare_logged_for_an_earlier_date_is_told_as_over(cli: CliRunner, ready: Path) -> None:
+    result = cli(
+        "log", "run", "--distance", "3", "--date", "2026-11-17",
+        "--pain-during", "6", "--pain-after", "2",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    assert "Pain 6/10 on Tue 17 Nov was a flare; its 48 hours of acute care are over" in result.out
+    assert json.loads(cli("today", "--json").out)["phase"] != "acute"
 
 
 # -- refusals ----------------------------------------------------------------------------------

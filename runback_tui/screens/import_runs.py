@@ -181,4 +181,6 @@ class ImportRunsScreen(RunbackScreen[None]):
         if waiting:
             self._pending = True
             self.runback.asked_about_imports = True  # this screen offers `i`; home need not ask
+            # Off the text fields, or the `i` the message offers would be typed into one.
+            self.query_one("#import", Button).focus()
             self.refresh_bindings()

@@ -753,13 +753,25 @@ def cmd_restore(ctx: Context, args: argparse.Namespace) -> int:
     ctx.say(f"  shoes: {len(history.shoes)}")
     ctx.say(f"  clearances: {len(history.clearances)}")
     ctx.say(f"  replaced check-ins kept for the record: {len(summary.checkin_edits)}")
+    ctx.say(f"  imported runs waiting for how your back felt: {len(summary.pending_imports)}")
+    ctx.say(f"  pre-program activities (before day 1): {len(summary.pre_program)}")
     if current is not None:
         now = current.history
+        imports = []
+        if current.pending_imports:
+            imports.append(wording.plural(len(current.pending_imports), "waiting imported run"))
+        if current.pre_program:
+            imports.append(
+                wording.plural(
+                    len(current.pre_program), "pre-program activity", "pre-program activities"
+                )
+            )
         ctx.say(
             f"It replaces the data in {ctx.store.path} "
             f"({wording.plural(len(now.checkins), 'check-in')}, "
             f"{wording.plural(len(now.sessions), 'session')}, "
-            f"{wording.plural(len(now.shoes), 'shoe')}), which "
+            f"{wording.plural(len(now.shoes), 'shoe')}"
+            f"{''.join(', ' + part for part in imports)}), which "
             "is kept as a dated backup first. Cue settings stay; a session under way and ice "
             "timers are dropped."
         )

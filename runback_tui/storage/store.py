@@ -488,6 +488,14 @@ def check_export(data: Any) -> RestoreSummary:
             _export_problem(str(error)), "Restore from another export, or fix this one."
         ) from None
     assert snap.profile is not None  # _export_tables refused an export without one
+    logged = {s.id for s in snap.history.sessions}
+    both = sorted(a.id for a in snap.pending_imports if a.id in logged)
+    if both:
+        raise BadExport(
+            f"pending_imports: {both[0]!r} is waiting for its pain and is also logged in "
+            "sessions (a run counted twice)",
+            "Restore from another export, or remove it from one of the two lists.",
+        )
     return RestoreSummary(
         snap.profile,
         snap.history,

@@ -688,10 +688,33 @@ def test_export_restore_keeps_the_import_tables(
     assert imported(cli, old).code == 0
     exported = cli("export").out
     (tmp_path / "x.json").write_text(exported)
-    assert cli("restore", str(tmp_path / "x.json"), "--yes").code == 0
+    restored = cli("restore", str(tmp_path / "x.json"), "--yes")
+    assert restored.code == 0, restored.err
+    # What it holds and what it replaces both name the import lists:
+    assert "imported runs waiting for how your back felt: 2" in restored.out
+    assert "pre-program activities (before day 1): 1" in restored.out
+    assert "2 waiting imported runs, 1 pre-program activity), which" in restored.out
     assert cli("export").out == exported
     data = json.loads(exported)
     assert len(data["pending_imports"]) == 2 and len(data["pre_program"]) == 1
+
+
+def test_an_export_with_a_run_both_waiting_and_logged_is_refused(
+    cli: CliRunner, ready: Path, tmp_path: Path
+) -> None:
+    (waiting,) = _pending(ready, tmp_path, cli, count=1)
+    data = json.loads(cli("export").out)
+    data["sessions"] = [
+        data["pending_imports"][0] | {"pain_during": 0, "pain_after": 0, "shoe": None}
+    ]
+    for key in ("started_at", "minutes", "source", "imported_at"):
+        del data["sessions"][0][key]
+    (tmp_path / "x.json").write_text(json.dumps(data))
+    before = ready.read_bytes()
+    result = cli("restore", str(tmp_path / "x.json"), "--yes")
+    assert result.code == 3
+    assert f"{waiting!r} is waiting for its pain and is also logged in sessions" in result.err
+    assert ready.read_bytes() == before
 
 
 def test_a_pending_import_that_could_never_be_logged_is_refused(

@@ -336,6 +336,24 @@ def _drop_pending_twins(db: TinyDB, session: Any) -> None:
             db.drop_table(PENDING_IMPORTS_TABLE)
 
 
+def _split_imports(db: TinyDB, start: date) -> None:
+    """Keep imported activities on the right side of day 1 after it moved: one from *start* on
+    waits for its pain (it now counts once answered), one before it is pre-program history."""
+    waiting, history = db.table(PENDING_IMPORTS_TABLE), db.table(PRE_PROGRAM_TABLE)
+    day = start.isoformat()
+    to_wait = [doc for doc in history.all() if str(doc.get("date")) >= day]
+    to_history = [doc for doc in waiting.all() if str(doc.get("date")) < day]
+    if not (to_wait or to_history):
+        return
+    history.remove(doc_ids=[doc.doc_id for doc in to_wait])
+    waiting.remove(doc_ids=[doc.doc_id for doc in to_history])
+    waiting.insert_multiple(dict(doc) for doc in to_wait)
+    history.insert_multiple(dict(doc) for doc in to_history)
+    for name in (PENDING_IMPORTS_TABLE, PRE_PROGRAM_TABLE):
+        if not db.table(name).all():
+            db.drop_table(name)
+
+
 def _session_stored(db: TinyDB, session: Any) -> bool:
     """True when this exact log is stored (a retried save); ConflictError when its id is taken.
 
@@ -756,6 +774,7 @@ class Store:
             _check_expected(table.all(), Profile, expected, "the profile")
             table.truncate()
             table.insert(_dump(profile))
+            _split_imports(db, profile.start_date)
 
     def save_checkin(self, checkin: CheckIn, *, expected: Any = UNCHECKED) -> SavedCheckIn:
         """Store the check-in for its date, replacing (and archiving) an earlier one.

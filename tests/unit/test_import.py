@@ -738,3 +738,26 @@ def test_a_version_3_file_opens_as_version_4(cli: CliRunner, ready: Path) -> Non
     ready.write_text(json.dumps(tables))
     assert cli("today").code == 0
     assert json.loads(ready.read_text())["_meta"] == {"1": {"schema_version": 4}}
+
+
+def test_moving_day_1_moves_imported_activities_across_it(
+    cli: CliRunner, ready: Path, tmp_path: Path
+) -> None:
+    """Day 1 moved earlier: an activity kept as pre-program history is now in the program, so
+    it waits for its pain; moved later again, it is history again (not a run asked about)."""
+    from runback_tui.storage.store import Store
+
+    old = write(tmp_path, "old.tcx", tcx(datetime(2026, 10, 25, 12, tzinfo=UTC), CONTINUOUS))
+    assert imported(cli, old).code == 0
+    store = Store(ready)
+    profile = store.profile()
+    assert profile is not None
+    (kept,) = store.snapshot().pre_program
+    store.save_profile(profile.model_copy(update={"start_date": date(2026, 10, 20)}))
+    snapshot = store.snapshot()
+    assert snapshot.pre_program == () and [a.id for a in snapshot.pending_imports] == [kept.id]
+    assert "Before day 1" not in cli("report").out
+    assert "1 run imported — how did your back feel?" in cli("today").out
+    store.save_profile(profile)  # day 1 back on 2026-11-01
+    snapshot = store.snapshot()
+    assert snapshot.pending_imports == () and snapshot.pre_program == (kept,)

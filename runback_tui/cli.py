@@ -965,16 +965,17 @@ def _say_flare(ctx: Context, pain: int | None, day: date) -> None:
     """Print the flare advice when *pain*, logged for *day*, reaches the flare threshold (in
     the past tense when its 48 hours are over by today)."""
     from runback_tui.domain import wording
-    from runback_tui.domain.protocol import flare_is_acute, is_flare
+    from runback_tui.domain.protocol import flare_acute_on, is_flare
 
     if pain is not None and is_flare(pain):
-        over = None if flare_is_acute(day, ctx.clock.today()) else day
+        over = None if flare_acute_on(ctx.store.history(), ctx.clock.today()) else day
         ctx.say(wording.flare_after_log(pain, over_since=over))
 
 
 def cmd_log(ctx: Context, args: argparse.Namespace) -> int:
     """Log a run-walk, run, routine or cross-training session."""
     from runback_tui.domain import models as m
+    from runback_tui.domain import wording
 
     profile = ctx.profile()
     day = ctx.log_date(args.date, profile)
@@ -1010,9 +1011,11 @@ def cmd_log(ctx: Context, args: argparse.Namespace) -> int:
             m.RunLog, names, date=day, distance_km=distance_km, minutes=args.minutes,
             pain_during=args.pain_during, pain_after=args.pain_after, shoe=shoe,
         )  # fmt: skip
-        ctx.store.add_session(session)
+        taken = ctx.store.add_session(session)
         where = f" in {shoe}" if shoe else ""
         ctx.say(f"Logged a {_format_km(session.distance_km, profile.units)} run{where}.")
+        if taken is not None:
+            ctx.say(wording.pending_taken(taken.started_at))
         _say_flare(ctx, max(args.pain_during, args.pain_after), day)
         return EXIT_OK
     from runback_tui.domain.protocol import STAGES, decide_next_stage
@@ -1030,11 +1033,16 @@ def cmd_log(ctx: Context, args: argparse.Namespace) -> int:
         pain_during=args.pain_during, pain_after=args.pain_after,
         distance_km=distance_km, shoe=shoe,
     )  # fmt: skip
-    ctx.store.add_session(session)
+    taken = ctx.store.add_session(session)
     done = "completed" if completed else f"stopped after {args.stopped_after} of {repeats}"
     ctx.say(f"Logged run-walk stage {args.stage}, {done}" + (f", in {shoe}." if shoe else "."))
+    if taken is not None:
+        ctx.say(wording.pending_taken(taken.started_at))
     decision = decide_next_stage(profile, ctx.store.history(), session)
-    ctx.say(f"Next time: {decision.reason}")
+    if decision.outcome == "flare":  # said as the day's plan has it: acute care, or over
+        _say_flare(ctx, max(args.pain_during, args.pain_after), day)
+    else:
+        ctx.say(f"Next time: {decision.reason}")
     return EXIT_OK
 
 

@@ -432,10 +432,11 @@ class StageDecision:
 # Facts: the history, filtered to the date and put in a canonical order.
 
 
-def flare_is_acute(trigger: date, today: date) -> bool:
-    """protocol.md §3: a flare's plan is acute on its trigger day and the next (the 48 hours),
-    so a flare logged for an earlier date (an imported file, ``--date``) may be over today."""
-    return trigger <= today <= trigger + _ONE_DAY
+def flare_acute_on(history: History, today: date) -> bool:
+    """protocol.md §3: whether a flare's 48 hours reach *today* (its episodes, as the plan has
+    them: triggers within two days are one, acute to the day after the last), so the advice
+    after a flare logged for an earlier date (an imported file, ``--date``) agrees with it."""
+    return any(f.start <= today <= f.acute_until for f in Facts.collect(history, today).flares)
 
 
 def is_flare(pain: int | None) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Protocol
 
 from runback_tui.domain.limits import RED_FLAG_KEYS, URGENT_RED_FLAGS, GateKey, Phase
@@ -616,7 +616,7 @@ KEPT_THEIRS_SESSION = "Kept the session as it is elsewhere; this one was not log
 def flare_after_log(pain: int, surface: str = "cli", *, over_since: date | None = None) -> str:
     """The advice after logging *pain* that the engine's is_flare calls a flare (§3), with
     where today's plan is (*surface*: the command line, or the TUI's home); *over_since*: the
-    log's date when its 48 hours are over by today (protocol.flare_is_acute is False)."""
+    log's date when no flare's 48 hours reach today (protocol.flare_acute_on is False)."""
     where = "Press h for today's plan." if surface == "tui" else "See `runback today`."
     if over_since is not None:
         return (
@@ -648,6 +648,14 @@ def pending_kept(count: int, *, dry_run: bool = False) -> str:
     """The import report's heading for the runs kept waiting for their pain."""
     verb = "Would keep" if dry_run else "Kept"
     return f"{verb} {plural(count, 'run')} waiting for how your back felt:"
+
+
+def pending_taken(started_at: datetime) -> str:
+    """Said when a run typed in is an imported run that was waiting for its pain."""
+    return (
+        f"That is the imported run of {started_at:%a %d %b %H:%M} that was waiting for how your "
+        "back felt: it is logged once, as you typed it, and not asked about again."
+    )
 
 
 def pending_hint(surface: str) -> str:

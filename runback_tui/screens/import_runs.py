@@ -11,7 +11,6 @@ still import.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import ClassVar
 
@@ -24,7 +23,7 @@ from textual.widgets import Button, Input, Static
 
 from runback_tui.domain import wording
 from runback_tui.domain.models import Profile
-from runback_tui.domain.protocol import flare_is_acute, is_flare
+from runback_tui.domain.protocol import flare_acute_on, is_flare
 from runback_tui.domain.text import printable
 from runback_tui.paths import stylesheet
 from runback_tui.screens.base import RunbackScreen
@@ -41,7 +40,7 @@ INTRO = (
 
 def import_text(
     plan: act.ImportPlan, refused: list[act.Refusal], stored: set[str], profile: Profile,
-    pain: int | None, today: date,
+    pain: int | None, acute: bool,
 ) -> str:  # fmt: skip
     """What an import did, as ``runback import`` says it, then the flare advice when due."""
     lines = act.report_lines(
@@ -50,8 +49,7 @@ def import_text(
     lines += ["R" + act.refusal_line(refusal)[1:] for refusal in refused]  # "Refused …"
     days = [log.date for _, log in plan.logs if log.id in stored]
     if pain is not None and is_flare(pain) and days:
-        latest = max(days)
-        over = None if flare_is_acute(latest, today) else latest
+        over = None if acute else max(days)  # acute: a flare's 48 hours reach today
         lines.append(wording.flare_after_log(pain, "tui", over_since=over))
     return "\n".join(lines)
 
@@ -169,7 +167,8 @@ class ImportRunsScreen(RunbackScreen[None]):
                         )
                     )
                 worst = max(pain) if pain is not None else None
-                text = import_text(plan, refused, stored, profile, worst, app.clock.today())
+                acute = bool(stored) and flare_acute_on(app.store.history(), app.clock.today())
+                text = import_text(plan, refused, stored, profile, worst, acute)
                 waiting = any(a.id in stored for _, a in plan.pending)
         except StoreError as error:
             text = f"Nothing was imported: {error}"

@@ -26,7 +26,7 @@ from textual.widgets import Static
 
 from runback_tui.domain import wording
 from runback_tui.domain.models import ImportedActivity, Units
-from runback_tui.domain.protocol import flare_is_acute, is_flare
+from runback_tui.domain.protocol import flare_acute_on, is_flare
 from runback_tui.domain.text import printable
 from runback_tui.paths import stylesheet
 from runback_tui.screens.base import RunbackScreen
@@ -157,10 +157,13 @@ class PendingRunsScreen(RunbackScreen[None]):
     def _settle(self, answers: dict[str, tuple[int, int]]) -> None:
         try:
             logs = self.runback.store.settle_imports(answers)
+            acute = bool(logs) and flare_acute_on(
+                self.runback.store.history(), self.runback.clock.today()
+            )
         except StoreError as error:
             self.post_message(StoreWriteFailed(str(error)))
             return
-        self.post_message(StoreWriteDone((answers, logs)))
+        self.post_message(StoreWriteDone((answers, logs, acute)))
 
     def on_store_write_failed(self, message: StoreWriteFailed) -> None:
         self._saving = False
@@ -169,7 +172,7 @@ class PendingRunsScreen(RunbackScreen[None]):
     def on_store_write_done(self, message: StoreWriteDone) -> None:
         """Mark the answered runs done; say what was logged and any flare."""
         self._saving = False
-        answers, logs = message.result
+        answers, logs, acute = message.result
         self._mark_done(set(answers))
         lines = []
         if logs:
@@ -188,7 +191,7 @@ class PendingRunsScreen(RunbackScreen[None]):
         if flares:  # the latest flare's: is its 48 hours still running today?
             latest = max(flares, key=lambda log: (log.date, max(log.pain_during, log.pain_after)))
             worst = max(latest.pain_during, latest.pain_after)
-            over = None if flare_is_acute(latest.date, self.runback.clock.today()) else latest.date
+            over = None if acute else latest.date  # acute: a flare's 48 hours reach today
             lines.append(wording.flare_after_log(worst, "tui", over_since=over))
         if self._waiting():
             lines.append(f"{wording.plural(len(self._waiting()), 'run')} still waiting.")

@@ -463,13 +463,14 @@ class RunSummaryScreen(SummaryScreen):
     def store_log(self, store: Store, log: Any) -> Any:
         """Log the session and drop the resumable record in one write; then decide.
 
-        Returns (log, the engine's decision or None, how many run-walks that date holds).
+        Returns (log, the engine's decision or None, how many run-walks that date holds, the
+        waiting imported run this log is or None).
         """
         if self.result.saver_idle is not None:
             self.result.saver_idle.wait(timeout=5)
         if self.expected_active is UNCHECKED and self.result.saved_record is not None:
             self.expected_active = self.result.saved_record() or UNCHECKED
-        store.finish_active_session(log, expected=self.expected_active)
+        taken = store.finish_active_session(log, expected=self.expected_active)
         decision = None
         same_day = 0
         if isinstance(log, RunWalkLog):
@@ -481,7 +482,7 @@ class RunSummaryScreen(SummaryScreen):
                 for s in snapshot.history.sessions
                 if isinstance(s, RunWalkLog) and s.date == log.date
             )
-        return (log, decision, same_day)
+        return (log, decision, same_day, taken)
 
     def after_save(self, result: Any) -> None:
         """Show the engine's decision for next time, in the engine's words.
@@ -490,7 +491,7 @@ class RunSummaryScreen(SummaryScreen):
         names the session that decided (protocol.md §5); the line after it then says what this
         session was, so it never reads as the one the decision describes.
         """
-        log, decision, same_day = result
+        log, decision, same_day, taken = result
         self.decision = decision
         self.set_message(SAVED)
         text = ""
@@ -503,6 +504,8 @@ class RunSummaryScreen(SummaryScreen):
                 text += f"\n{_this_session(log)}"
         elif is_flare(max(log.pain_during, log.pain_after)):
             text = "⚠ FLARE: pain 4 or more — 48 hours of acute care come first."
+        if taken is not None:
+            text = "\n".join(filter(None, [text, wording.pending_taken(taken.started_at)]))
         self.query_one("#summary-decision", Static).update(text)
         self.query_one("#summary-decision", Static).set_class(bool(text), "panel")
 

@@ -577,7 +577,9 @@ def twin(start: datetime, day: date, km: float, stage: int | None, known: Iterab
     Two recorded activities are the same when they start within DUPLICATE_START_S with the
     same distance (a watch file and its Strava copy): two runs of one day at different times
     are two runs.  A log typed by hand has no start, so an activity of its date is the same
-    when the distances match or, for a run-walk logged without a distance, the stages do.
+    when both are run-walks of one stage (a typed distance is rough), or else when the
+    distances match.  A typed log is one run: callers take it out of *known* once matched
+    (take_twin), so it stands for one activity at most.
     """
     for other in known:
         if other.start is not None:
@@ -585,23 +587,33 @@ def twin(start: datetime, day: date, km: float, stage: int | None, known: Iterab
                 km, other.km
             ):
                 return other
-        elif other.day == day and (
-            _same_km(km, other.km) if other.km else stage is not None and other.stage == stage
-        ):
-            return other
+        elif other.day == day:
+            if other.stage is not None and stage is not None:
+                if other.stage == stage:
+                    return other
+            elif other.km and _same_km(km, other.km):
+                return other
     return None
 
 
-def logged_twin(
-    activity: m.ImportedActivity,
-    sessions: Iterable[m.RunWalkLog | m.RunLog | m.RoutineLog | m.CrossLog],
-) -> str | None:
-    """What log of *sessions* the pending *activity* is already (its wording), or None."""
-    found = twin(
-        activity.started_at, activity.date, activity.distance_km, activity.stage,
-        known_logs(sessions),
-    )  # fmt: skip
-    return found.what if found is not None else None
+def take_twin(
+    start: datetime, day: date, km: float, stage: int | None, known: list[Known]
+) -> Known | None:
+    """twin, with a typed log it found taken out of *known* (it is the twin of one run)."""
+    found = twin(start, day, km, stage, known)
+    if found is not None and found.start is None:
+        known.remove(found)
+    return found
+
+
+def pending_twin(
+    log: m.RunWalkLog | m.RunLog, pending: Sequence[m.ImportedActivity]
+) -> m.ImportedActivity | None:
+    """The one waiting run that *log*, a run log being stored, already is (the closest in
+    distance when several could be), or None."""
+    known = known_logs([log])
+    matches = [a for a in pending if twin(a.started_at, a.date, a.distance_km, a.stage, known)]
+    return min(matches, key=lambda a: abs(a.distance_km - known[0].km), default=None)
 
 
 def plan_import(
@@ -632,7 +644,7 @@ def plan_import(
         km = activity.distance_m / 1000
         day = local_date(activity)
         imported = imported_activity(activity)
-        same = twin(activity.start, day, km, imported.stage, known)
+        same = take_twin(activity.start, day, km, imported.stage, known)
         waited = next(
             (
                 (stored, said)
@@ -652,11 +664,11 @@ def plan_import(
                 activity.start, day, km, imported.stage, f"the same activity as {activity.source}"
             )
         )
+        if day > today:  # first: a wrong clock's activity is neither history nor a run
+            plan.future.append(activity)
+            continue
         if day < profile.start_date:
             plan.pre_program.append((activity, imported))
-            continue
-        if day > today:
-            plan.future.append(activity)
             continue
         if pain is None:
             plan.pending.append((activity, imported))

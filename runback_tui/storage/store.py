@@ -314,34 +314,36 @@ def _flags_to_withdraw(day: date, answers: list[list[Any]]) -> list[RedFlagKey]:
     return flags
 
 
-def _drop_pending_twins(db: TinyDB, session: Any) -> None:
-    """Forget the pending imported runs that *session*, a log just stored, already is (a run
-    logged by hand after its watch file was imported): answering them would log it twice."""
+def _drop_pending_twin(db: TinyDB, session: Any) -> ImportedActivity | None:
+    """Forget the waiting imported run that *session*, a log just stored, already is (a run
+    typed in by hand after its watch file was imported): answering it would log it twice.
+    Returns it (None: none is)."""
     if not isinstance(session, RunWalkLog | RunLog):
-        return
+        return None
     table = db.table(PENDING_IMPORTS_TABLE)
-    if not table.all():
-        return
+    docs = table.all()
+    if not docs:
+        return None
     from runback_tui.storage import activities  # only with runs waiting: not on every start
 
-    docs = table.all()
-    gone = [
-        doc.doc_id
-        for doc in docs
-        if activities.logged_twin(ImportedActivity.model_validate(dict(doc)), [session])
-    ]
-    if gone:
-        table.remove(doc_ids=gone)
+    waiting = {str(doc.get("id")): doc.doc_id for doc in docs}
+    found = activities.pending_twin(
+        session, [ImportedActivity.model_validate(dict(doc)) for doc in docs]
+    )
+    if found is not None:
+        table.remove(doc_ids=[waiting[found.id]])
         if not table.all():
             db.drop_table(PENDING_IMPORTS_TABLE)
+    return found
 
 
-def _split_imports(db: TinyDB, start: date) -> None:
+def _split_imports(db: TinyDB, start: date, today: date) -> None:
     """Keep imported activities on the right side of day 1 after it moved: one from *start* on
-    waits for its pain (it now counts once answered), one before it is pre-program history."""
+    waits for its pain (it now counts once answered), one before it is pre-program history;
+    one dated after *today* (a wrong clock's, kept before day 1) never waits to be logged."""
     waiting, history = db.table(PENDING_IMPORTS_TABLE), db.table(PRE_PROGRAM_TABLE)
-    day = start.isoformat()
-    to_wait = [doc for doc in history.all() if str(doc.get("date")) >= day]
+    day, last = start.isoformat(), today.isoformat()
+    to_wait = [doc for doc in history.all() if day <= str(doc.get("date")) <= last]
     to_history = [doc for doc in waiting.all() if str(doc.get("date")) < day]
     if not (to_wait or to_history):
         return
@@ -774,7 +776,7 @@ class Store:
             _check_expected(table.all(), Profile, expected, "the profile")
             table.truncate()
             table.insert(_dump(profile))
-            _split_imports(db, profile.start_date)
+            _split_imports(db, profile.start_date, self._now().date())
 
     def save_checkin(self, checkin: CheckIn, *, expected: Any = UNCHECKED) -> SavedCheckIn:
         """Store the check-in for its date, replacing (and archiving) an earlier one.
@@ -867,14 +869,17 @@ class Store:
                     raise RecordChanged("the red flags and clearances", now)
             db.table(CLEARANCES_TABLE).insert(_dump(clearance))
 
-    def add_session(self, session: Any) -> None:
-        """Record a run-walk, run, routine or cross-training log; saving it again is a no-op."""
+    def add_session(self, session: Any) -> ImportedActivity | None:
+        """Record a run-walk, run, routine or cross-training log; saving it again is a no-op.
+
+        Returns the imported run waiting for its pain that this log is, now forgotten in the
+        same write (activities.pending_twin), or None."""
         session = self._stamped(validate_session(session))
         with self._transaction() as db:
             if _session_stored(db, session):
-                return
+                return None
             db.table(SESSIONS_TABLE).insert(_dump(session))
-            _drop_pending_twins(db, session)
+            return _drop_pending_twin(db, session)
 
     def add_shoe(self, shoe: Shoe) -> None:
         """Add a pair of shoes; ConflictError if the name is taken."""
@@ -992,14 +997,17 @@ class Store:
         with self._transaction() as db:
             waiting = db.table(PENDING_IMPORTS_TABLE)
             sessions = [validate_session(dict(d)) for d in db.table(SESSIONS_TABLE).all()]
+            known = activities.known_logs(sessions)
             logs: list[Any] = []
             for doc in waiting.all():
                 activity = ImportedActivity.model_validate(dict(doc))
                 if activity.id in answers:
                     during, after = answers[activity.id]
                     log = self._stamped(activity.log(during, after))
-                    if not activities.logged_twin(activity, [*sessions, *logs]):
+                    start, day, km = activity.started_at, activity.date, activity.distance_km
+                    if activities.take_twin(start, day, km, activity.stage, known) is None:
                         logs.append(log)
+                        known += activities.known_logs([log])
             db.table(SESSIONS_TABLE).insert_multiple(_dump(s) for s in logs)
             gone = sorted(set(answers) & {str(d.get("id")) for d in waiting.all()})
             if gone:
@@ -1054,21 +1062,26 @@ class Store:
             if db.table(ACTIVE_SESSION_TABLE).all():
                 db.drop_table(ACTIVE_SESSION_TABLE)
 
-    def finish_active_session(self, session: Any, *, expected: Any = UNCHECKED) -> None:
+    def finish_active_session(
+        self, session: Any, *, expected: Any = UNCHECKED
+    ) -> ImportedActivity | None:
         """Log *session* and forget the session under way, in one write.
 
         With *expected* (the session under way as the caller last saved or read it, or None),
-        RecordChanged when another process resumed, logged or discarded it since.
+        RecordChanged when another process resumed, logged or discarded it since.  Returns the
+        waiting imported run this log is, forgotten in the same write (as add_session).
         """
         session = self._stamped(validate_session(session))
+        taken = None
         with self._transaction() as db:
             active = db.table(ACTIVE_SESSION_TABLE).all()
             _check_expected(active, ActiveSession, expected, "the session under way")
             if not _session_stored(db, session):
                 db.table(SESSIONS_TABLE).insert(_dump(session))
-                _drop_pending_twins(db, session)
+                taken = _drop_pending_twin(db, session)
             if db.table(ACTIVE_SESSION_TABLE).all():
                 db.drop_table(ACTIVE_SESSION_TABLE)
+        return taken
 
     def log_ice(self, started_at: datetime, minutes: float, *, completed: bool = True) -> IceLog:
         """Record an ice block; the next one is due 2–3 hours after it ended."""

@@ -431,6 +431,28 @@ def test_high_pain_is_a_flare_told_as_todays_plan_has_it(
     assert (today == "acute") == (phase == "acute")
 
 
+def test_an_earlier_flare_inside_a_later_one_is_told_as_acute(cli: CliRunner, ready: Path) -> None:
+    """A check-in at 4 yesterday and a run at 6 the day before are one flare, acute today (the
+    engine's episodes), so the advice is not 'over' (the suite's today is 2026-11-21)."""
+    assert cli("checkin", "--pain", "4", "--date", "2026-11-20").code == 0
+    result = cli(
+        "log", "run", "--distance", "3", "--date", "2026-11-19",
+        "--pain-during", "6", "--pain-after", "2",
+    )  # fmt: skip
+    assert "Pain 6/10 is a flare: the next 48 hours are acute care" in result.out
+    assert json.loads(cli("today", "--json").out)["phase"] == "acute"
+
+
+def test_an_old_run_walk_flare_is_told_as_over(cli: CliRunner, ready: Path) -> None:
+    result = cli(
+        "log", "run-walk", "--stage", "1", "--completed", "--date", "2026-11-17",
+        "--pain-during", "6", "--pain-after", "2",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    assert "Pain 6/10 on Tue 17 Nov was a flare; its 48 hours of acute care are over" in result.out
+    assert "come first" not in result.out
+
+
 def test_a_flare_logged_for_an_earlier_date_is_told_as_over(cli: CliRunner, ready: Path) -> None:
     result = cli(
         "log", "run", "--distance", "3", "--date", "2026-11-17",
@@ -628,10 +650,66 @@ def test_a_waiting_run_logged_by_hand_stops_waiting(
     run, logged once; nothing is asked about it any more (answering it would log it twice)."""
     (waiting,) = _pending(ready, tmp_path, cli, count=1)
     pain = ("--pain-during", "1", "--pain-after", "1")
-    assert cli(*typed, "--date", "2026-11-18", *pain).code == 0
+    result = cli(*typed, "--date", "2026-11-18", *pain)
+    assert result.code == 0, result.err
+    assert "That is the imported run of Wed 18 Nov 12:00 that was waiting" in result.out
     data = json.loads(cli("export").out)
     assert data["pending_imports"] == [] and len(data["sessions"]) == 1
     assert "how did your back feel" not in cli("today").out
+    again = imported(cli, write(tmp_path, "0.fit", fit(NOON, STAGE2_DONE)))  # with its pain
+    assert "already logged: the log of 2026-11-18" in again.out
+    assert len(sessions(cli)) == 1
+
+
+def test_a_typed_log_is_the_twin_of_one_waiting_run_only(
+    cli: CliRunner, ready: Path, tmp_path: Path
+) -> None:
+    """Two 5 km runs of one day wait; the runner types one 5 km run in: one is that log, the
+    other still waits (a typed log is one run, not every run of its date)."""
+    morning = write(tmp_path, "am.tcx", tcx(NOON - timedelta(hours=5), CONTINUOUS))
+    evening = write(tmp_path, "pm.tcx", tcx(NOON + timedelta(hours=6), CONTINUOUS))
+    assert "Kept 2 runs waiting" in cli("import", morning, evening).out
+    pain = ("--pain-during", "0", "--pain-after", "0")
+    result = cli("log", "run", "--distance", "5", "--date", "2026-11-18", *pain)
+    assert result.code == 0, result.err
+    assert result.out.count("That is the imported run of") == 1
+    data = json.loads(cli("export").out)
+    assert len(data["pending_imports"]) == 1 and len(data["sessions"]) == 1
+    answered = imported(cli, morning, evening)  # both files again, with their pain
+    assert answered.out.count("already logged") == 1 and "Logged 1 activity" in answered.out
+    data = json.loads(cli("export").out)
+    assert data["pending_imports"] == [] and len(data["sessions"]) == 2
+
+
+def test_a_run_walk_typed_with_a_rough_distance_is_the_watch_s_run_walk(
+    cli: CliRunner, ready: Path, tmp_path: Path
+) -> None:
+    _pending(ready, tmp_path, cli, count=1)
+    pain = ("--pain-during", "0", "--pain-after", "0")
+    typed = ("log", "run-walk", "--stage", "2", "--completed", "--distance", "3.5")
+    assert cli(*typed, "--date", "2026-11-18", *pain).code == 0
+    assert imported(cli, write(tmp_path, "again.fit", fit(NOON, STAGE2_DONE))).code == 0
+    assert len(sessions(cli)) == 1  # 3.5 typed, 3.92 recorded: one stage-2 run-walk
+
+
+def test_a_run_dated_after_today_is_never_history_nor_waiting(
+    cli: CliRunner, data_path: Path, tmp_path: Path
+) -> None:
+    """Day 1 ahead of today: a run dated after today (a wrong clock) is not kept as history,
+    so moving day 1 back cannot make it a run to log."""
+    from runback_tui.storage.store import Store
+
+    ahead = ("init", "--start-date", "2026-12-10", "--units", "km", "--accept-disclaimer")
+    assert cli(*ahead).code == 0
+    future = write(tmp_path, "f.tcx", tcx(datetime(2026, 11, 25, 12, tzinfo=UTC), CONTINUOUS))
+    result = cli("import", future)
+    assert "dated after today" in result.out
+    store = Store(data_path)
+    assert store.snapshot().pre_program == ()
+    profile = store.profile()
+    assert profile is not None
+    store.save_profile(profile.model_copy(update={"start_date": date(2026, 11, 20)}))
+    assert store.snapshot().pending_imports == ()
 
 
 def test_answering_a_run_that_was_logged_meanwhile_does_not_log_it_twice(
@@ -761,3 +839,22 @@ def test_moving_day_1_moves_imported_activities_across_it(
     store.save_profile(profile)  # day 1 back on 2026-11-01
     snapshot = store.snapshot()
     assert snapshot.pending_imports == () and snapshot.pre_program == (kept,)
+
+
+def test_a_session_finished_in_the_app_takes_its_waiting_run(
+    cli: CliRunner, ready: Path, tmp_path: Path
+) -> None:
+    """The TUI's summary logs through finish_active_session: the waiting run it is, is named
+    and gone in the same write."""
+    from runback_tui.domain.models import RunWalkLog
+    from runback_tui.storage.store import Store
+
+    (waiting,) = _pending(ready, tmp_path, cli, count=1)
+    store = Store(ready)
+    log = RunWalkLog(
+        id="in-app", date=date(2026, 11, 18), stage=2, completed=True, repeats_done=8,
+        pain_during=0, pain_after=0,
+    )  # fmt: skip
+    taken = store.finish_active_session(log)
+    assert taken is not None and taken.id == waiting
+    assert store.snapshot().pending_imports == ()

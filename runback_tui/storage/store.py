@@ -314,6 +314,14 @@ def _flags_to_withdraw(day: date, answers: list[list[Any]]) -> list[RedFlagKey]:
     return flags
 
 
+def _drop_empty_imports(db: TinyDB) -> None:
+    """No empty import tables: a file whose imports were all answered, dropped or moved is
+    as a file that never had any."""
+    for name in (PENDING_IMPORTS_TABLE, PRE_PROGRAM_TABLE):
+        if not db.table(name).all():
+            db.drop_table(name)
+
+
 def _drop_pending_twin(db: TinyDB, session: Any) -> ImportedActivity | None:
     """Forget the waiting imported run that *session*, a log just stored, already is (a run
     typed in by hand after its watch file was imported): answering it would log it twice.
@@ -332,8 +340,7 @@ def _drop_pending_twin(db: TinyDB, session: Any) -> ImportedActivity | None:
     )
     if found is not None:
         table.remove(doc_ids=[waiting[found.id]])
-        if not table.all():
-            db.drop_table(PENDING_IMPORTS_TABLE)
+        _drop_empty_imports(db)
     return found
 
 
@@ -351,9 +358,7 @@ def _split_imports(db: TinyDB, start: date, today: date) -> None:
     waiting.remove(doc_ids=[doc.doc_id for doc in to_history])
     waiting.insert_multiple(dict(doc) for doc in to_wait)
     history.insert_multiple(dict(doc) for doc in to_history)
-    for name in (PENDING_IMPORTS_TABLE, PRE_PROGRAM_TABLE):
-        if not db.table(name).all():
-            db.drop_table(name)
+    _drop_empty_imports(db)
 
 
 def _session_stored(db: TinyDB, session: Any) -> bool:
@@ -977,9 +982,7 @@ class Store:
                     new_history.append(activity.model_copy(update={"imported_at": now}))
             history.insert_multiple(_dump(a) for a in new_history)
             stored += [a.id for a in new_history]
-            for name in (PENDING_IMPORTS_TABLE, PRE_PROGRAM_TABLE):
-                if not db.table(name).all():
-                    db.drop_table(name)  # no empty tables: a file without imports stays as it was
+            _drop_empty_imports(db)
         return stored
 
     def settle_imports(self, answers: Mapping[str, tuple[int, int]]) -> list[Any]:
@@ -1012,8 +1015,7 @@ class Store:
             gone = sorted(set(answers) & {str(d.get("id")) for d in waiting.all()})
             if gone:
                 waiting.remove(Query().id.one_of(gone))
-            if not waiting.all():
-                db.drop_table(PENDING_IMPORTS_TABLE)
+            _drop_empty_imports(db)
         return logs
 
     def drop_imports(self, ids: Sequence[str]) -> list[str]:
@@ -1024,8 +1026,7 @@ class Store:
             gone = sorted(set(ids) & {str(d.get("id")) for d in waiting.all()})
             if gone:
                 waiting.remove(Query().id.one_of(gone))
-            if not waiting.all():
-                db.drop_table(PENDING_IMPORTS_TABLE)
+            _drop_empty_imports(db)
         return gone
 
     # -- session settings, the active session and ice ---------------------------------------

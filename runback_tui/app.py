@@ -122,8 +122,9 @@ class RunbackApp(App[None]):
         self.clock = clock
         """Injected time: tests pass a FakeClock."""
         self.blink_cursor = blink_cursor
-        self.asked_about_imports = False
         """Whether text cursors blink (off for snapshots and screenshots)."""
+        self.asked_about_imports = False
+        """True once home asked, this run, about imported runs waiting for their pain."""
         if not animations:
             self.animation_level = "none"
 

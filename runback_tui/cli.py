@@ -961,14 +961,16 @@ def _shoe_for(ctx: Context, requested: str | None, history: m.History) -> str | 
     return found
 
 
-def _say_flare(ctx: Context, pain: int | None, day: date) -> None:
+def _say_flare(ctx: Context, pain: int | None, day: date, history: m.History | None = None) -> None:
     """Print the flare advice when *pain*, logged for *day*, reaches the flare threshold (in
-    the past tense when its 48 hours are over by today)."""
+    the past tense when no flare's 48 hours reach today); *history*: as stored now, when the
+    caller has read it."""
     from runback_tui.domain import wording
     from runback_tui.domain.protocol import flare_acute_on, is_flare
 
     if pain is not None and is_flare(pain):
-        over = None if flare_acute_on(ctx.store.history(), ctx.clock.today()) else day
+        stored = history if history is not None else ctx.store.history()
+        over = None if flare_acute_on(stored, ctx.clock.today()) else day
         ctx.say(wording.flare_after_log(pain, over_since=over))
 
 
@@ -1038,9 +1040,10 @@ def cmd_log(ctx: Context, args: argparse.Namespace) -> int:
     ctx.say(f"Logged run-walk stage {args.stage}, {done}" + (f", in {shoe}." if shoe else "."))
     if taken is not None:
         ctx.say(wording.pending_taken(taken.started_at))
-    decision = decide_next_stage(profile, ctx.store.history(), session)
+    history = ctx.store.history()
+    decision = decide_next_stage(profile, history, session)
     if decision.outcome == "flare":  # said as the day's plan has it: acute care, or over
-        _say_flare(ctx, max(args.pain_during, args.pain_after), day)
+        _say_flare(ctx, max(args.pain_during, args.pain_after), day, history)
     else:
         ctx.say(f"Next time: {decision.reason}")
     return EXIT_OK

@@ -658,6 +658,10 @@ def pending_taken(started_at: datetime) -> str:
     )
 
 
+PENDING_ON_HOME = "Press i to answer; until then they count for nothing."
+"""Home's day panel, after pending_prompt (PENDING_NOT_COUNTED, in brief)."""
+
+
 def pending_hint(surface: str) -> str:
     """Where the runner says how pending runs felt: on the command line, or in the TUI."""
     if surface == "tui":

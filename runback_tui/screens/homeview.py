@@ -126,7 +126,7 @@ def _day_panel(today: Today) -> Segments:
     if today.pending_imports:
         segments.append(["\n", ""])
         segments.append([f"[ ] {wording.pending_prompt(today.pending_imports)} ", "bold"])
-        segments.append(["Press i to answer; until then they count for nothing.", ""])
+        segments.append([wording.PENDING_ON_HOME, ""])
     return segments
 
 

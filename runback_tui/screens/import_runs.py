@@ -167,7 +167,11 @@ class ImportRunsScreen(RunbackScreen[None]):
                         )
                     )
                 worst = max(pain) if pain is not None else None
-                acute = bool(stored) and flare_acute_on(app.store.history(), app.clock.today())
+                acute = (  # read again only for a flare: does its 48 hours reach today?
+                    bool(stored)
+                    and is_flare(worst)
+                    and flare_acute_on(app.store.history(), app.clock.today())
+                )
                 text = import_text(plan, refused, stored, profile, worst, acute)
                 waiting = any(a.id in stored for _, a in plan.pending)
         except StoreError as error:

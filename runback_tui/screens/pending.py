@@ -26,7 +26,7 @@ from textual.widgets import Static
 
 from runback_tui.domain import wording
 from runback_tui.domain.models import ImportedActivity, Units
-from runback_tui.domain.protocol import flare_acute_on, is_flare
+from runback_tui.domain.protocol import flare_acute_on, is_flare, session_pain
 from runback_tui.domain.text import printable
 from runback_tui.paths import stylesheet
 from runback_tui.screens.base import RunbackScreen
@@ -157,9 +157,9 @@ class PendingRunsScreen(RunbackScreen[None]):
     def _settle(self, answers: dict[str, tuple[int, int]]) -> None:
         try:
             logs = self.runback.store.settle_imports(answers)
-            acute = bool(logs) and flare_acute_on(
+            acute = any(is_flare(session_pain(log)) for log in logs) and flare_acute_on(
                 self.runback.store.history(), self.runback.clock.today()
-            )
+            )  # read again only for a flare: does its 48 hours reach today?
         except StoreError as error:
             self.post_message(StoreWriteFailed(str(error)))
             return
@@ -187,11 +187,11 @@ class PendingRunsScreen(RunbackScreen[None]):
                 f"{wording.plural(len(answers) - len(logs), 'run')} not logged: already "
                 "logged (typed in, or answered in another Runback) or dropped meanwhile."
             )
-        flares = [log for log in logs if is_flare(max(log.pain_during, log.pain_after))]
-        if flares:  # the latest flare's: is its 48 hours still running today?
-            latest = max(flares, key=lambda log: (log.date, max(log.pain_during, log.pain_after)))
-            worst = max(latest.pain_during, latest.pain_after)
-            over = None if acute else latest.date  # acute: a flare's 48 hours reach today
+        flares = [log for log in logs if is_flare(session_pain(log))]
+        if flares:  # the latest flare's advice: acute when a flare's 48 hours reach today
+            latest = max(flares, key=lambda log: (log.date, session_pain(log)))
+            over = None if acute else latest.date
+            worst = max(latest.pain_during, latest.pain_after)  # a run log: both are set
             lines.append(wording.flare_after_log(worst, "tui", over_since=over))
         if self._waiting():
             lines.append(f"{wording.plural(len(self._waiting()), 'run')} still waiting.")

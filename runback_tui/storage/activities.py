@@ -203,6 +203,12 @@ def _activity_name(filename: str) -> bool:
 
 
 def _read_activities(source: str, raw: bytes) -> list[Activity]:
+    """The activities of a FIT, GPX or TCX file, each one a run could be (_plausible);
+    _Refused otherwise."""
+    return _plausible(_parse_activities(source, raw))
+
+
+def _parse_activities(source: str, raw: bytes) -> list[Activity]:
     """The activities of a FIT, GPX or TCX file (gzipped or not; a TCX file may hold several);
     _Refused otherwise."""
     if raw.startswith(b"\x1f\x8b"):
@@ -214,15 +220,15 @@ def _read_activities(source: str, raw: bytes) -> list[Activity]:
     if len(raw) > MAX_FILE_BYTES:
         raise _Refused(f"is larger than {MAX_FILE_BYTES // 2**20} MB")
     if len(raw) >= 12 and raw[8:12] == b".FIT":
-        return _plausible([_read_fit(source, raw)])
+        return [_read_fit(source, raw)]
     head = raw[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"<"):
         root = _xml_root(raw)
         tag = root.tag.rsplit("}", 1)[-1]
         if tag == "gpx":
-            return _plausible([_read_gpx(source, raw)])
+            return [_read_gpx(source, raw)]
         if tag == "TrainingCenterDatabase":
-            return _plausible(_read_tcx(source, root))
+            return _read_tcx(source, root)
         raise _Refused(f"is XML but neither GPX nor TCX (its root is <{tag}>)")
     raise _Refused("is not a FIT, GPX or TCX file")
 

@@ -999,20 +999,33 @@ class Store:
 
         with self._transaction() as db:
             waiting = db.table(PENDING_IMPORTS_TABLE)
-            sessions = [validate_session(dict(d)) for d in db.table(SESSIONS_TABLE).all()]
+            answered = [
+                ImportedActivity.model_validate(dict(doc))
+                for doc in waiting.all()
+                if doc.get("id") in answers
+            ]
+            # Only the logs a twin could be (its date, or a day either side for a start near
+            # midnight) are validated, not the whole history.
+            near = {
+                (a.date + timedelta(days=shift)).isoformat()
+                for a in answered
+                for shift in (-1, 0, 1)
+            }
+            sessions = [
+                validate_session(dict(d))
+                for d in db.table(SESSIONS_TABLE).all()
+                if str(d.get("date")) in near
+            ]
             known = activities.known_logs(sessions)
             logs: list[Any] = []
-            for doc in waiting.all():
-                activity = ImportedActivity.model_validate(dict(doc))
-                if activity.id in answers:
-                    during, after = answers[activity.id]
-                    log = self._stamped(activity.log(during, after))
-                    start, day, km = activity.started_at, activity.date, activity.distance_km
-                    if activities.take_twin(start, day, km, activity.stage, known) is None:
-                        logs.append(log)
-                        known += activities.known_logs([log])
+            for activity in answered:
+                log = self._stamped(activity.log(*answers[activity.id]))
+                start, day, km = activity.started_at, activity.date, activity.distance_km
+                if activities.take_twin(start, day, km, activity.stage, known) is None:
+                    logs.append(log)
+                    known += activities.known_logs([log])
             db.table(SESSIONS_TABLE).insert_multiple(_dump(s) for s in logs)
-            gone = sorted(set(answers) & {str(d.get("id")) for d in waiting.all()})
+            gone = sorted(a.id for a in answered)
             if gone:
                 waiting.remove(Query().id.one_of(gone))
             _drop_empty_imports(db)
